@@ -1,0 +1,80 @@
+# redflag - find the red flags in job postings.
+CC ?= cc
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
+PKG_CONFIG ?= pkg-config
+
+# Warnings live apart from CFLAGS so that a user's CFLAGS cannot drop them.
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wformat=2 -Wvla -Wconversion -Wno-sign-conversion
+STD = -std=c11 -D_POSIX_C_SOURCE=200809L
+
+PCRE2_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcre2-8)
+PCRE2_LIBS := $(shell $(PKG_CONFIG) --libs libpcre2-8)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+
+ALL_CFLAGS = $(STD) $(WARN) -Iinclude -Isrc $(PCRE2_CFLAGS) $(CFLAGS) -MMD -MP
+LIBS = $(PCRE2_LIBS)
+
+LIB_SRC = src/arena.c src/buf.c src/phrase.c src/rules.c src/scan.c \
+          src/score.c src/text.c
+CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c
+LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o) build/default_rules.o
+CLI_OBJ = $(CLI_SRC:src/%.c=build/%.o)
+RULES = $(sort $(wildcard rules/*.rules))
+
+TESTS = test_phrase test_rules test_scan test_score test_text test_report
+TEST_BINS = $(TESTS:%=build/tests/%)
+
+.PHONY: all check unit cli-test rules-test demo clean install uninstall format
+
+all: redflag
+
+redflag: build/main.o $(CLI_OBJ) libredflag.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ build/main.o $(CLI_OBJ) libredflag.a $(LIBS)
+
+libredflag.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+build/%.o: src/%.c | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/embed: tools/embed.c | build
+	$(CC) $(STD) $(WARN) $(CFLAGS) -o $@ $<
+
+# The default rules, compiled in: regenerated whenever a rule file changes.
+build/default_rules.c: build/embed $(RULES)
+	build/embed $@ $(RULES)
+
+build/default_rules.o: build/default_rules.c
+	$(CC) $(STD) $(CFLAGS) -c -o $@ $<
+
+build build/tests:
+	mkdir -p $@
+
+build/tests/%: tests/%.c libredflag.a $(CLI_OBJ) | build/tests
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(CLI_OBJ) libredflag.a $(LIBS) $(CMOCKA_LIBS)
+
+check: unit rules-test cli-test
+
+unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+
+rules-test: redflag
+	./redflag --test-rules
+
+cli-test: redflag
+	tests/cli.sh ./redflag
+
+demo: redflag
+	./redflag examples/recruiter-working-interview.txt; test $$? -le 1
+
+clean:
+	rm -rf build redflag libredflag.a
+
+format:
+	clang-format -i src/*.c src/*.h include/*.h tests/*.c tools/*.c
+
+-include $(wildcard build/*.d build/tests/*.d)

@@ -1,0 +1,192 @@
+/*
+ * redflag.h - find the red flags in job postings.
+ *
+ * The library loads rule files, compiles them once, and scans text for the
+ * phrases they describe. It never prints and never exits: every function that
+ * can fail returns a status or NULL and fills an rf_error with what went wrong
+ * and where.
+ *
+ * Ownership, once for the whole API: objects returned by rf_*_new and rf_scan
+ * belong to the caller, who releases them with the matching rf_*_free (every
+ * free function accepts NULL). Pointers handed out by accessors (rules, flags,
+ * evidence, strings) stay owned by the object they came from and live as long
+ * as it does.
+ */
+#ifndef REDFLAG_H
+#define REDFLAG_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RF_VERSION "0.1.0"
+
+/* Status codes. */
+enum {
+    RF_OK = 0,
+    RF_ERR_NOMEM = -1,  /* out of memory */
+    RF_ERR_IO = -2,     /* a file could not be read */
+    RF_ERR_RULE = -3,   /* a rule file is invalid */
+    RF_ERR_MATCH = -4,  /* matching failed, e.g. a PCRE2 match limit was hit */
+    RF_ERR_USAGE = -5   /* a bad argument */
+};
+
+/* What went wrong and where: "rules/pay.rules:14: unknown category 'payy'". */
+typedef struct rf_error {
+    int code;
+    char message[512];
+} rf_error;
+
+typedef enum rf_severity { RF_LOW = 0, RF_MEDIUM = 1, RF_HIGH = 2 } rf_severity;
+
+typedef enum rf_verdict {
+    RF_CLEAN = 0,
+    RF_VERDICT_LOW = 1,
+    RF_ELEVATED = 2,
+    RF_VERDICT_HIGH = 3
+} rf_verdict;
+
+/* One rule as loaded from a rule file. Read-only for the caller. */
+typedef struct rf_rule {
+    const char *id;
+    const char *category;
+    rf_severity severity;
+    const char *title;
+    const char *why;
+    const char *advice;
+    const char *file;   /* where it was defined */
+    int line;
+    /* Patterns and examples, in file order. */
+    const char *const *phrases;
+    size_t n_phrases;
+    const char *const *regexes;
+    size_t n_regexes;
+    const char *const *unless;
+    size_t n_unless;
+    const char *const *matches;
+    size_t n_matches;
+    const char *const *nomatches;
+    size_t n_nomatches;
+} rf_rule;
+
+/* A rule set: rules added from files or buffers, then compiled once. */
+typedef struct rf_rules rf_rules;
+
+/* A new, empty rule set, or NULL when out of memory. */
+rf_rules *rf_rules_new(void);
+
+/* Adds the rule files compiled into the library (rules/ at build time). */
+int rf_rules_add_default(rf_rules *rs, rf_error *err);
+
+/*
+ * Adds the rules of one file, or of every *.rules file in a directory (sorted
+ * by name). On error returns non-zero, fills err with "path:line: message",
+ * and the rule set must not be compiled.
+ */
+int rf_rules_add_path(rf_rules *rs, const char *path, rf_error *err);
+
+/* Adds the rules in buf (len bytes), reported as coming from `name`. */
+int rf_rules_add_buffer(rf_rules *rs, const char *name, const char *buf,
+                        size_t len, rf_error *err);
+
+/*
+ * Validates the rules as a whole (duplicate ids) and compiles every pattern.
+ * A pattern PCRE2 rejects gives "file:line: rule ID: pattern error at offset N:
+ * message". Must succeed before rf_scan.
+ */
+int rf_rules_compile(rf_rules *rs, rf_error *err);
+
+size_t rf_rules_count(const rf_rules *rs);
+const rf_rule *rf_rules_get(const rf_rules *rs, size_t i);
+/* The rule with this id, or NULL. */
+const rf_rule *rf_rules_find(const rf_rules *rs, const char *id);
+
+void rf_rules_free(rf_rules *rs);
+
+/* One piece of evidence: where a rule matched. */
+typedef struct rf_evidence {
+    const char *match;    /* the matched words as they appear in the text */
+    size_t line;          /* 1-based */
+    size_t column;        /* 1-based, in code points */
+    size_t offset;        /* byte offset in the input as read */
+    size_t length;        /* bytes of the match in the scanned text */
+    const char *context;  /* the match with some text around it, one line */
+    size_t context_match; /* byte offset of the match inside context */
+    size_t context_len;   /* bytes of the match inside context */
+} rf_evidence;
+
+/* A rule that matched one document, with all its evidence. */
+typedef struct rf_flag {
+    const rf_rule *rule;
+    int points;           /* contribution to the score; 0 when suppressed */
+    size_t count;         /* hits, including those beyond the evidence kept */
+    const rf_evidence *evidence;
+    size_t n_evidence;
+    const char *reason;   /* why it was suppressed; NULL for a scored flag */
+} rf_flag;
+
+/* The result of scanning one document. */
+typedef struct rf_result rf_result;
+
+/* Options for one scan. Zero-initialise, then set what you need. */
+typedef struct rf_scan_opts {
+    size_t max_evidence;   /* evidence items kept per rule; 0 = default (20) */
+    size_t context_width;  /* bytes of context each side; 0 = default (40) */
+    unsigned long match_limit; /* PCRE2 match limit; 0 = default (1e6) */
+} rf_scan_opts;
+
+/*
+ * Scans len bytes of UTF-8 text (invalid bytes and NULs are tolerated) with a
+ * compiled rule set. Returns a result the caller frees with rf_result_free,
+ * or NULL on a fatal error (out of memory). A match limit hit in one rule is
+ * not fatal: that rule is skipped and rf_result_error() says so.
+ */
+rf_result *rf_scan(const rf_rules *rs, const char *text, size_t len,
+                   const rf_scan_opts *opts, rf_error *err);
+
+/*
+ * A document whose text was converted from another form (HTML, a CSV or JSON
+ * record). `text` is what is matched. `map`, when not NULL, holds len + 1
+ * entries: map[i] is the byte offset in the original input of text byte i
+ * (map[len] is the end). Evidence offsets are base_offset + map[i]. When
+ * `src` is not NULL, line and column are counted in src at map[i] (HTML: the
+ * original file); otherwise they are counted in text itself (a record field).
+ */
+typedef struct rf_source {
+    const char *text;
+    size_t len;
+    const size_t *map;
+    const char *src;
+    size_t src_len;
+    size_t base_offset;
+} rf_source;
+
+/* rf_scan for converted text; same contract. */
+rf_result *rf_scan_source(const rf_rules *rs, const rf_source *doc,
+                          const rf_scan_opts *opts, rf_error *err);
+
+int rf_result_score(const rf_result *r);           /* 0..100 */
+rf_verdict rf_result_verdict(const rf_result *r);
+size_t rf_result_flag_count(const rf_result *r);   /* scored flags */
+const rf_flag *rf_result_flag(const rf_result *r, size_t i);
+size_t rf_result_suppressed_count(const rf_result *r);
+const rf_flag *rf_result_suppressed(const rf_result *r, size_t i);
+/* A non-fatal error met while scanning (e.g. a match limit), or NULL. */
+const char *rf_result_error(const rf_result *r);
+void rf_result_free(rf_result *r);
+
+/* Names for the enums: "low", "medium", "high"; "clean", "low", ... */
+const char *rf_severity_name(rf_severity s);
+const char *rf_verdict_name(rf_verdict v);
+/* Parses "low", "medium", "high"; returns -1 when unknown. */
+int rf_severity_parse(const char *s);
+
+/* Points a severity is worth for a rule's first hit. */
+int rf_severity_points(rf_severity s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,269 @@
+/*
+ * cli.c - load the rules, scan every input, report, and decide the exit
+ * code. A document that cannot be read is reported and remembered; the
+ * others are still scanned.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "walk.h"
+
+typedef struct run {
+    const cli_opts *o;
+    rf_rules *rs;
+    report rep;
+    int failed;  /* a document reached the fail level */
+    int errored; /* something could not be read or scanned */
+} run;
+
+static void warn(const char *path, const char *why)
+{
+    fprintf(stderr, "redflag: %s: %s\n", path, why);
+}
+
+static int reaches_fail_level(const cli_opts *o, const rf_result *res)
+{
+    if (o->fail_score >= 0 && rf_result_score(res) >= o->fail_score)
+        return 1;
+    if (o->fail_on == FAIL_NEVER)
+        return 0;
+    for (size_t i = 0; i < rf_result_flag_count(res); i++)
+        if ((int)rf_result_flag(res, i)->rule->severity >= o->fail_on)
+            return 1;
+    return 0;
+}
+
+static void scan_one(run *r, const char *name, const char *data, size_t len)
+{
+    rf_error err = {0, ""};
+    rf_result *res = rf_scan(r->rs, data, len, &r->o->scan, &err);
+    if (!res) {
+        warn(name, err.message);
+        r->errored = 1;
+        report_document(&r->rep, name, NULL, err.message);
+        return;
+    }
+    const char *e = rf_result_error(res);
+    if (e) {
+        warn(name, e);
+        r->errored = 1;
+    }
+    if (reaches_fail_level(r->o, res))
+        r->failed = 1;
+    report_document(&r->rep, name, res, e);
+    rf_result_free(res);
+}
+
+static void on_file(void *ctx, const char *path, int named)
+{
+    run *r = ctx;
+    char *data;
+    size_t len;
+    int rc = walk_read(path, &data, &len);
+    const char *name = strcmp(path, "-") == 0 ? "-" : path;
+    if (rc) {
+        warn(name, strerror(rc));
+        r->errored = 1;
+        report_document(&r->rep, name, NULL, strerror(rc));
+        return;
+    }
+    if (!named && walk_is_binary(data, len)) {
+        r->rep.sum.skipped++;
+        free(data);
+        return;
+    }
+    scan_one(r, name, data, len);
+    free(data);
+}
+
+static void on_walk_error(void *ctx, const char *path, const char *why)
+{
+    run *r = ctx;
+    warn(path, why);
+    r->errored = 1;
+    report_document(&r->rep, path, NULL, why);
+}
+
+static int load_rules(const cli_opts *o, rf_rules **out)
+{
+    rf_error err = {0, ""};
+    rf_rules *rs = rf_rules_new();
+    if (!rs) {
+        fputs("redflag: out of memory\n", stderr);
+        return -1;
+    }
+    int rc = 0;
+    if (!o->no_default_rules)
+        rc = rf_rules_add_default(rs, &err);
+    for (size_t i = 0; rc == 0 && i < o->n_rule_paths; i++)
+        rc = rf_rules_add_path(rs, o->rule_paths[i], &err);
+    if (rc == 0)
+        rc = rf_rules_compile(rs, &err);
+    if (rc) {
+        fprintf(stderr, "redflag: %s\n", err.message);
+        rf_rules_free(rs);
+        return -1;
+    }
+    *out = rs;
+    return 0;
+}
+
+static void list_rules(const rf_rules *rs)
+{
+    for (size_t i = 0; i < rf_rules_count(rs); i++) {
+        const rf_rule *r = rf_rules_get(rs, i);
+        printf("%s\t%s\t%s\t%s\n", r->id, r->category,
+               rf_severity_name(r->severity), r->title);
+    }
+}
+
+static void print_list(const char *label, const char *const *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("  %-8s %s\n", i ? "" : label, items[i]);
+}
+
+static int explain(const rf_rules *rs, const char *id)
+{
+    const rf_rule *r = rf_rules_find(rs, id);
+    if (!r) {
+        fprintf(stderr, "redflag: no rule '%s' (see redflag --list-rules)\n", id);
+        return EXIT_ERROR;
+    }
+    int p = rf_severity_points(r->severity);
+    printf("%s: %s\n", r->id, r->title);
+    printf("  category %s\n", r->category);
+    printf("  severity %s: +%d points for the first hit, then +%d, +%d, ...\n",
+           rf_severity_name(r->severity), p, p / 2, p / 4);
+    printf("  defined  %s:%d\n", r->file, r->line);
+    printf("  why      %s\n", r->why);
+    printf("  advice   %s\n", r->advice);
+    print_list("phrase", r->phrases, r->n_phrases);
+    print_list("regex", r->regexes, r->n_regexes);
+    print_list("unless", r->unless, r->n_unless);
+    print_list("match", r->matches, r->n_matches);
+    print_list("nomatch", r->nomatches, r->n_nomatches);
+    return EXIT_CLEAN;
+}
+
+/* Was `rule` among the scored flags of this text? -1 on a scan error. */
+static int flags_rule(const rf_rules *rs, const rf_rule *rule,
+                      const char *text, const char **why)
+{
+    rf_error err = {0, ""};
+    rf_result *res = rf_scan(rs, text, strlen(text), NULL, &err);
+    if (!res)
+        return -1;
+    int found = 0;
+    *why = NULL;
+    for (size_t i = 0; i < rf_result_flag_count(res); i++)
+        found |= rf_result_flag(res, i)->rule == rule;
+    for (size_t i = 0; i < rf_result_suppressed_count(res); i++)
+        if (rf_result_suppressed(res, i)->rule == rule)
+            *why = "suppressed";
+    rf_result_free(res);
+    return found;
+}
+
+/* Every match example must raise its rule, every nomatch must not. */
+static int test_rules(const rf_rules *rs)
+{
+    size_t examples = 0, failures = 0;
+    for (size_t i = 0; i < rf_rules_count(rs); i++) {
+        const rf_rule *r = rf_rules_get(rs, i);
+        for (int want = 1; want >= 0; want--) {
+            const char *const *ex = want ? r->matches : r->nomatches;
+            size_t n = want ? r->n_matches : r->n_nomatches;
+            for (size_t j = 0; j < n; j++) {
+                const char *why = NULL;
+                int got = flags_rule(rs, r, ex[j], &why);
+                examples++;
+                if (got == want)
+                    continue;
+                failures++;
+                printf("%s:%d: rule '%s': %s example %s: %s\n", r->file,
+                       r->line, r->id, want ? "match" : "nomatch",
+                       got < 0 ? "could not be scanned"
+                       : want  ? (why ? "was suppressed" : "did not match")
+                               : "matched",
+                       ex[j]);
+            }
+        }
+    }
+    printf("%zu passed, %zu failed\n", examples - failures, failures);
+    return failures ? EXIT_FLAGGED : EXIT_CLEAN;
+}
+
+static int use_color(color_when w)
+{
+    if (w == COLOR_ALWAYS)
+        return 1;
+    if (w == COLOR_NEVER)
+        return 0;
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc)
+        return 0;
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(STDOUT_FILENO);
+}
+
+/* stdout must reach its destination; a full disk is an error. */
+static int finish_output(void)
+{
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int saved = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        saved = errno;
+    }
+    if (bad) {
+        fprintf(stderr, "redflag: error writing output: %s\n",
+                strerror(saved ? saved : EIO));
+        return -1;
+    }
+    return 0;
+}
+
+int cli_run(const cli_opts *o)
+{
+    run r;
+    memset(&r, 0, sizeof(r));
+    r.o = o;
+    if (load_rules(o, &r.rs))
+        return EXIT_ERROR;
+    int rc;
+    if (o->list_rules) {
+        list_rules(r.rs);
+        rc = EXIT_CLEAN;
+    } else if (o->explain) {
+        rc = explain(r.rs, o->explain);
+    } else if (o->test_rules) {
+        rc = test_rules(r.rs);
+    } else {
+        r.rep.out = stdout;
+        r.rep.format = o->format;
+        r.rep.mode = o->mode;
+        r.rep.color = use_color(o->color);
+        r.rep.width = 80;
+        report_begin(&r.rep);
+        walker w = {on_file, on_walk_error, &r, NULL, 0, 0};
+        if (o->n_inputs == 0)
+            walk_path(&w, "-");
+        for (size_t i = 0; i < o->n_inputs; i++)
+            walk_path(&w, o->inputs[i]);
+        walk_free(&w);
+        report_end(&r.rep);
+        rc = r.errored ? EXIT_ERROR : r.failed ? EXIT_FLAGGED : EXIT_CLEAN;
+    }
+    rf_rules_free(r.rs);
+    if (finish_output())
+        rc = EXIT_ERROR;
+    return rc;
+}

@@ -1,0 +1,39 @@
+/* cli.h - what the command line asked for, and running it. */
+#ifndef RF_CLI_H
+#define RF_CLI_H
+
+#include <stddef.h>
+
+#include "redflag.h"
+#include "report.h"
+
+/* Exit codes (SPEC.md). */
+enum { EXIT_CLEAN = 0, EXIT_FLAGGED = 1, EXIT_ERROR = 2 };
+
+/* --fail-on never */
+#define FAIL_NEVER (-1)
+
+typedef enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_when;
+
+typedef struct cli_opts {
+    report_format format;
+    report_mode mode;
+    int fail_on;      /* lowest failing severity, or FAIL_NEVER */
+    int fail_on_set;  /* given on the command line */
+    int fail_score;   /* -1 = not set */
+    const char **rule_paths;
+    size_t n_rule_paths;
+    int no_default_rules;
+    int list_rules;
+    const char *explain;
+    int test_rules;
+    color_when color;
+    const char *const *inputs; /* none = standard input */
+    size_t n_inputs;
+    rf_scan_opts scan;
+} cli_opts;
+
+/* Runs everything but option parsing; returns the exit code. */
+int cli_run(const cli_opts *o);
+
+#endif

@@ -1,0 +1,207 @@
+/* main.c - options in, exit code out; the work is in cli.c and the library. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "Usage: redflag [OPTION]... [FILE|DIR]...\n"
+    "Reports the red flags in job postings: unpaid working interviews,\n"
+    "commission-only pay, hustle talk, guilt, scams. With no FILE, or when\n"
+    "FILE is -, reads standard input. Directories are walked recursively.\n"
+    "\n"
+    "Output:\n"
+    "  -f, --format=FMT        text (default), json, ndjson or tsv\n"
+    "  -l, --files-with-flags  print only the names of documents with flags\n"
+    "  -L, --files-without-flags  print only the names of documents without\n"
+    "  -c, --count             print NAME:NUMBER-OF-FLAGS per document\n"
+    "  -q, --quiet             print nothing; only the exit code tells\n"
+    "      --color=WHEN        auto (default), always or never; NO_COLOR is\n"
+    "                          honoured with auto\n"
+    "\n"
+    "Exit status:\n"
+    "      --fail-on=LEVEL     exit 1 when a flag is at least LEVEL: low,\n"
+    "                          medium (default), high, or never\n"
+    "      --fail-score=N      exit 1 when a document scores N or more\n"
+    "\n"
+    "Rules:\n"
+    "  -r, --rules=PATH        add a rule file, or every *.rules in a folder\n"
+    "                          (repeatable)\n"
+    "      --no-default-rules  leave out the built-in rules\n"
+    "      --list-rules        print id, category, severity and title per rule\n"
+    "      --explain=ID        print everything about one rule\n"
+    "      --test-rules        check every rule against its examples\n"
+    "\n"
+    "Limits:\n"
+    "      --max-evidence=N    evidence kept per rule and document (20)\n"
+    "      --context=N         bytes of context each side of a match (40)\n"
+    "\n"
+    "  -h, --help              print this help and exit\n"
+    "  -V, --version           print the version and exit\n"
+    "\n"
+    "Exit codes: 0 no flag at the fail level, 1 at least one, 2 an error.\n";
+
+static void usage_error(const char *msg, const char *arg)
+{
+    if (msg)
+        fprintf(stderr, "redflag: %s%s%s\n", msg, arg ? ": " : "",
+                arg ? arg : "");
+    fputs("Try 'redflag --help' for more information.\n", stderr);
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v <= 0 || v > 100000000)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+enum {
+    OPT_COLOR = 256, OPT_FAIL_ON, OPT_FAIL_SCORE, OPT_NO_DEFAULT, OPT_LIST,
+    OPT_EXPLAIN, OPT_TEST, OPT_MAX_EVIDENCE, OPT_CONTEXT
+};
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"files-with-flags", no_argument, NULL, 'l'},
+        {"files-without-flags", no_argument, NULL, 'L'},
+        {"count", no_argument, NULL, 'c'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"color", optional_argument, NULL, OPT_COLOR},
+        {"colour", optional_argument, NULL, OPT_COLOR},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"fail-score", required_argument, NULL, OPT_FAIL_SCORE},
+        {"rules", required_argument, NULL, 'r'},
+        {"no-default-rules", no_argument, NULL, OPT_NO_DEFAULT},
+        {"list-rules", no_argument, NULL, OPT_LIST},
+        {"explain", required_argument, NULL, OPT_EXPLAIN},
+        {"test-rules", no_argument, NULL, OPT_TEST},
+        {"max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE},
+        {"context", required_argument, NULL, OPT_CONTEXT},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    cli_opts o;
+    memset(&o, 0, sizeof(o));
+    o.fail_on = RF_MEDIUM;
+    o.fail_score = -1;
+    o.rule_paths = calloc((size_t)argc, sizeof(char *));
+    if (!o.rule_paths) {
+        fputs("redflag: out of memory\n", stderr);
+        return EXIT_ERROR;
+    }
+    int c, rc;
+    while ((c = getopt_long(argc, argv, "f:lLcqr:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                o.format = FORMAT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                o.format = FORMAT_JSON;
+            else if (strcmp(optarg, "ndjson") == 0)
+                o.format = FORMAT_NDJSON;
+            else if (strcmp(optarg, "tsv") == 0)
+                o.format = FORMAT_TSV;
+            else {
+                usage_error("unknown format (text, json, ndjson, tsv)", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            break;
+        case 'l': o.mode = MODE_FLAGGED; break;
+        case 'L': o.mode = MODE_UNFLAGGED; break;
+        case 'c': o.mode = MODE_COUNT; break;
+        case 'q': o.mode = MODE_QUIET; break;
+        case OPT_COLOR:
+            if (!optarg || strcmp(optarg, "always") == 0)
+                o.color = COLOR_ALWAYS;
+            else if (strcmp(optarg, "never") == 0)
+                o.color = COLOR_NEVER;
+            else if (strcmp(optarg, "auto") == 0)
+                o.color = COLOR_AUTO;
+            else {
+                usage_error("--color takes auto, always or never", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            break;
+        case OPT_FAIL_ON:
+            o.fail_on_set = 1;
+            if (strcmp(optarg, "never") == 0)
+                o.fail_on = FAIL_NEVER;
+            else if ((o.fail_on = rf_severity_parse(optarg)) < 0) {
+                usage_error("--fail-on takes low, medium, high or never", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            break;
+        case OPT_FAIL_SCORE: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || v < 0 || v > 100) {
+                usage_error("--fail-score takes a number from 0 to 100", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            o.fail_score = (int)v;
+            break;
+        }
+        case 'r': o.rule_paths[o.n_rule_paths++] = optarg; break;
+        case OPT_NO_DEFAULT: o.no_default_rules = 1; break;
+        case OPT_LIST: o.list_rules = 1; break;
+        case OPT_EXPLAIN: o.explain = optarg; break;
+        case OPT_TEST: o.test_rules = 1; break;
+        case OPT_MAX_EVIDENCE:
+            if (parse_size(optarg, &o.scan.max_evidence)) {
+                usage_error("--max-evidence takes a positive number", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            break;
+        case OPT_CONTEXT:
+            if (parse_size(optarg, &o.scan.context_width)) {
+                usage_error("--context takes a positive number", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            rc = fflush(stdout) || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
+            goto out;
+        case 'V':
+            printf("redflag %s\n", RF_VERSION);
+            rc = fflush(stdout) || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
+            goto out;
+        default:
+            usage_error(NULL, NULL);
+            rc = EXIT_ERROR;
+            goto out;
+        }
+    }
+    if (o.fail_score >= 0 && !o.fail_on_set)
+        o.fail_on = FAIL_NEVER; /* --fail-score alone decides */
+    o.inputs = (const char *const *)argv + optind;
+    o.n_inputs = (size_t)(argc - optind);
+    if (o.n_inputs == 0 && !o.list_rules && !o.explain && !o.test_rules &&
+        isatty(STDIN_FILENO)) {
+        /* Nothing piped in: say how to use it instead of waiting. */
+        fputs("redflag: reading a posting from the terminal; paste it and "
+              "press Ctrl-D,\nor give a file: redflag posting.txt "
+              "(redflag --help for more)\n",
+              stderr);
+    }
+    rc = cli_run(&o);
+out:
+    free(o.rule_paths);
+    return rc;
+}

@@ -1,0 +1,790 @@
+/*
+ * rules.c - the rule file format: `[id]` stanzas of `key = value` lines.
+ *
+ * A file is read line by line. A stanza is validated when the next one
+ * starts or the file ends, so every message can name the line that is wrong.
+ * Patterns are compiled (without JIT) as each rule is added, so a bad one is
+ * reported with its file and line; rf_rules_compile adds JIT once at the end.
+ */
+#include "rules.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "phrase.h"
+
+static const char *const categories[] = {
+    "unpaid-work", "pay", "hustle", "demands", "manipulation", "vulnerable",
+    "scam",
+};
+
+static void seterr(rf_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void seterr(rf_error *err, int code, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+}
+
+static int strvec_push(strvec *v, const char *s, size_t n, int line)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 4;
+        char **items = realloc(v->items, cap * sizeof(*items));
+        if (!items)
+            return -1;
+        v->items = items;
+        int *lines = realloc(v->lines, cap * sizeof(*lines));
+        if (!lines)
+            return -1;
+        v->lines = lines;
+        v->cap = cap;
+    }
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    v->items[v->n] = copy;
+    v->lines[v->n] = line;
+    v->n++;
+    return 0;
+}
+
+static void strvec_free(strvec *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->items[i]);
+    free(v->items);
+    free(v->lines);
+    memset(v, 0, sizeof(*v));
+}
+
+static void rule_free(rule *r)
+{
+    if (!r)
+        return;
+    free((char *)r->pub.id);
+    free((char *)r->pub.category);
+    free((char *)r->pub.title);
+    free((char *)r->pub.why);
+    free((char *)r->pub.advice);
+    free((char *)r->pub.file);
+    strvec_free(&r->phrases);
+    strvec_free(&r->regexes);
+    strvec_free(&r->unless);
+    strvec_free(&r->matches);
+    strvec_free(&r->nomatches);
+    pcre2_code_free(r->re);
+    pcre2_code_free(r->unless_re);
+    free(r);
+}
+
+rf_rules *rf_rules_new(void)
+{
+    rf_rules *rs = calloc(1, sizeof(*rs));
+    if (rs)
+        rs->neg.window = NEGATION_WINDOW;
+    return rs;
+}
+
+void rf_rules_free(rf_rules *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->n; i++)
+        rule_free(rs->rules[i]);
+    free(rs->rules);
+    strvec_free(&rs->neg.phrases);
+    strvec_free(&rs->neg.except);
+    strvec_free(&rs->neg.stop);
+    pcre2_code_free(rs->neg.re);
+    pcre2_code_free(rs->neg.except_re);
+    pcre2_code_free(rs->neg.stop_re);
+    free(rs);
+}
+
+size_t rf_rules_count(const rf_rules *rs) { return rs ? rs->n : 0; }
+
+const rf_rule *rf_rules_get(const rf_rules *rs, size_t i)
+{
+    return rs && i < rs->n ? &rs->rules[i]->pub : NULL;
+}
+
+const rf_rule *rf_rules_find(const rf_rules *rs, const char *id)
+{
+    for (size_t i = 0; rs && i < rs->n; i++)
+        if (strcmp(rs->rules[i]->pub.id, id) == 0)
+            return &rs->rules[i]->pub;
+    return NULL;
+}
+
+/* ---- patterns ---- */
+
+/*
+ * Compiles the pattern texts in `parts` (already PCRE2 syntax) as one
+ * alternation. When the whole does not compile, each part is compiled alone
+ * to find the line to blame.
+ */
+static pcre2_code *compile_parts(const char *file, const char *id,
+                                 const strvec *pats, const strvec *src,
+                                 const char *what, rf_error *err)
+{
+    buf all = BUF_INIT;
+    for (size_t i = 0; i < pats->n; i++) {
+        if (i)
+            buf_putc(&all, '|');
+        buf_puts(&all, "(?:");
+        buf_puts(&all, pats->items[i]);
+        buf_puts(&all, ")");
+    }
+    if (all.oom) {
+        buf_free(&all);
+        seterr(err, RF_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)all.data, all.len,
+                                   RULES_PCRE2_OPTIONS, &ec, &eo, NULL);
+    buf_free(&all);
+    if (re)
+        return re;
+    for (size_t i = 0; i < pats->n; i++) {
+        pcre2_code *one = pcre2_compile((PCRE2_SPTR)pats->items[i],
+                                        PCRE2_ZERO_TERMINATED,
+                                        RULES_PCRE2_OPTIONS, &ec, &eo, NULL);
+        if (one) {
+            pcre2_code_free(one);
+            continue;
+        }
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof(msg));
+        seterr(err, RF_ERR_RULE,
+               "%s:%d: rule '%s': %s does not compile: %s at offset %zu", file,
+               src->lines[i], id, what, (char *)msg, (size_t)eo);
+        return NULL;
+    }
+    /* Each part compiles alone but the whole does not: a regex that is
+     * not self-contained, e.g. one ending in a lone '\'. Blame the rule. */
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(ec, msg, sizeof(msg));
+    seterr(err, RF_ERR_RULE, "%s:%d: rule '%s': patterns do not combine: %s",
+           file, src->n ? src->lines[0] : 0, id, (char *)msg);
+    return NULL;
+}
+
+/* Phrases (and, if given, regexes used as written) to one compiled pattern. */
+static pcre2_code *compile_rule_patterns(const char *file, const char *id,
+                                         const strvec *phrases,
+                                         const strvec *regexes, rf_error *err)
+{
+    strvec pats = {0}, src = {0};
+    pcre2_code *re = NULL;
+    for (size_t i = 0; i < phrases->n; i++) {
+        buf b = BUF_INIT;
+        char msg[200];
+        size_t off = 0;
+        if (phrase_compile(phrases->items[i], &b, msg, sizeof(msg), &off)) {
+            buf_free(&b);
+            seterr(err, RF_ERR_RULE, "%s:%d: rule '%s': bad phrase '%s': %s at offset %zu",
+                   file, phrases->lines[i], id, phrases->items[i], msg, off);
+            goto out;
+        }
+        int bad = strvec_push(&pats, b.data, b.len, phrases->lines[i]) ||
+                  strvec_push(&src, phrases->items[i],
+                              strlen(phrases->items[i]), phrases->lines[i]);
+        buf_free(&b);
+        if (bad) {
+            seterr(err, RF_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    for (size_t i = 0; regexes && i < regexes->n; i++) {
+        const char *x = regexes->items[i];
+        if (strvec_push(&pats, x, strlen(x), regexes->lines[i]) ||
+            strvec_push(&src, x, strlen(x), regexes->lines[i])) {
+            seterr(err, RF_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    re = compile_parts(file, id, &pats, &src, "pattern", err);
+out:
+    strvec_free(&pats);
+    strvec_free(&src);
+    return re;
+}
+
+/* ---- the file format ---- */
+
+enum key {
+    K_CATEGORY, K_SEVERITY, K_TITLE, K_WHY, K_ADVICE,
+    K_PHRASE, K_REGEX, K_UNLESS, K_MATCH, K_NOMATCH,
+    K_EXCEPT, K_STOP, K_WINDOW, K_COUNT
+};
+
+static const char *const key_names[K_COUNT] = {
+    "category", "severity", "title", "why", "advice",
+    "phrase", "regex", "unless", "match", "nomatch",
+    "except", "stop", "window",
+};
+
+/* A stanza being read. */
+typedef struct stanza {
+    int active;
+    int negation;         /* the [@negation] stanza */
+    int line;             /* of the [id] header */
+    char *id;
+    buf single[K_COUNT];  /* values of keys that appear once */
+    int line_of[K_COUNT]; /* 0 = not seen */
+    strvec multi[K_COUNT];
+    int last_key;         /* for continuation lines; -1 = none */
+} stanza;
+
+typedef struct loader {
+    rf_rules *rs;
+    const char *file;
+    stanza st;
+    rf_error *err;
+} loader;
+
+static int is_repeatable(int k)
+{
+    return k == K_PHRASE || k == K_REGEX || k == K_UNLESS || k == K_MATCH ||
+           k == K_NOMATCH || k == K_EXCEPT || k == K_STOP;
+}
+
+static void stanza_reset(stanza *st)
+{
+    free(st->id);
+    for (int k = 0; k < K_COUNT; k++) {
+        buf_free(&st->single[k]);
+        strvec_free(&st->multi[k]);
+    }
+    memset(st, 0, sizeof(*st));
+    st->last_key = -1;
+}
+
+static int valid_id(const char *s)
+{
+    if (!*s || *s == '-')
+        return 0;
+    for (const char *p = s; *p; p++) {
+        int ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                 (*p == '-' && p[1] != '-' && p[1] != '\0');
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static char *take(buf *b) { return b->data ? buf_take(b) : NULL; }
+
+/* Moves a strvec out of the stanza. */
+static strvec move_vec(strvec *v)
+{
+    strvec out = *v;
+    memset(v, 0, sizeof(*v));
+    return out;
+}
+
+static int finish_negation(loader *ld)
+{
+    stanza *st = &ld->st;
+    for (int k = 0; k < K_COUNT; k++) {
+        if ((st->line_of[k] || st->multi[k].n) && k != K_PHRASE &&
+            k != K_EXCEPT && k != K_STOP && k != K_WINDOW) {
+            int line = st->line_of[k] ? st->line_of[k] : st->multi[k].lines[0];
+            seterr(ld->err, RF_ERR_RULE,
+                   "%s:%d: key '%s' does not belong in [@negation] (use phrase, except, stop, window)",
+                   ld->file, line, key_names[k]);
+            return -1;
+        }
+    }
+    negation *ng = &ld->rs->neg;
+    if (st->line_of[K_WINDOW]) {
+        char *end;
+        long w = strtol(st->single[K_WINDOW].data, &end, 10);
+        if (*end || w < 0 || w > 50) {
+            seterr(ld->err, RF_ERR_RULE,
+                   "%s:%d: window must be a whole number from 0 to 50, not '%s'",
+                   ld->file, st->line_of[K_WINDOW], st->single[K_WINDOW].data);
+            return -1;
+        }
+        ng->window = (int)w;
+    }
+    /* Several files may add negating words; each is checked here, by
+     * compiling, so a bad one is blamed on its own line. */
+    static const int keys[] = {K_PHRASE, K_EXCEPT, K_STOP};
+    strvec *dest[] = {&ng->phrases, &ng->except, &ng->stop};
+    for (int pass = 0; pass < 3; pass++) {
+        strvec *from = &st->multi[keys[pass]];
+        strvec *to = dest[pass];
+        pcre2_code *check = NULL;
+        if (from->n && !(check = compile_rule_patterns(ld->file, "@negation",
+                                                       from, NULL, ld->err)))
+            return -1;
+        pcre2_code_free(check);
+        for (size_t i = 0; i < from->n; i++)
+            if (strvec_push(to, from->items[i], strlen(from->items[i]),
+                            from->lines[i])) {
+                seterr(ld->err, RF_ERR_NOMEM, "out of memory");
+                return -1;
+            }
+    }
+    ld->rs->compiled = 0;
+    return 0;
+}
+
+static int finish_stanza(loader *ld)
+{
+    stanza *st = &ld->st;
+    if (!st->active)
+        return 0;
+    if (st->negation) {
+        int rc = finish_negation(ld);
+        stanza_reset(st);
+        return rc;
+    }
+    static const int required[] = {K_CATEGORY, K_SEVERITY, K_TITLE, K_WHY,
+                                   K_ADVICE};
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+        if (!st->line_of[required[i]]) {
+            seterr(ld->err, RF_ERR_RULE, "%s:%d: rule '%s' has no '%s'",
+                   ld->file, st->line, st->id, key_names[required[i]]);
+            return -1;
+        }
+    }
+    for (int k = K_EXCEPT; k <= K_WINDOW; k++) {
+        if (st->line_of[k] || st->multi[k].n) {
+            int line = st->line_of[k] ? st->line_of[k] : st->multi[k].lines[0];
+            seterr(ld->err, RF_ERR_RULE,
+                   "%s:%d: key '%s' belongs only in [@negation]", ld->file,
+                   line, key_names[k]);
+            return -1;
+        }
+    }
+    if (!st->multi[K_PHRASE].n && !st->multi[K_REGEX].n) {
+        seterr(ld->err, RF_ERR_RULE, "%s:%d: rule '%s' has no phrase or regex",
+               ld->file, st->line, st->id);
+        return -1;
+    }
+    const char *cat = st->single[K_CATEGORY].data;
+    int known = 0;
+    for (size_t i = 0; i < sizeof(categories) / sizeof(categories[0]); i++)
+        known |= strcmp(cat, categories[i]) == 0;
+    if (!known) {
+        seterr(ld->err, RF_ERR_RULE,
+               "%s:%d: unknown category '%s' (one of: unpaid-work, pay, hustle, demands, manipulation, vulnerable, scam)",
+               ld->file, st->line_of[K_CATEGORY], cat);
+        return -1;
+    }
+    int sev = rf_severity_parse(st->single[K_SEVERITY].data);
+    if (sev < 0) {
+        seterr(ld->err, RF_ERR_RULE,
+               "%s:%d: unknown severity '%s' (one of: low, medium, high)",
+               ld->file, st->line_of[K_SEVERITY], st->single[K_SEVERITY].data);
+        return -1;
+    }
+    const rf_rule *dup = rf_rules_find(ld->rs, st->id);
+    if (dup) {
+        seterr(ld->err, RF_ERR_RULE,
+               "%s:%d: duplicate rule id '%s' (first defined at %s:%d)",
+               ld->file, st->line, st->id, dup->file, dup->line);
+        return -1;
+    }
+
+    rule *r = calloc(1, sizeof(*r));
+    if (!r) {
+        seterr(ld->err, RF_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    r->re = compile_rule_patterns(ld->file, st->id, &st->multi[K_PHRASE],
+                                  &st->multi[K_REGEX], ld->err);
+    if (r->re && st->multi[K_UNLESS].n)
+        r->unless_re = compile_rule_patterns(ld->file, st->id,
+                                             &st->multi[K_UNLESS], NULL,
+                                             ld->err);
+    if (!r->re || (st->multi[K_UNLESS].n && !r->unless_re)) {
+        rule_free(r);
+        return -1;
+    }
+    if (ld->rs->n == ld->rs->cap) {
+        size_t cap = ld->rs->cap ? ld->rs->cap * 2 : 32;
+        rule **p = realloc(ld->rs->rules, cap * sizeof(*p));
+        if (!p) {
+            rule_free(r);
+            seterr(ld->err, RF_ERR_NOMEM, "out of memory");
+            return -1;
+        }
+        ld->rs->rules = p;
+        ld->rs->cap = cap;
+    }
+    r->pub.id = st->id;
+    st->id = NULL;
+    r->pub.category = take(&st->single[K_CATEGORY]);
+    r->pub.severity = (rf_severity)sev;
+    r->pub.title = take(&st->single[K_TITLE]);
+    r->pub.why = take(&st->single[K_WHY]);
+    r->pub.advice = take(&st->single[K_ADVICE]);
+    r->pub.file = strdup(ld->file);
+    r->pub.line = st->line;
+    r->phrases = move_vec(&st->multi[K_PHRASE]);
+    r->regexes = move_vec(&st->multi[K_REGEX]);
+    r->unless = move_vec(&st->multi[K_UNLESS]);
+    r->matches = move_vec(&st->multi[K_MATCH]);
+    r->nomatches = move_vec(&st->multi[K_NOMATCH]);
+#define EXPOSE(field, vec)                                                 \
+    r->pub.field = (const char *const *)r->vec.items;                      \
+    r->pub.n_##field = r->vec.n
+    EXPOSE(phrases, phrases);
+    EXPOSE(regexes, regexes);
+    EXPOSE(unless, unless);
+    EXPOSE(matches, matches);
+    EXPOSE(nomatches, nomatches);
+#undef EXPOSE
+    ld->rs->rules[ld->rs->n++] = r;
+    ld->rs->compiled = 0;
+    stanza_reset(st);
+    if (!r->pub.category || !r->pub.title || !r->pub.why || !r->pub.advice ||
+        !r->pub.file) {
+        seterr(ld->err, RF_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Trims [*s, *e) of blanks on both sides. */
+static void trim(const char **s, const char **e)
+{
+    while (*s < *e && is_blank(**s))
+        (*s)++;
+    while (*e > *s && is_blank((*e)[-1]))
+        (*e)--;
+}
+
+static int load_line(loader *ld, const char *s, const char *e, int lineno)
+{
+    stanza *st = &ld->st;
+    const char *t = s, *te = e;
+    trim(&t, &te);
+    if (t == te) {
+        st->last_key = -1; /* a blank line ends a continued value */
+        return 0;
+    }
+    if (*t == '#')
+        return 0;
+    if (is_blank(*s)) {
+        int k = st->last_key;
+        if (k < 0) {
+            seterr(ld->err, RF_ERR_RULE,
+                   "%s:%d: an indented line continues a value, but there is no 'key = value' above it",
+                   ld->file, lineno);
+            return -1;
+        }
+        buf *b = is_repeatable(k) ? NULL : &st->single[k];
+        if (b) {
+            buf_putc(b, ' ');
+            buf_append(b, t, (size_t)(te - t));
+            if (b->oom)
+                goto oom;
+        } else {
+            strvec *v = &st->multi[k];
+            char **last = &v->items[v->n - 1];
+            size_t n0 = strlen(*last), n1 = (size_t)(te - t);
+            char *p = realloc(*last, n0 + 1 + n1 + 1);
+            if (!p)
+                goto oom;
+            p[n0] = ' ';
+            memcpy(p + n0 + 1, t, n1);
+            p[n0 + 1 + n1] = '\0';
+            *last = p;
+        }
+        return 0;
+    }
+    if (*t == '[') {
+        if (finish_stanza(ld))
+            return -1;
+        if (te[-1] != ']' || te - t < 3) {
+            seterr(ld->err, RF_ERR_RULE, "%s:%d: expected '[rule-id]'",
+                   ld->file, lineno);
+            return -1;
+        }
+        const char *is = t + 1, *ie = te - 1;
+        trim(&is, &ie);
+        st->id = strndup(is, (size_t)(ie - is));
+        if (!st->id)
+            goto oom;
+        st->active = 1;
+        st->line = lineno;
+        st->last_key = -1;
+        if (strcmp(st->id, "@negation") == 0) {
+            st->negation = 1;
+        } else if (!valid_id(st->id)) {
+            seterr(ld->err, RF_ERR_RULE,
+                   "%s:%d: invalid rule id '%s' (use lower-case letters and digits joined by single hyphens)",
+                   ld->file, lineno, st->id);
+            return -1;
+        }
+        return 0;
+    }
+    const char *eq = memchr(t, '=', (size_t)(te - t));
+    if (!eq) {
+        seterr(ld->err, RF_ERR_RULE,
+               "%s:%d: expected 'key = value', '[rule-id]' or a '#' comment",
+               ld->file, lineno);
+        return -1;
+    }
+    const char *ks = t, *ke = eq, *vs = eq + 1, *ve = te;
+    trim(&ks, &ke);
+    trim(&vs, &ve);
+    int k = -1;
+    for (int i = 0; i < K_COUNT; i++)
+        if ((size_t)(ke - ks) == strlen(key_names[i]) &&
+            memcmp(ks, key_names[i], (size_t)(ke - ks)) == 0)
+            k = i;
+    if (k < 0) {
+        seterr(ld->err, RF_ERR_RULE, "%s:%d: unknown key '%.*s'", ld->file,
+               lineno, (int)(ke - ks), ks);
+        return -1;
+    }
+    if (!st->active) {
+        seterr(ld->err, RF_ERR_RULE,
+               "%s:%d: '%s' comes before any '[rule-id]' line", ld->file,
+               lineno, key_names[k]);
+        return -1;
+    }
+    if (vs == ve) {
+        seterr(ld->err, RF_ERR_RULE, "%s:%d: '%s' has no value", ld->file,
+               lineno, key_names[k]);
+        return -1;
+    }
+    if (is_repeatable(k)) {
+        if (strvec_push(&st->multi[k], vs, (size_t)(ve - vs), lineno))
+            goto oom;
+    } else {
+        if (st->line_of[k]) {
+            seterr(ld->err, RF_ERR_RULE,
+                   "%s:%d: '%s' given twice in '%s' (first at line %d)",
+                   ld->file, lineno, key_names[k], st->id, st->line_of[k]);
+            return -1;
+        }
+        st->line_of[k] = lineno;
+        if (buf_append(&st->single[k], vs, (size_t)(ve - vs)))
+            goto oom;
+    }
+    st->last_key = k;
+    return 0;
+oom:
+    seterr(ld->err, RF_ERR_NOMEM, "out of memory");
+    return -1;
+}
+
+int rf_rules_add_buffer(rf_rules *rs, const char *name, const char *data,
+                        size_t len, rf_error *err)
+{
+    loader ld = {rs, name, {0}, err};
+    ld.st.last_key = -1;
+    int lineno = 0, rc = 0;
+    const char *p = data, *end = data + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* a UTF-8 byte order mark */
+    while (p < end && rc == 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        lineno++;
+        if (memchr(p, '\0', (size_t)(le - p))) {
+            seterr(err, RF_ERR_RULE, "%s:%d: a NUL byte in a rule file", name,
+                   lineno);
+            rc = -1;
+            break;
+        }
+        rc = load_line(&ld, p, le, lineno);
+        p = nl ? nl + 1 : end;
+    }
+    if (rc == 0)
+        rc = finish_stanza(&ld);
+    stanza_reset(&ld.st);
+    return rc ? -1 : 0;
+}
+
+static int read_file(const char *path, char **data, size_t *len,
+                     rf_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        seterr(err, RF_ERR_IO, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    buf b = BUF_INIT;
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(&b, chunk, n);
+    int bad = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (bad) {
+        buf_free(&b);
+        seterr(err, RF_ERR_IO, "%s: %s", path, strerror(saved));
+        return -1;
+    }
+    *len = b.len;
+    *data = buf_take(&b);
+    if (!*data) {
+        seterr(err, RF_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+int rf_rules_add_path(rf_rules *rs, const char *path, rf_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb)) {
+        seterr(err, RF_ERR_IO, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        char *data;
+        size_t len;
+        if (read_file(path, &data, &len, err))
+            return -1;
+        int rc = rf_rules_add_buffer(rs, path, data, len, err);
+        free(data);
+        return rc;
+    }
+    DIR *d = opendir(path);
+    if (!d) {
+        seterr(err, RF_ERR_IO, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    strvec names = {0};
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || !has_suffix(de->d_name, ".rules"))
+            continue;
+        if (strvec_push(&names, de->d_name, strlen(de->d_name), 0)) {
+            seterr(err, RF_ERR_NOMEM, "out of memory");
+            rc = -1;
+            break;
+        }
+    }
+    closedir(d);
+    if (rc == 0)
+        qsort(names.items, names.n, sizeof(char *), cmp_str);
+    for (size_t i = 0; rc == 0 && i < names.n; i++) {
+        buf full = BUF_INIT;
+        buf_printf(&full, "%s%s%s", path,
+                   has_suffix(path, "/") ? "" : "/", names.items[i]);
+        if (full.oom) {
+            seterr(err, RF_ERR_NOMEM, "out of memory");
+            rc = -1;
+        } else {
+            rc = rf_rules_add_path(rs, full.data, err);
+        }
+        buf_free(&full);
+    }
+    strvec_free(&names);
+    return rc;
+}
+
+/* The files in rules/, embedded by the build (default_rules.c). */
+extern const struct rf_embedded_rules {
+    const char *name;
+    const char *data;
+    size_t len;
+} rf_default_rules[];
+extern const size_t rf_default_rules_count;
+
+int rf_rules_add_default(rf_rules *rs, rf_error *err)
+{
+    for (size_t i = 0; i < rf_default_rules_count; i++)
+        if (rf_rules_add_buffer(rs, rf_default_rules[i].name,
+                                rf_default_rules[i].data,
+                                rf_default_rules[i].len, err))
+            return -1;
+    return 0;
+}
+
+static void jit(pcre2_code *re)
+{
+    /* Without JIT support the interpreter is used: slower, same results. */
+    if (re)
+        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+}
+
+int rf_rules_compile(rf_rules *rs, rf_error *err)
+{
+    if (rs->compiled)
+        return 0;
+    negation *ng = &rs->neg;
+    strvec *vecs[] = {&ng->phrases, &ng->except, &ng->stop};
+    pcre2_code **codes[] = {&ng->re, &ng->except_re, &ng->stop_re};
+    for (int i = 0; i < 3; i++) {
+        pcre2_code_free(*codes[i]);
+        *codes[i] = NULL;
+        if (vecs[i]->n &&
+            !(*codes[i] = compile_rule_patterns("[@negation]", "@negation",
+                                                vecs[i], NULL, err)))
+            return -1;
+        jit(*codes[i]);
+    }
+    for (size_t i = 0; i < rs->n; i++) {
+        jit(rs->rules[i]->re);
+        jit(rs->rules[i]->unless_re);
+    }
+    rs->compiled = 1;
+    return 0;
+}
+
+/* ---- names ---- */
+
+const char *rf_severity_name(rf_severity s)
+{
+    switch (s) {
+    case RF_LOW: return "low";
+    case RF_MEDIUM: return "medium";
+    case RF_HIGH: return "high";
+    }
+    return "?";
+}
+
+int rf_severity_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "low") == 0)
+        return RF_LOW;
+    if (strcmp(s, "medium") == 0)
+        return RF_MEDIUM;
+    if (strcmp(s, "high") == 0)
+        return RF_HIGH;
+    return -1;
+}

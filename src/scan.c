@@ -1,0 +1,544 @@
+/*
+ * scan.c - one document against a compiled rule set.
+ *
+ * Each rule is matched on its own over the whole text, so one rule never
+ * hides another at the same place. A rule's hits are non-overlapping (the
+ * next search starts where the last hit ended, which merges overlapping
+ * hits). Each hit is then checked against the rule's `unless` phrases and
+ * the negating words; what survives is scored, the rest is kept with its
+ * reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "rules.h"
+#include "score.h"
+#include "text.h"
+
+#define DEFAULT_MAX_EVIDENCE 20
+#define DEFAULT_CONTEXT 40
+#define DEFAULT_MATCH_LIMIT 1000000UL
+/* How far back a negator or an exception is looked for. */
+#define LOOKBACK 300
+
+struct rf_result {
+    arena mem;
+    rf_flag *flags;
+    size_t n_flags;
+    rf_flag *supp;
+    size_t n_supp;
+    int score;
+    rf_verdict verdict;
+    char *error;
+};
+
+typedef struct hit {
+    size_t start, end;
+    const char *reason; /* NULL: scored */
+} hit;
+
+/* Everything one scan needs, allocated once per document. */
+typedef struct scanner {
+    const rf_rules *rs;
+    const rf_source *doc;
+    size_t max_evidence;
+    size_t context;
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+    pcre2_jit_stack *js;
+    rf_result *res;
+    buf errors;
+    hit *hits;
+    size_t n_hits, cap_hits;
+    /* flags being built, grown as rules match */
+    rf_flag *flags, *supp;
+    size_t n_flags, cap_flags, n_supp, cap_supp;
+    int oom;
+} scanner;
+
+static void add_error(scanner *sc, const rf_rule *r, const char *what)
+{
+    if (sc->errors.len)
+        buf_puts(&sc->errors, "; ");
+    buf_printf(&sc->errors, "rule %s: %s", r->id, what);
+}
+
+static const char *match_error(int rc)
+{
+    switch (rc) {
+    case PCRE2_ERROR_MATCHLIMIT: return "match limit exceeded";
+    case PCRE2_ERROR_DEPTHLIMIT: return "match depth limit exceeded";
+    case PCRE2_ERROR_HEAPLIMIT: return "match heap limit exceeded";
+    case PCRE2_ERROR_JIT_STACKLIMIT: return "match stack limit exceeded";
+    case PCRE2_ERROR_NOMEMORY: return "out of memory while matching";
+    }
+    return "matching failed";
+}
+
+/*
+ * Next match of re in text[0..len) at or after *from; 1 and [*s,*e) on a
+ * match, 0 when there is none, a PCRE2 error code (< 0) on failure. Empty
+ * matches are stepped over.
+ */
+static int next_match(scanner *sc, const pcre2_code *re, const char *text,
+                      size_t len, size_t *from, size_t *s, size_t *e)
+{
+    while (*from <= len) {
+        int rc = pcre2_match(re, (PCRE2_SPTR)text, len, *from, 0, sc->md,
+                             sc->mc);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            return 0;
+        if (rc < 0)
+            return rc;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
+        if (ov[1] <= ov[0] || ov[0] < *from) {
+            /* an empty match, or one that \K moved back: step on */
+            *from = (ov[1] > *from ? ov[1] : *from) + 1;
+            continue;
+        }
+        *s = ov[0];
+        *e = ov[1];
+        *from = ov[1];
+        return 1;
+    }
+    return 0;
+}
+
+static int is_clause_end(const unsigned char *u, size_t i)
+{
+    switch (u[i]) {
+    case ',': case ';': case ':': case '.': case '!': case '?': case '\n':
+    case '|': case '(': case ')':
+        return 1;
+    }
+    /* bullet U+2022 and middle dot U+00B7, seen from their last byte */
+    if (i >= 2 && u[i] == 0xA2 && u[i - 1] == 0x80 && u[i - 2] == 0xE2)
+        return 1;
+    if (i >= 1 && u[i] == 0xB7 && u[i - 1] == 0xC2)
+        return 1;
+    return 0;
+}
+
+/* Words (runs of non-space holding a letter or digit) in text[a..b). */
+static size_t count_words(const char *text, size_t a, size_t b)
+{
+    size_t n = 0;
+    int in_word = 0, counted = 0;
+    while (a < b) {
+        size_t sp = text_space_len(text + a, b - a);
+        if (sp) {
+            in_word = counted = 0;
+            a += sp;
+            continue;
+        }
+        unsigned char c = (unsigned char)text[a];
+        int wordy = c >= 0x80 || (c >= '0' && c <= '9') ||
+                    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+        in_word = 1;
+        if (wordy && !counted) {
+            n++;
+            counted = 1;
+        }
+        a++;
+    }
+    (void)in_word;
+    return n;
+}
+
+/* Does any match of re in text[a..b) cover [s, e)? (b may run past e.) */
+static int covered(scanner *sc, const pcre2_code *re, const char *text,
+                   size_t a, size_t b, size_t s, size_t e)
+{
+    size_t from = a, ms, me;
+    while (next_match(sc, re, text, b, &from, &ms, &me) == 1) {
+        if (ms > s)
+            return 0;
+        if (me >= e)
+            return 1;
+    }
+    return 0;
+}
+
+/* The reason a hit at [hs, he) is suppressed, or NULL when it counts. */
+static const char *suppression(scanner *sc, const rule *r, size_t hs,
+                               size_t he)
+{
+    const char *text = sc->doc->text;
+    size_t len = sc->doc->len;
+    arena *mem = &sc->res->mem;
+
+    if (r->unless_re) {
+        size_t a = hs > LOOKBACK ? text_floor_char(text, len, hs - LOOKBACK)
+                                 : 0;
+        size_t b = len - he > LOOKBACK ? he + LOOKBACK : len;
+        size_t from = a, us, ue;
+        while (next_match(sc, r->unless_re, text, b, &from, &us, &ue) == 1) {
+            if (us >= he)
+                break;
+            if (ue > hs) {
+                char *why = arena_alloc(mem, ue - us + 16);
+                if (why)
+                    snprintf(why, ue - us + 16, "unless '%.*s'",
+                             (int)(ue - us), text + us);
+                return why;
+            }
+        }
+    }
+
+    const negation *ng = &sc->rs->neg;
+    if (!ng->re || hs == 0)
+        return NULL;
+    const unsigned char *u = (const unsigned char *)text;
+    size_t cs = hs, lim = hs > LOOKBACK ? hs - LOOKBACK : 0;
+    while (cs > lim && !is_clause_end(u, cs - 1))
+        cs--;
+    size_t from = cs, ns, ne;
+    while (next_match(sc, ng->re, text, hs, &from, &ns, &ne) == 1) {
+        if (count_words(text, ne, hs) > (size_t)ng->window)
+            continue;
+        if (ng->except_re &&
+            covered(sc, ng->except_re, text, cs,
+                    len - hs > LOOKBACK ? hs + LOOKBACK : len, ns, ne))
+            continue;
+        if (ng->stop_re) {
+            size_t f2 = ne, ss, se;
+            if (next_match(sc, ng->stop_re, text, hs, &f2, &ss, &se) == 1)
+                continue;
+        }
+        char *why = arena_alloc(mem, ne - ns + 16);
+        if (why)
+            snprintf(why, ne - ns + 16, "negated by '%.*s'", (int)(ne - ns),
+                     text + ns);
+        return why;
+    }
+    return NULL;
+}
+
+static int push_hit(scanner *sc, size_t s, size_t e)
+{
+    if (sc->n_hits == sc->cap_hits) {
+        size_t cap = sc->cap_hits ? sc->cap_hits * 2 : 16;
+        hit *p = realloc(sc->hits, cap * sizeof(*p));
+        if (!p)
+            return -1;
+        sc->hits = p;
+        sc->cap_hits = cap;
+    }
+    sc->hits[sc->n_hits++] = (hit){s, e, NULL};
+    return 0;
+}
+
+static rf_flag *new_flag(scanner *sc, int suppressed)
+{
+    rf_flag **arr = suppressed ? &sc->supp : &sc->flags;
+    size_t *n = suppressed ? &sc->n_supp : &sc->n_flags;
+    size_t *cap = suppressed ? &sc->cap_supp : &sc->cap_flags;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        rf_flag *p = realloc(*arr, c * sizeof(*p));
+        if (!p)
+            return NULL;
+        *arr = p;
+        *cap = c;
+    }
+    rf_flag *f = &(*arr)[(*n)++];
+    memset(f, 0, sizeof(*f));
+    return f;
+}
+
+/* Copies one line of context around [s, e) into the arena. */
+static void make_context(scanner *sc, rf_evidence *ev, size_t s, size_t e)
+{
+    const char *t = sc->doc->text;
+    size_t len = sc->doc->len, w = sc->context;
+    size_t a = s > w ? s - w : 0, b = len - e > w ? e + w : len;
+    const char *nl;
+    for (size_t i = s; i > a; i--)
+        if (t[i - 1] == '\n') {
+            a = i;
+            break;
+        }
+    if ((nl = memchr(t + e, '\n', b - e)))
+        b = (size_t)(nl - t);
+    a = text_ceil_char(t, len, a);
+    b = text_floor_char(t, len, b);
+    /* Start and end on a word when the cut fell inside one. */
+    if (a > 0 && t[a - 1] != '\n') {
+        for (size_t i = a; i < s && i < a + 15; i++)
+            if (t[i] == ' ') {
+                a = i + 1;
+                break;
+            }
+    }
+    if (b < len && t[b] != '\n') {
+        for (size_t i = b; i > e && i + 15 > b; i--)
+            if (t[i - 1] == ' ') {
+                b = i - 1;
+                break;
+            }
+    }
+    char *c = arena_strndup(&sc->res->mem, t + a, b - a);
+    if (!c) {
+        sc->oom = 1;
+        return;
+    }
+    for (char *p = c; p < c + (b - a); p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    ev->context = c;
+    ev->context_match = s - a;
+    ev->context_len = e - s;
+}
+
+/* Evidence for hits[i] (the match text and context; positions later). */
+static void make_evidence(scanner *sc, rf_evidence *ev, const hit *h)
+{
+    ev->match = arena_strndup(&sc->res->mem, sc->doc->text + h->start,
+                              h->end - h->start);
+    if (!ev->match)
+        sc->oom = 1;
+    ev->offset = h->start; /* a text index until positions are resolved */
+    ev->length = h->end - h->start;
+    make_context(sc, ev, h->start, h->end);
+}
+
+/* Turns the rule's hits (already classified) into a flag and suppressed
+ * entries grouped by reason. */
+static void collect(scanner *sc, const rule *r)
+{
+    size_t first_supp = sc->n_supp;
+    for (size_t i = 0; i < sc->n_hits && !sc->oom; i++) {
+        const hit *h = &sc->hits[i];
+        rf_flag *f = NULL;
+        if (!h->reason) {
+            if (sc->n_flags && sc->flags[sc->n_flags - 1].rule == &r->pub)
+                f = &sc->flags[sc->n_flags - 1];
+        } else {
+            for (size_t j = first_supp; j < sc->n_supp; j++)
+                if (strcmp(sc->supp[j].reason, h->reason) == 0)
+                    f = &sc->supp[j];
+        }
+        if (!f) {
+            f = new_flag(sc, h->reason != NULL);
+            if (!f) {
+                sc->oom = 1;
+                return;
+            }
+            f->rule = &r->pub;
+            f->reason = h->reason;
+            f->evidence = arena_alloc(&sc->res->mem,
+                                      sc->max_evidence * sizeof(rf_evidence));
+            if (!f->evidence) {
+                sc->oom = 1;
+                return;
+            }
+        }
+        f->count++;
+        if (f->n_evidence < sc->max_evidence)
+            make_evidence(sc, (rf_evidence *)&f->evidence[f->n_evidence++], h);
+    }
+}
+
+static void scan_rule(scanner *sc, const rule *r)
+{
+    const char *text = sc->doc->text;
+    size_t len = sc->doc->len, from = 0, s, e;
+    int rc;
+    sc->n_hits = 0;
+    while ((rc = next_match(sc, r->re, text, len, &from, &s, &e)) == 1) {
+        if (push_hit(sc, s, e)) {
+            sc->oom = 1;
+            return;
+        }
+    }
+    if (rc < 0) {
+        add_error(sc, &r->pub, match_error(rc));
+        return; /* a rule that could not finish reports nothing */
+    }
+    for (size_t i = 0; i < sc->n_hits; i++)
+        sc->hits[i].reason =
+            suppression(sc, r, sc->hits[i].start, sc->hits[i].end);
+    collect(sc, r);
+}
+
+/* Flags by severity (high first), then by where they first appear. */
+static int cmp_flags(const void *pa, const void *pb)
+{
+    const rf_flag *a = pa, *b = pb;
+    if (a->rule->severity != b->rule->severity)
+        return a->rule->severity > b->rule->severity ? -1 : 1;
+    size_t oa = a->n_evidence ? a->evidence[0].offset : 0;
+    size_t ob = b->n_evidence ? b->evidence[0].offset : 0;
+    return oa < ob ? -1 : oa > ob;
+}
+
+static int cmp_evp(const void *pa, const void *pb)
+{
+    const rf_evidence *a = *(rf_evidence *const *)pa;
+    const rf_evidence *b = *(rf_evidence *const *)pb;
+    return a->offset < b->offset ? -1 : a->offset > b->offset;
+}
+
+/* Text indexes -> line, column and source offset, in one pass over the
+ * document in position order. */
+static void resolve_positions(scanner *sc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sc->n_flags; i++)
+        n += sc->flags[i].n_evidence;
+    for (size_t i = 0; i < sc->n_supp; i++)
+        n += sc->supp[i].n_evidence;
+    if (!n)
+        return;
+    rf_evidence **all = malloc(n * sizeof(*all));
+    if (!all) {
+        sc->oom = 1;
+        return;
+    }
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        rf_flag *fs = pass ? sc->supp : sc->flags;
+        size_t nf = pass ? sc->n_supp : sc->n_flags;
+        for (size_t i = 0; i < nf; i++)
+            for (size_t j = 0; j < fs[i].n_evidence; j++)
+                all[k++] = (rf_evidence *)&fs[i].evidence[j];
+    }
+    qsort(all, n, sizeof(*all), cmp_evp);
+    const rf_source *d = sc->doc;
+    text_pos cache = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        size_t ti = all[i]->offset;
+        size_t so = d->map ? d->map[ti] : ti;
+        if (d->src)
+            text_locate(d->src, d->src_len, so, &cache, &all[i]->line,
+                        &all[i]->column);
+        else
+            text_locate(d->text, d->len, ti, &cache, &all[i]->line,
+                        &all[i]->column);
+        all[i]->offset = d->base_offset + so;
+    }
+    free(all);
+}
+
+rf_result *rf_scan_source(const rf_rules *rs, const rf_source *doc,
+                          const rf_scan_opts *opts, rf_error *err)
+{
+    rf_scan_opts o = {0, 0, 0};
+    if (opts)
+        o = *opts;
+    if (!rs->compiled) {
+        if (err) {
+            err->code = RF_ERR_USAGE;
+            snprintf(err->message, sizeof(err->message),
+                     "the rule set was not compiled");
+        }
+        return NULL;
+    }
+    scanner sc;
+    memset(&sc, 0, sizeof(sc));
+    sc.rs = rs;
+    sc.doc = doc;
+    sc.max_evidence = o.max_evidence ? o.max_evidence : DEFAULT_MAX_EVIDENCE;
+    sc.context = o.context_width ? o.context_width : DEFAULT_CONTEXT;
+    sc.res = calloc(1, sizeof(*sc.res));
+    sc.md = pcre2_match_data_create(1, NULL);
+    sc.mc = pcre2_match_context_create(NULL);
+    sc.js = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+    if (!sc.res || !sc.md || !sc.mc) {
+        sc.oom = 1;
+        goto done;
+    }
+    pcre2_set_match_limit(sc.mc, o.match_limit ? (uint32_t)o.match_limit
+                                                 : DEFAULT_MATCH_LIMIT);
+    pcre2_set_depth_limit(sc.mc, 10000);
+    if (sc.js)
+        pcre2_jit_stack_assign(sc.mc, NULL, sc.js);
+
+    for (size_t i = 0; i < rs->n && !sc.oom; i++)
+        scan_rule(&sc, rs->rules[i]);
+    if (sc.oom)
+        goto done;
+    resolve_positions(&sc);
+
+    int *points = sc.n_flags ? malloc(sc.n_flags * sizeof(int)) : NULL;
+    if (sc.n_flags && !points) {
+        sc.oom = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < sc.n_flags; i++) {
+        sc.flags[i].points =
+            score_flag_points(sc.flags[i].rule->severity, sc.flags[i].count);
+        points[i] = sc.flags[i].points;
+    }
+    sc.res->score = score_total(points, sc.n_flags);
+    sc.res->verdict = score_verdict(sc.res->score);
+    free(points);
+    if (sc.n_flags)
+        qsort(sc.flags, sc.n_flags, sizeof(rf_flag), cmp_flags);
+    if (sc.n_supp)
+        qsort(sc.supp, sc.n_supp, sizeof(rf_flag), cmp_flags);
+    sc.res->flags = sc.flags;
+    sc.res->n_flags = sc.n_flags;
+    sc.res->supp = sc.supp;
+    sc.res->n_supp = sc.n_supp;
+    sc.flags = sc.supp = NULL;
+    if (sc.errors.len)
+        sc.res->error = buf_take(&sc.errors);
+    if (sc.errors.oom)
+        sc.oom = 1;
+
+done:
+    free(sc.hits);
+    free(sc.flags);
+    free(sc.supp);
+    buf_free(&sc.errors);
+    pcre2_match_data_free(sc.md);
+    pcre2_match_context_free(sc.mc);
+    pcre2_jit_stack_free(sc.js);
+    if (sc.oom) {
+        rf_result_free(sc.res);
+        if (err) {
+            err->code = RF_ERR_NOMEM;
+            snprintf(err->message, sizeof(err->message), "out of memory");
+        }
+        return NULL;
+    }
+    return sc.res;
+}
+
+rf_result *rf_scan(const rf_rules *rs, const char *text, size_t len,
+                   const rf_scan_opts *opts, rf_error *err)
+{
+    rf_source doc = {text, len, NULL, NULL, 0, 0};
+    return rf_scan_source(rs, &doc, opts, err);
+}
+
+int rf_result_score(const rf_result *r) { return r->score; }
+rf_verdict rf_result_verdict(const rf_result *r) { return r->verdict; }
+size_t rf_result_flag_count(const rf_result *r) { return r->n_flags; }
+size_t rf_result_suppressed_count(const rf_result *r) { return r->n_supp; }
+const char *rf_result_error(const rf_result *r) { return r->error; }
+
+const rf_flag *rf_result_flag(const rf_result *r, size_t i)
+{
+    return i < r->n_flags ? &r->flags[i] : NULL;
+}
+
+const rf_flag *rf_result_suppressed(const rf_result *r, size_t i)
+{
+    return i < r->n_supp ? &r->supp[i] : NULL;
+}
+
+void rf_result_free(rf_result *r)
+{
+    if (!r)
+        return;
+    arena_free(&r->mem);
+    free(r->flags);
+    free(r->supp);
+    free(r->error);
+    free(r);
+}

@@ -1,0 +1,73 @@
+#include "text.h"
+
+#include <string.h>
+
+static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+size_t text_codepoints(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += !is_cont((unsigned char)s[i]);
+    return k;
+}
+
+void text_locate(const char *s, size_t len, size_t pos, text_pos *c,
+                 size_t *line, size_t *column)
+{
+    if (pos > len)
+        pos = len;
+    if (c->line == 0 || pos < c->pos) {
+        c->pos = 0;
+        c->line = 1;
+        c->line_start = 0;
+    }
+    const char *p = s + c->pos, *end = s + pos;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        c->line++;
+        c->line_start = (size_t)(nl + 1 - s);
+        p = nl + 1;
+    }
+    c->pos = pos;
+    *line = c->line;
+    *column = text_codepoints(s + c->line_start, pos - c->line_start) + 1;
+}
+
+size_t text_floor_char(const char *s, size_t len, size_t pos)
+{
+    size_t lim = pos > 3 ? pos - 3 : 0;
+    while (pos > lim && pos < len && is_cont((unsigned char)s[pos]))
+        pos--;
+    return pos;
+}
+
+size_t text_ceil_char(const char *s, size_t len, size_t pos)
+{
+    size_t lim = pos + 3;
+    while (pos < len && pos < lim && is_cont((unsigned char)s[pos]))
+        pos++;
+    return pos;
+}
+
+size_t text_space_len(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
+    if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r'))
+        return 1;
+    if (n >= 2 && u[0] == 0xC2 && (u[1] == 0xA0 || u[1] == 0x85))
+        return 2;
+    if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+        ((u[2] >= 0x80 && u[2] <= 0x8A) || u[2] == 0xA8 || u[2] == 0xA9 ||
+         u[2] == 0xAF))
+        return 3;
+    if (n >= 3 && u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
+        return 3;
+    if (n >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+        return 3;
+    return 0;
+}

@@ -1,0 +1,29 @@
+/* text.h - UTF-8 and position helpers shared by the scanner and reports. */
+#ifndef RF_TEXT_H
+#define RF_TEXT_H
+
+#include <stddef.h>
+
+/* Line and column (both 1-based; columns in code points) of byte `pos` in
+ * s. `cache` makes a run of increasing positions linear overall: zero it
+ * before the first call on a buffer. */
+typedef struct text_pos {
+    size_t pos;
+    size_t line;
+    size_t line_start;
+} text_pos;
+
+void text_locate(const char *s, size_t len, size_t pos, text_pos *cache,
+                 size_t *line, size_t *column);
+
+/* Code points in s[0..n) (each byte that does not continue a sequence). */
+size_t text_codepoints(const char *s, size_t n);
+
+/* Moves pos back (forward) to the start of a UTF-8 sequence. */
+size_t text_floor_char(const char *s, size_t len, size_t pos);
+size_t text_ceil_char(const char *s, size_t len, size_t pos);
+
+/* Length of the white space at s (ASCII or a Unicode space), 0 if none. */
+size_t text_space_len(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,155 @@
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+struct walk_seen {
+    dev_t dev;
+    ino_t ino;
+};
+
+static int seen_before(walker *w, const struct stat *st)
+{
+    for (size_t i = 0; i < w->n_seen; i++)
+        if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+            return 1;
+    if (w->n_seen == w->cap_seen) {
+        size_t cap = w->cap_seen ? w->cap_seen * 2 : 16;
+        struct walk_seen *p = realloc(w->seen, cap * sizeof(*p));
+        if (!p)
+            return 0; /* without memory, walk on rather than stop */
+        w->seen = p;
+        w->cap_seen = cap;
+    }
+    w->seen[w->n_seen++] = (struct walk_seen){st->st_dev, st->st_ino};
+    return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk_dir(walker *w, const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        w->on_error(w->ctx, path, strerror(errno));
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue; /* hidden files and folders, and . and .. */
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **p = realloc(names, cap * sizeof(*p));
+            if (!p)
+                break;
+            names = p;
+        }
+        if (!(names[n] = strdup(de->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), cmp_names);
+    size_t plen = strlen(path);
+    int slash = plen > 0 && path[plen - 1] == '/';
+    for (size_t i = 0; i < n; i++) {
+        buf full = BUF_INIT;
+        buf_printf(&full, "%s%s%s", path, slash ? "" : "/", names[i]);
+        free(names[i]);
+        if (full.oom)
+            continue;
+        struct stat st;
+        if (stat(full.data, &st)) {
+            w->on_error(w->ctx, full.data, strerror(errno));
+        } else if (S_ISDIR(st.st_mode)) {
+            if (!seen_before(w, &st))
+                walk_dir(w, full.data);
+        } else if (S_ISREG(st.st_mode)) {
+            w->on_file(w->ctx, full.data, 0);
+        }
+        /* devices, FIFOs and sockets inside folders are passed over */
+        buf_free(&full);
+    }
+    free(names);
+}
+
+void walk_path(walker *w, const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (!seen_before(w, &st))
+            walk_dir(w, path);
+        return;
+    }
+    /* Files, "-", FIFOs named by the user, and paths that do not exist
+     * (their reader reports why). */
+    w->on_file(w->ctx, path, 1);
+}
+
+void walk_free(walker *w)
+{
+    free(w->seen);
+    w->seen = NULL;
+    w->n_seen = w->cap_seen = 0;
+}
+
+int walk_read(const char *path, char **data, size_t *len)
+{
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+    if (fd < 0)
+        return errno;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (fd != STDIN_FILENO)
+            close(fd);
+        return EISDIR;
+    }
+    buf b = BUF_INIT;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        buf_reserve(&b, (size_t)st.st_size);
+    int rc = 0;
+    for (;;) {
+        if (buf_reserve(&b, 65536)) {
+            rc = ENOMEM;
+            break;
+        }
+        ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = errno;
+            break;
+        }
+        if (n == 0)
+            break;
+        b.len += (size_t)n;
+    }
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if (rc) {
+        buf_free(&b);
+        return rc;
+    }
+    b.data[b.len] = '\0';
+    *len = b.len;
+    *data = buf_take(&b);
+    return *data ? 0 : ENOMEM;
+}
+
+int walk_is_binary(const char *data, size_t len)
+{
+    return memchr(data, '\0', len < 8192 ? len : 8192) != NULL;
+}
