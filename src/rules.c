@@ -358,15 +358,6 @@ static int finish_stanza(loader *ld)
         stanza_reset(st);
         return rc;
     }
-    static const int required[] = {K_CATEGORY, K_SEVERITY, K_TITLE, K_WHY,
-                                   K_ADVICE};
-    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-        if (!st->line_of[required[i]]) {
-            seterr(ld->err, RF_ERR_RULE, "%s:%d: rule '%s' has no '%s'",
-                   ld->file, st->line, st->id, key_names[required[i]]);
-            return -1;
-        }
-    }
     for (int k = K_EXCEPT; k <= K_WINDOW; k++) {
         if (st->line_of[k] || st->multi[k].n) {
             int line = st->line_of[k] ? st->line_of[k] : st->multi[k].lines[0];
@@ -376,14 +367,10 @@ static int finish_stanza(loader *ld)
             return -1;
         }
     }
-    if (!st->multi[K_PHRASE].n && !st->multi[K_REGEX].n) {
-        seterr(ld->err, RF_ERR_RULE, "%s:%d: rule '%s' has no phrase or regex",
-               ld->file, st->line, st->id);
-        return -1;
-    }
+    /* Wrong values first, at their own lines; then what is missing. */
     const char *cat = st->single[K_CATEGORY].data;
-    int known = 0;
-    for (size_t i = 0; i < sizeof(categories) / sizeof(categories[0]); i++)
+    int known = !cat;
+    for (size_t i = 0; cat && i < sizeof(categories) / sizeof(categories[0]); i++)
         known |= strcmp(cat, categories[i]) == 0;
     if (!known) {
         seterr(ld->err, RF_ERR_RULE,
@@ -392,10 +379,24 @@ static int finish_stanza(loader *ld)
         return -1;
     }
     int sev = rf_severity_parse(st->single[K_SEVERITY].data);
-    if (sev < 0) {
+    if (sev < 0 && st->line_of[K_SEVERITY]) {
         seterr(ld->err, RF_ERR_RULE,
                "%s:%d: unknown severity '%s' (one of: low, medium, high)",
                ld->file, st->line_of[K_SEVERITY], st->single[K_SEVERITY].data);
+        return -1;
+    }
+    static const int required[] = {K_CATEGORY, K_SEVERITY, K_TITLE, K_WHY,
+                                   K_ADVICE};
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+        if (!st->line_of[required[i]]) {
+            seterr(ld->err, RF_ERR_RULE, "%s:%d: rule '%s' has no '%s'",
+                   ld->file, st->line, st->id, key_names[required[i]]);
+            return -1;
+        }
+    }
+    if (!st->multi[K_PHRASE].n && !st->multi[K_REGEX].n) {
+        seterr(ld->err, RF_ERR_RULE, "%s:%d: rule '%s' has no phrase or regex",
+               ld->file, st->line, st->id);
         return -1;
     }
     const rf_rule *dup = rf_rules_find(ld->rs, st->id);

@@ -37,6 +37,8 @@ struct rf_result {
 
 typedef struct hit {
     size_t start, end;
+    const rule *rule;
+    size_t order;       /* the rule's index: groups hits back by rule */
     const char *reason; /* NULL: scored */
 } hit;
 
@@ -68,11 +70,14 @@ static void add_error(scanner *sc, const rf_rule *r, const char *what)
 
 static const char *match_error(int rc)
 {
+    /* Which of PCRE2's limits ran out is the same news to the user: this
+     * rule backtracks too much on this text. */
     switch (rc) {
-    case PCRE2_ERROR_MATCHLIMIT: return "match limit exceeded";
-    case PCRE2_ERROR_DEPTHLIMIT: return "match depth limit exceeded";
-    case PCRE2_ERROR_HEAPLIMIT: return "match heap limit exceeded";
-    case PCRE2_ERROR_JIT_STACKLIMIT: return "match stack limit exceeded";
+    case PCRE2_ERROR_MATCHLIMIT:
+    case PCRE2_ERROR_DEPTHLIMIT:
+    case PCRE2_ERROR_HEAPLIMIT:
+    case PCRE2_ERROR_JIT_STACKLIMIT:
+        return "match limit exceeded";
     case PCRE2_ERROR_NOMEMORY: return "out of memory while matching";
     }
     return "matching failed";
@@ -126,89 +131,103 @@ static int is_clause_end(const unsigned char *u, size_t i)
 static size_t count_words(const char *text, size_t a, size_t b)
 {
     size_t n = 0;
-    int in_word = 0, counted = 0;
+    int counted = 0; /* has the current run of non-space been counted? */
     while (a < b) {
         size_t sp = text_space_len(text + a, b - a);
         if (sp) {
-            in_word = counted = 0;
+            counted = 0;
             a += sp;
             continue;
         }
         unsigned char c = (unsigned char)text[a];
         int wordy = c >= 0x80 || (c >= '0' && c <= '9') ||
                     ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-        in_word = 1;
         if (wordy && !counted) {
             n++;
             counted = 1;
         }
         a++;
     }
-    (void)in_word;
     return n;
 }
 
-/* Does any match of re in text[a..b) cover [s, e)? (b may run past e.) */
-static int covered(scanner *sc, const pcre2_code *re, const char *text,
-                   size_t a, size_t b, size_t s, size_t e)
+/* Does any match of re in text[a..b) overlap [s, e)? */
+static int overlapped(scanner *sc, const pcre2_code *re, const char *text,
+                      size_t a, size_t b, size_t s, size_t e)
 {
     size_t from = a, ms, me;
     while (next_match(sc, re, text, b, &from, &ms, &me) == 1) {
-        if (ms > s)
+        if (ms >= e)
             return 0;
-        if (me >= e)
+        if (me > s)
             return 1;
     }
     return 0;
 }
 
-/* The reason a hit at [hs, he) is suppressed, or NULL when it counts. */
-static const char *suppression(scanner *sc, const rule *r, size_t hs,
-                               size_t he)
+/* The reason an `unless` phrase of the hit's rule suppresses it, or NULL. */
+static const char *unless_reason(scanner *sc, const hit *h)
 {
     const char *text = sc->doc->text;
-    size_t len = sc->doc->len;
-    arena *mem = &sc->res->mem;
-
-    if (r->unless_re) {
-        size_t a = hs > LOOKBACK ? text_floor_char(text, len, hs - LOOKBACK)
-                                 : 0;
-        size_t b = len - he > LOOKBACK ? he + LOOKBACK : len;
-        size_t from = a, us, ue;
-        while (next_match(sc, r->unless_re, text, b, &from, &us, &ue) == 1) {
-            if (us >= he)
-                break;
-            if (ue > hs) {
-                char *why = arena_alloc(mem, ue - us + 16);
-                if (why)
-                    snprintf(why, ue - us + 16, "unless '%.*s'",
-                             (int)(ue - us), text + us);
-                return why;
-            }
+    size_t len = sc->doc->len, hs = h->start, he = h->end;
+    if (!h->rule->unless_re)
+        return NULL;
+    size_t a = hs > LOOKBACK ? text_floor_char(text, len, hs - LOOKBACK) : 0;
+    size_t b = len - he > LOOKBACK ? he + LOOKBACK : len;
+    size_t from = a, us, ue;
+    while (next_match(sc, h->rule->unless_re, text, b, &from, &us, &ue) == 1) {
+        if (us >= he)
+            break;
+        if (ue > hs) {
+            char *why = arena_alloc(&sc->res->mem, ue - us + 16);
+            if (why)
+                snprintf(why, ue - us + 16, "unless '%.*s'", (int)(ue - us),
+                         text + us);
+            return why;
         }
     }
+    return NULL;
+}
 
-    const negation *ng = &sc->rs->neg;
-    if (!ng->re || hs == 0)
-        return NULL;
+/* Where the clause holding byte hs starts. */
+static size_t clause_start(const char *text, size_t hs)
+{
     const unsigned char *u = (const unsigned char *)text;
     size_t cs = hs, lim = hs > LOOKBACK ? hs - LOOKBACK : 0;
     while (cs > lim && !is_clause_end(u, cs - 1))
         cs--;
+    return cs;
+}
+
+/* Does a stop word ("but") stand in text[a..b)? */
+static int stopped(scanner *sc, size_t a, size_t b)
+{
+    const negation *ng = &sc->rs->neg;
+    size_t from = a, ss, se;
+    return ng->stop_re &&
+           next_match(sc, ng->stop_re, sc->doc->text, b, &from, &ss, &se) == 1;
+}
+
+/* The reason a negating word before the hit suppresses it, or NULL. */
+static const char *negation_reason(scanner *sc, size_t hs)
+{
+    const negation *ng = &sc->rs->neg;
+    const char *text = sc->doc->text;
+    size_t len = sc->doc->len;
+    if (!ng->re || hs == 0)
+        return NULL;
+    size_t cs = clause_start(text, hs);
     size_t from = cs, ns, ne;
     while (next_match(sc, ng->re, text, hs, &from, &ns, &ne) == 1) {
         if (count_words(text, ne, hs) > (size_t)ng->window)
             continue;
         if (ng->except_re &&
-            covered(sc, ng->except_re, text, cs,
-                    len - hs > LOOKBACK ? hs + LOOKBACK : len, ns, ne))
+            overlapped(sc, ng->except_re, text, cs,
+                       len - hs > LOOKBACK ? hs + LOOKBACK : len, ns, ne))
             continue;
-        if (ng->stop_re) {
-            size_t f2 = ne, ss, se;
-            if (next_match(sc, ng->stop_re, text, hs, &f2, &ss, &se) == 1)
-                continue;
-        }
-        char *why = arena_alloc(mem, ne - ns + 16);
+        if (stopped(sc, ne, hs))
+            continue;
+        char *why = arena_alloc(&sc->res->mem, ne - ns + 16);
         if (why)
             snprintf(why, ne - ns + 16, "negated by '%.*s'", (int)(ne - ns),
                      text + ns);
@@ -217,7 +236,38 @@ static const char *suppression(scanner *sc, const rule *r, size_t hs,
     return NULL;
 }
 
-static int push_hit(scanner *sc, size_t s, size_t e)
+/*
+ * Classifies every hit of the document, in text order. A hit is suppressed
+ * by its rule's `unless` phrases, by a negating word a few words before it
+ * in the same clause, or by following a negated hit closely in the same
+ * clause: "we never ask for a working interview or any unpaid trial" is
+ * one negation over two flags.
+ */
+static void classify(scanner *sc)
+{
+    const negation *ng = &sc->rs->neg;
+    const char *text = sc->doc->text;
+    const hit *last_neg = NULL;
+    for (size_t i = 0; i < sc->n_hits; i++) {
+        hit *h = &sc->hits[i];
+        if ((h->reason = unless_reason(sc, h)))
+            continue;
+        if ((h->reason = negation_reason(sc, h->start))) {
+            last_neg = h;
+            continue;
+        }
+        if (last_neg && last_neg->end <= h->start &&
+            clause_start(text, h->start) <= last_neg->start &&
+            count_words(text, last_neg->end, h->start) <= (size_t)ng->window &&
+            !stopped(sc, last_neg->end, h->start)) {
+            h->reason = last_neg->reason;
+            last_neg = h;
+        }
+    }
+}
+
+static int push_hit(scanner *sc, const rule *r, size_t order, size_t s,
+                    size_t e)
 {
     if (sc->n_hits == sc->cap_hits) {
         size_t cap = sc->cap_hits ? sc->cap_hits * 2 : 16;
@@ -227,7 +277,7 @@ static int push_hit(scanner *sc, size_t s, size_t e)
         sc->hits = p;
         sc->cap_hits = cap;
     }
-    sc->hits[sc->n_hits++] = (hit){s, e, NULL};
+    sc->hits[sc->n_hits++] = (hit){s, e, r, order, NULL};
     return 0;
 }
 
@@ -305,12 +355,13 @@ static void make_evidence(scanner *sc, rf_evidence *ev, const hit *h)
     make_context(sc, ev, h->start, h->end);
 }
 
-/* Turns the rule's hits (already classified) into a flag and suppressed
- * entries grouped by reason. */
-static void collect(scanner *sc, const rule *r)
+/* Turns the hits [a, b) of one rule (classified) into a flag and
+ * suppressed entries grouped by reason. */
+static void collect(scanner *sc, size_t a, size_t b)
 {
     size_t first_supp = sc->n_supp;
-    for (size_t i = 0; i < sc->n_hits && !sc->oom; i++) {
+    const rule *r = sc->hits[a].rule;
+    for (size_t i = a; i < b && !sc->oom; i++) {
         const hit *h = &sc->hits[i];
         rf_flag *f = NULL;
         if (!h->reason) {
@@ -342,26 +393,38 @@ static void collect(scanner *sc, const rule *r)
     }
 }
 
-static void scan_rule(scanner *sc, const rule *r)
+/* Adds every hit of rule r to sc->hits. */
+static void scan_rule(scanner *sc, const rule *r, size_t order)
 {
     const char *text = sc->doc->text;
-    size_t len = sc->doc->len, from = 0, s, e;
+    size_t len = sc->doc->len, from = 0, s, e, first = sc->n_hits;
     int rc;
-    sc->n_hits = 0;
     while ((rc = next_match(sc, r->re, text, len, &from, &s, &e)) == 1) {
-        if (push_hit(sc, s, e)) {
+        if (push_hit(sc, r, order, s, e)) {
             sc->oom = 1;
             return;
         }
     }
     if (rc < 0) {
         add_error(sc, &r->pub, match_error(rc));
-        return; /* a rule that could not finish reports nothing */
+        sc->n_hits = first; /* a rule that could not finish reports nothing */
     }
-    for (size_t i = 0; i < sc->n_hits; i++)
-        sc->hits[i].reason =
-            suppression(sc, r, sc->hits[i].start, sc->hits[i].end);
-    collect(sc, r);
+}
+
+static int cmp_hit_pos(const void *pa, const void *pb)
+{
+    const hit *a = pa, *b = pb;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int cmp_hit_rule(const void *pa, const void *pb)
+{
+    const hit *a = pa, *b = pb;
+    if (a->order != b->order)
+        return a->order < b->order ? -1 : 1;
+    return a->start < b->start ? -1 : a->start > b->start;
 }
 
 /* Flags by severity (high first), then by where they first appear. */
@@ -458,7 +521,17 @@ rf_result *rf_scan_source(const rf_rules *rs, const rf_source *doc,
         pcre2_jit_stack_assign(sc.mc, NULL, sc.js);
 
     for (size_t i = 0; i < rs->n && !sc.oom; i++)
-        scan_rule(&sc, rs->rules[i]);
+        scan_rule(&sc, rs->rules[i], i);
+    if (sc.oom)
+        goto done;
+    qsort(sc.hits, sc.n_hits, sizeof(hit), cmp_hit_pos);
+    classify(&sc);
+    qsort(sc.hits, sc.n_hits, sizeof(hit), cmp_hit_rule);
+    for (size_t a = 0, b; a < sc.n_hits && !sc.oom; a = b) {
+        for (b = a + 1; b < sc.n_hits && sc.hits[b].order == sc.hits[a].order;)
+            b++;
+        collect(&sc, a, b);
+    }
     if (sc.oom)
         goto done;
     resolve_positions(&sc);

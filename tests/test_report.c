@@ -1,0 +1,166 @@
+/* Reports: JSON that is always valid, the SPEC's keys, tsv rows, -l/-c. */
+#include "testutil.h"
+
+#include "json.h"
+#include "report.h"
+
+static char *out_buf;
+static size_t out_len;
+
+static FILE *open_out(void) { return open_memstream(&out_buf, &out_len); }
+
+static const char *close_out(FILE *f)
+{
+    fclose(f);
+    return out_buf;
+}
+
+static void report__json_string__escapes_and_repairs(void **state)
+{
+    (void)state;
+    FILE *f = open_out();
+    json_string(f, "a\"b\\c\n\t\x01 \xC3\xA9 \xFF \xED\xA0\x80 \xC3", 19);
+    assert_string_equal(close_out(f),
+                        "\"a\\\"b\\\\c\\n\\t\\u0001 \xC3\xA9 \xEF\xBF\xBD "
+                        "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\"");
+    free(out_buf);
+}
+
+static void report__utf8__rejects_overlong_and_surrogates(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_valid_len((const unsigned char *)"\xC0\xAF", 2), 0);
+    assert_int_equal(utf8_valid_len((const unsigned char *)"\xE0\x80\xAF", 3), 0);
+    assert_int_equal(utf8_valid_len((const unsigned char *)"\xED\xA0\x80", 3), 0);
+    assert_int_equal(utf8_valid_len((const unsigned char *)"\xF4\x90\x80\x80", 4), 0);
+    assert_int_equal(utf8_valid_len((const unsigned char *)"\xF0\x9F\x98\x80", 4), 4);
+    assert_int_equal(utf8_valid_len((const unsigned char *)"\xE2\x80", 2), 0);
+}
+
+static rf_rules *rs;
+
+static int setup(void **state)
+{
+    (void)state;
+    rs = load_rules_text(NEGATION
+                         "[commission-only]\ncategory = pay\nseverity = high\n"
+                         "title = Commission only\nwhy = W\nadvice = A\n"
+                         "phrase = commission-only\n");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rf_rules_free(rs);
+    return 0;
+}
+
+static const char *run_report(report_format fmt, report_mode mode)
+{
+    FILE *f = open_out();
+    report r = {f, fmt, mode, 0, 80, 0, {0, 0, 0, 0, {0, 0, 0, 0}}};
+    report_begin(&r);
+    const char *a = "A commission-only job. Not commission-only.";
+    rf_error err;
+    rf_result *res = rf_scan(rs, a, strlen(a), NULL, &err);
+    report_document(&r, "a.txt", res, NULL);
+    rf_result_free(res);
+    res = rf_scan(rs, "fine", 4, NULL, &err);
+    report_document(&r, "b\tc.txt", res, NULL);
+    rf_result_free(res);
+    report_document(&r, "gone.txt", NULL, "No such file or directory");
+    report_end(&r);
+    return close_out(f);
+}
+
+static void report__ndjson__one_object_per_document_with_spec_keys(void **state)
+{
+    (void)state;
+    const char *o = run_report(FORMAT_NDJSON, MODE_FULL);
+    assert_string_equal(
+        o,
+        "{\"file\":\"a.txt\",\"score\":30,\"verdict\":\"elevated\",\"flags\":["
+        "{\"rule\":\"commission-only\",\"category\":\"pay\",\"severity\":\"high\","
+        "\"title\":\"Commission only\",\"points\":30,\"count\":1,\"evidence\":["
+        "{\"match\":\"commission-only\",\"line\":1,\"column\":3,\"offset\":2,"
+        "\"context\":\"A commission-only job. Not commission-only.\"}]}],"
+        "\"suppressed\":[{\"rule\":\"commission-only\",\"category\":\"pay\","
+        "\"severity\":\"high\",\"title\":\"Commission only\",\"points\":0,"
+        "\"count\":1,\"evidence\":[{\"match\":\"commission-only\",\"line\":1,"
+        "\"column\":28,\"offset\":27,\"context\":\"A commission-only job. Not "
+        "commission-only.\"}],\"reason\":\"negated by 'Not'\"}]}\n"
+        "{\"file\":\"b\\tc.txt\",\"score\":0,\"verdict\":\"clean\",\"flags\":[],"
+        "\"suppressed\":[]}\n"
+        "{\"file\":\"gone.txt\",\"score\":null,\"verdict\":null,\"flags\":[],"
+        "\"suppressed\":[],\"error\":\"No such file or directory\"}\n");
+    free(out_buf);
+}
+
+static void report__json__wraps_documents_with_version_and_summary(void **state)
+{
+    (void)state;
+    const char *o = run_report(FORMAT_JSON, MODE_FULL);
+    assert_true(strncmp(o, "{\"version\":\"" RF_VERSION "\",\"documents\":[{", 28) == 0);
+    assert_non_null(strstr(o, "},{\"file\":\"b\\tc.txt\""));
+    assert_non_null(strstr(o, "],\"summary\":{\"documents\":3,\"flagged\":1,"
+                              "\"errors\":1,\"skipped\":0,\"verdicts\":{\"clean\":1,"
+                              "\"low\":0,\"elevated\":1,\"high\":0}}}\n"));
+    free(out_buf);
+}
+
+static void report__tsv__one_row_per_document(void **state)
+{
+    (void)state;
+    const char *o = run_report(FORMAT_TSV, MODE_FULL);
+    assert_string_equal(o, "a.txt\televated\t30\t1\tcommission-only\t\n"
+                           "b c.txt\tclean\t0\t0\t\t\n"
+                           "gone.txt\t-\t-\t0\t\tNo such file or directory\n");
+    free(out_buf);
+}
+
+static void report__modes__list_and_count(void **state)
+{
+    (void)state;
+    assert_string_equal(run_report(FORMAT_TEXT, MODE_FLAGGED), "a.txt\n");
+    free(out_buf);
+    assert_string_equal(run_report(FORMAT_TEXT, MODE_UNFLAGGED), "b\tc.txt\n");
+    free(out_buf);
+    assert_string_equal(run_report(FORMAT_TEXT, MODE_COUNT), "a.txt:1\nb\tc.txt:0\n");
+    free(out_buf);
+    assert_string_equal(run_report(FORMAT_JSON, MODE_QUIET), "");
+    free(out_buf);
+}
+
+static void report__text__shows_location_carets_why_and_advice(void **state)
+{
+    (void)state;
+    const char *o = run_report(FORMAT_TEXT, MODE_FULL);
+    assert_non_null(strstr(o, "a.txt: elevated, score 30/100, 1 flag, 1 suppressed\n"));
+    assert_non_null(strstr(o, "  high   Commission only  [commission-only] +30\n"
+                              "    a.txt:1:3\n"
+                              "      A commission-only job. Not commission-only.\n"
+                              "        ^^^^^^^^^^^^^^^\n"
+                              "    Why:    W\n"
+                              "    Advice: A\n"));
+    assert_non_null(strstr(o, "suppressed: commission-only at 1:28 (negated by 'Not')"));
+    assert_non_null(strstr(o, "gone.txt: error: No such file or directory\n"));
+    assert_non_null(strstr(o, "3 documents: 1 flagged, 1 error;"));
+    /* no escape codes without colour */
+    assert_null(strchr(o, '\033'));
+    free(out_buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(report__json_string__escapes_and_repairs),
+        cmocka_unit_test(report__utf8__rejects_overlong_and_surrogates),
+        cmocka_unit_test(report__ndjson__one_object_per_document_with_spec_keys),
+        cmocka_unit_test(report__json__wraps_documents_with_version_and_summary),
+        cmocka_unit_test(report__tsv__one_row_per_document),
+        cmocka_unit_test(report__modes__list_and_count),
+        cmocka_unit_test(report__text__shows_location_carets_why_and_advice),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,338 @@
+/* Scanning: evidence and its positions, suppression, rules that overlap,
+ * match limits, and text that is not clean UTF-8. */
+#include "testutil.h"
+
+#define RULE(id, sev, phrase)                                              \
+    "[" id "]\ncategory = pay\nseverity = " sev "\ntitle = T " id          \
+    "\nwhy = W\nadvice = A\nphrase = " phrase "\n"
+
+static const char *rules_text =
+    NEGATION
+    RULE("commission-only", "high", "{commission-only|100% commission}")
+    RULE("first-commission", "medium", "your first commission")
+    RULE("working-interview", "high", "working interview")
+    "unless = paid working interview\n"
+    RULE("interview", "low", "interview");
+
+static rf_rules *rs;
+
+static int setup(void **state)
+{
+    (void)state;
+    rs = load_rules_text(rules_text);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rf_rules_free(rs);
+    return 0;
+}
+
+static rf_result *scan(const char *text)
+{
+    rf_error err = {0, ""};
+    rf_result *r = rf_scan(rs, text, strlen(text), NULL, &err);
+    assert_non_null(r);
+    return r;
+}
+
+static const rf_flag *flag_of(const rf_result *r, const char *id)
+{
+    for (size_t i = 0; i < rf_result_flag_count(r); i++)
+        if (strcmp(rf_result_flag(r, i)->rule->id, id) == 0)
+            return rf_result_flag(r, i);
+    return NULL;
+}
+
+static const rf_flag *suppressed_of(const rf_result *r, const char *id)
+{
+    for (size_t i = 0; i < rf_result_suppressed_count(r); i++)
+        if (strcmp(rf_result_suppressed(r, i)->rule->id, id) == 0)
+            return rf_result_suppressed(r, i);
+    return NULL;
+}
+
+static void scan__evidence__points_at_the_words(void **state)
+{
+    (void)state;
+    const char *text = "Hello.\nWe do a working interview first.";
+    rf_result *r = scan(text);
+    const rf_flag *f = flag_of(r, "working-interview");
+    assert_non_null(f);
+    assert_int_equal(f->count, 1);
+    const rf_evidence *e = &f->evidence[0];
+    assert_string_equal(e->match, "working interview");
+    assert_int_equal(e->line, 2);
+    assert_int_equal(e->column, 9);
+    assert_int_equal(e->offset, 15);
+    assert_memory_equal(text + e->offset, "working interview", 17);
+    assert_string_equal(e->context, "We do a working interview first.");
+    assert_memory_equal(e->context + e->context_match, "working interview",
+                        e->context_len);
+    rf_result_free(r);
+}
+
+static void scan__column__counts_code_points(void **state)
+{
+    (void)state;
+    /* "Café – " is 7 code points but 10 bytes */
+    const char *text = "Caf\xC3\xA9 \xE2\x80\x93 100% commission";
+    rf_result *r = scan(text);
+    const rf_flag *f = flag_of(r, "commission-only");
+    assert_non_null(f);
+    assert_int_equal(f->evidence[0].column, 8);
+    assert_int_equal(f->evidence[0].offset, 10);
+    rf_result_free(r);
+}
+
+static void scan__overlapping_rules__are_each_reported(void **state)
+{
+    (void)state;
+    rf_result *r = scan("A working interview.");
+    assert_non_null(flag_of(r, "working-interview"));
+    assert_non_null(flag_of(r, "interview"));
+    rf_result_free(r);
+}
+
+static void scan__negation__suppresses_with_reason(void **state)
+{
+    (void)state;
+    rf_result *r = scan("We never ask for a working interview.");
+    assert_null(flag_of(r, "working-interview"));
+    const rf_flag *s = suppressed_of(r, "working-interview");
+    assert_non_null(s);
+    assert_string_equal(s->reason, "negated by 'never'");
+    assert_int_equal(s->points, 0);
+    assert_int_equal(s->evidence[0].column, 20);
+    rf_result_free(r);
+
+    r = scan("This is not a commission-only role.");
+    assert_null(flag_of(r, "commission-only"));
+    assert_non_null(suppressed_of(r, "commission-only"));
+    rf_result_free(r);
+}
+
+static void scan__negation__stops_at_clause_punctuation(void **state)
+{
+    (void)state;
+    rf_result *r = scan("There is no base salary, only 100% commission.");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+    r = scan("No laptop\n100% commission");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+}
+
+static void scan__negation__reaches_only_a_few_words(void **state)
+{
+    (void)state;
+    rf_result *r = scan("No one here minds a bit that you do 100% commission");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+}
+
+static void scan__negation__except_and_stop_words_do_not_negate(void **state)
+{
+    (void)state;
+    rf_result *r = scan("Not only 100% commission but more.");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+    r = scan("No experience needed and 100% commission.");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+    r = scan("No car but 100% commission.");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+}
+
+static void scan__negation__carries_across_a_list(void **state)
+{
+    (void)state;
+    rf_result *r = scan("We never ask for a working interview or 100% commission.");
+    assert_null(flag_of(r, "working-interview"));
+    assert_null(flag_of(r, "commission-only"));
+    assert_string_equal(suppressed_of(r, "commission-only")->reason,
+                        "negated by 'never'");
+    rf_result_free(r);
+    /* a clause break or a stop word ends it */
+    r = scan("We never ask for a working interview; 100% commission.");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+    r = scan("We never ask for a working interview but 100% commission.");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+}
+
+static void scan__unless__suppresses_overlapping_hit(void **state)
+{
+    (void)state;
+    rf_result *r = scan("We hold a paid working interview.");
+    assert_null(flag_of(r, "working-interview"));
+    const rf_flag *s = suppressed_of(r, "working-interview");
+    assert_non_null(s);
+    assert_string_equal(s->reason, "unless 'paid working interview'");
+    rf_result_free(r);
+    r = scan("We hold an unpaid working interview.");
+    assert_non_null(flag_of(r, "working-interview"));
+    rf_result_free(r);
+}
+
+static void scan__repeats__count_and_score_less(void **state)
+{
+    (void)state;
+    rf_result *r = scan("100% commission. Commission only! 100% commission.");
+    const rf_flag *f = flag_of(r, "commission-only");
+    assert_non_null(f);
+    assert_int_equal(f->count, 3);
+    assert_int_equal(f->n_evidence, 3);
+    assert_int_equal(f->points, 30 + 15 + 7);
+    assert_int_equal(rf_result_score(r), 52);
+    assert_int_equal(rf_result_verdict(r), RF_VERDICT_HIGH);
+    rf_result_free(r);
+}
+
+static void scan__max_evidence__keeps_count_of_the_rest(void **state)
+{
+    (void)state;
+    rf_scan_opts o = {2, 0, 0};
+    const char *text = "interview interview interview interview";
+    rf_error err;
+    rf_result *r = rf_scan(rs, text, strlen(text), &o, &err);
+    const rf_flag *f = flag_of(r, "interview");
+    assert_int_equal(f->count, 4);
+    assert_int_equal(f->n_evidence, 2);
+    rf_result_free(r);
+}
+
+static void scan__flags__ordered_by_severity(void **state)
+{
+    (void)state;
+    rf_result *r = scan("An interview; your first commission; 100% commission.");
+    assert_int_equal(rf_result_flag_count(r), 3);
+    assert_string_equal(rf_result_flag(r, 0)->rule->id, "commission-only");
+    assert_string_equal(rf_result_flag(r, 1)->rule->id, "first-commission");
+    assert_string_equal(rf_result_flag(r, 2)->rule->id, "interview");
+    rf_result_free(r);
+}
+
+static void scan__clean_text__scores_zero(void **state)
+{
+    (void)state;
+    rf_result *r = scan("A salaried role with a pension.");
+    assert_int_equal(rf_result_flag_count(r), 0);
+    assert_int_equal(rf_result_score(r), 0);
+    assert_int_equal(rf_result_verdict(r), RF_CLEAN);
+    assert_null(rf_result_error(r));
+    rf_result_free(r);
+    r = scan("");
+    assert_int_equal(rf_result_score(r), 0);
+    rf_result_free(r);
+}
+
+static void scan__invalid_utf8_and_nul__are_scanned_around(void **state)
+{
+    (void)state;
+    const char text[] = "\xFF\xFE bad \x00 bytes \xC3 then working interview \x80";
+    rf_error err;
+    rf_result *r = rf_scan(rs, text, sizeof(text) - 1, NULL, &err);
+    assert_non_null(r);
+    const rf_flag *f = flag_of(r, "working-interview");
+    assert_non_null(f);
+    assert_int_equal(f->evidence[0].offset, 22);
+    rf_result_free(r);
+}
+
+static void scan__match_limit__is_an_error_not_a_hang(void **state)
+{
+    (void)state;
+    rf_rules *bad = load_rules_text(
+        "[slow]\ncategory = scam\nseverity = low\ntitle = t\nwhy = w\n"
+        "advice = a\nregex = (a|aa)+$\n" RULE("fine", "low", "b"));
+    size_t n = 50000;
+    char *text = malloc(n + 3);
+    memset(text, 'a', n);
+    memcpy(text + n, "!b", 3);
+    rf_error err;
+    rf_result *r = rf_scan(bad, text, n + 2, NULL, &err);
+    assert_non_null(r);
+    assert_non_null(rf_result_error(r));
+    assert_non_null(strstr(rf_result_error(r), "rule slow: match limit exceeded"));
+    /* the other rules still ran */
+    assert_non_null(flag_of(r, "fine"));
+    rf_result_free(r);
+    free(text);
+    rf_rules_free(bad);
+}
+
+static void scan__source_map__positions_point_into_the_original(void **state)
+{
+    (void)state;
+    /* original: "<p>a</p>\n<p>working&nbsp;interview</p>"; text is what a
+     * converter made of it. */
+    const char *src = "<p>a</p>\n<p>working&nbsp;interview</p>";
+    const char *text = "a\nworking interview";
+    size_t map[20];
+    map[0] = 3;  /* a */
+    map[1] = 8;  /* newline stands for </p>\n<p> */
+    for (size_t i = 0; i < 7; i++)
+        map[2 + i] = 12 + i;  /* working */
+    map[9] = 19;              /* &nbsp; */
+    for (size_t i = 0; i < 9; i++)
+        map[10 + i] = 25 + i; /* interview */
+    map[19] = 34;
+    rf_source doc = {text, strlen(text), map, src, strlen(src), 0};
+    rf_error err;
+    rf_result *r = rf_scan_source(rs, &doc, NULL, &err);
+    const rf_flag *f = flag_of(r, "working-interview");
+    assert_non_null(f);
+    assert_int_equal(f->evidence[0].offset, 12);
+    assert_int_equal(f->evidence[0].line, 2);
+    assert_int_equal(f->evidence[0].column, 4);
+    assert_string_equal(f->evidence[0].match, "working interview");
+    rf_result_free(r);
+
+    /* a record: line and column in the field, offset in the file */
+    rf_source rec = {text, strlen(text), NULL, NULL, 0, 1000};
+    r = rf_scan_source(rs, &rec, NULL, &err);
+    f = flag_of(r, "working-interview");
+    assert_int_equal(f->evidence[0].offset, 1002);
+    assert_int_equal(f->evidence[0].line, 2);
+    assert_int_equal(f->evidence[0].column, 1);
+    rf_result_free(r);
+}
+
+static void scan__uncompiled_rules__are_refused(void **state)
+{
+    (void)state;
+    rf_rules *raw = rf_rules_new();
+    rf_error err = {0, ""};
+    assert_null(rf_scan(raw, "x", 1, NULL, &err));
+    assert_int_equal(err.code, RF_ERR_USAGE);
+    rf_rules_free(raw);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(scan__evidence__points_at_the_words),
+        cmocka_unit_test(scan__column__counts_code_points),
+        cmocka_unit_test(scan__overlapping_rules__are_each_reported),
+        cmocka_unit_test(scan__negation__suppresses_with_reason),
+        cmocka_unit_test(scan__negation__stops_at_clause_punctuation),
+        cmocka_unit_test(scan__negation__reaches_only_a_few_words),
+        cmocka_unit_test(scan__negation__except_and_stop_words_do_not_negate),
+        cmocka_unit_test(scan__negation__carries_across_a_list),
+        cmocka_unit_test(scan__unless__suppresses_overlapping_hit),
+        cmocka_unit_test(scan__repeats__count_and_score_less),
+        cmocka_unit_test(scan__max_evidence__keeps_count_of_the_rest),
+        cmocka_unit_test(scan__flags__ordered_by_severity),
+        cmocka_unit_test(scan__clean_text__scores_zero),
+        cmocka_unit_test(scan__invalid_utf8_and_nul__are_scanned_around),
+        cmocka_unit_test(scan__match_limit__is_an_error_not_a_hang),
+        cmocka_unit_test(scan__source_map__positions_point_into_the_original),
+        cmocka_unit_test(scan__uncompiled_rules__are_refused),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
