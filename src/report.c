@@ -124,6 +124,17 @@ static void text_evidence(report *r, const char *name, const rf_evidence *ev)
     size_t side = mcols < room ? (room - mcols) / 2 : 0;
     size_t before = clip(c, cm, side, 1);
     size_t after = clip(c + cm + cl, clen - cm - cl, side, 0);
+    /* Cut at a space, not inside a word, when one is near. */
+    for (size_t i = 0; before < cm && i < 12 && i < before; i++)
+        if (c[cm - before + i] == ' ') {
+            before -= i + 1;
+            break;
+        }
+    for (size_t i = 0; after < clen - cm - cl && i < 12 && i < after; i++)
+        if (c[cm + cl + after - i - 1] == ' ') {
+            after -= i + 1;
+            break;
+        }
     int cut_left = before < cm, cut_right = after < clen - cm - cl;
 
     fputs("      ", out);

@@ -1,162 +1,24 @@
 #!/usr/bin/env bash
 # CLI tests: run the real binary on fixture postings and compare output and
-# exit codes. Usage: tests/cli.sh ./redflag
+# exit codes. Usage: tests/cli.sh ./redflag [NAME...]
+# Every tests/cli/NAME.sh is run (or only the NAMEs given), in name order.
 set -u
 RF=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+shift
 cd "$(dirname "$0")/.." || exit 2
 FX=tests/fixtures
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
+. tests/cli/lib.sh
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$1"; [ -n "${2:-}" ] && printf '  %s\n' "$2"; }
-
-# run NAME [ARGS...]: runs redflag, leaving stdout, stderr and status behind.
-run() { "$RF" "$@" >"$TMP/out" 2>"$TMP/err"; status=$?; }
-runin() { local input=$1; shift; printf '%b' "$input" | "$RF" "$@" >"$TMP/out" 2>"$TMP/err"; status=$?; }
-
-expect_status() { [ "$status" = "$2" ] && ok || bad "$1" "exit $status, want $2; stderr: $(head -c 300 "$TMP/err")"; }
-expect_out() { [ "$(cat "$TMP/out")" = "$2" ] && ok || bad "$1" "stdout: $(head -c 600 "$TMP/out")"; }
-expect_out_has() { grep -qF -- "$2" "$TMP/out" && ok || bad "$1" "no '$2' in stdout: $(head -c 600 "$TMP/out")"; }
-expect_out_lacks() { grep -qF -- "$2" "$TMP/out" && bad "$1" "'$2' in stdout" || ok; }
-expect_err_has() { grep -qF -- "$2" "$TMP/err" && ok || bad "$1" "no '$2' in stderr: $(head -c 300 "$TMP/err")"; }
-expect_err_empty() { [ ! -s "$TMP/err" ] && ok || bad "$1" "stderr: $(head -c 300 "$TMP/err")"; }
-# json_check NAME PYTHON-EXPR: the expression over `docs` (parsed ndjson lines) must be true
-json_check() {
-    python3 - "$TMP/out" "$2" <<'PY' && ok || bad "$1" "$(head -c 600 "$TMP/out")"
-import json, sys
-docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-sys.exit(0 if eval(sys.argv[2]) else 1)
-PY
-}
-
-# --- the issue's own example: ndjson from standard input -----------------
-runin 'We do a working interview first.\n' --format ndjson
-expect_status "stdin ndjson exits 1 (a high flag)" 1
-json_check "stdin ndjson has the SPEC keys" \
-  'len(docs) == 1 and set(docs[0]) == {"file","score","verdict","flags","suppressed"} and docs[0]["file"] == "-"'
-json_check "flag has the SPEC keys" \
-  'set(docs[0]["flags"][0]) == {"rule","category","severity","title","points","count","evidence"}'
-json_check "evidence points exactly at the words" \
-  '(lambda e: e["match"] == "working interview" and e["line"] == 1 and e["column"] == 9 and e["offset"] == 8 and "We do a working interview first."[e["offset"]:e["offset"]+17] == e["match"])(docs[0]["flags"][0]["evidence"][0])'
-
-# offsets are bytes in the file, columns are code points
-printf 'Caf\xc3\xa9 \xe2\x80\x93 a working interview\n' > "$TMP/utf8.txt"
-run --format ndjson "$TMP/utf8.txt"
-json_check "column counts code points, offset counts bytes" \
-  '(lambda e: e["column"] == 10 and e["offset"] == 12)(docs[0]["flags"][0]["evidence"][0])'
-python3 -c "import sys; d=open(sys.argv[1],'rb').read(); sys.exit(0 if d[12:29]==b'working interview' else 1)" "$TMP/utf8.txt" && ok || bad "offset lands on the words in the file"
-
-# --- directories ------------------------------------------------------------
-run --format tsv $FX/walk
-expect_status "a folder with a flagged posting exits 1" 1
-expect_out "folder walked recursively, in name order, hidden files skipped" \
-"$FX/walk/clean.txt	clean	0	0		
-$FX/walk/flagged.txt	high	60	2	heart-and-hustle,working-interview	
-$FX/walk/nested/negated.txt	clean	0	0		"
-
-run -l $FX/walk
-expect_out "-l lists only flagged files" "$FX/walk/flagged.txt"
-run -L $FX/walk
-expect_out "-L lists only files without flags" "$FX/walk/clean.txt
-$FX/walk/nested/negated.txt"
-run -c $FX/walk/flagged.txt
-expect_out "-c prints name:flags" "$FX/walk/flagged.txt:2"
-run -q $FX/walk
-expect_status "-q keeps the exit code" 1
-expect_out "-q prints nothing" ""
-run -q $FX/walk/clean.txt
-expect_status "a clean posting exits 0" 0
-
-# --- suppression is visible in machine output --------------------------------
-run --format ndjson $FX/walk/nested/negated.txt
-json_check "negated hits are listed as suppressed with a reason" \
-  'docs[0]["flags"] == [] and docs[0]["suppressed"][0]["reason"] == "negated by '"'"'never'"'"'" and docs[0]["suppressed"][0]["points"] == 0'
-
-# --- json --------------------------------------------------------------------
-run --format json $FX/walk
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d['version'] and len(d['documents'])==3 and d['summary']['documents']==3 and d['summary']['flagged']==1 else 1)" "$TMP/out" \
-  && ok || bad "json: one document with version, documents and summary"
-
-# --- exit codes and fail levels ------------------------------------------------
-runin 'A fast-paced team.\n' --no-default-rules --rules $FX/rules/extra.rules
-expect_status "no flag: exit 0" 0
-runin 'Free pizza on Fridays.\n' --no-default-rules --rules $FX/rules/extra.rules
-expect_status "low flag under the default fail level (medium): exit 0" 0
-runin 'Free pizza on Fridays.\n' --no-default-rules --rules $FX/rules/extra.rules --fail-on low
-expect_status "--fail-on low: a low flag exits 1" 1
-run --fail-on never $FX/walk/flagged.txt
-expect_status "--fail-on never: exit 0" 0
-run --fail-on high -q $FX/walk/flagged.txt
-expect_status "--fail-on high with a high flag: exit 1" 1
-run --fail-score 61 -q $FX/walk/flagged.txt
-expect_status "--fail-score above the score: exit 0" 0
-run --fail-score 60 -q $FX/walk/flagged.txt
-expect_status "--fail-score at the score: exit 1" 1
-
-# --- errors ---------------------------------------------------------------------
-run $FX/walk/flagged.txt "$TMP/missing.txt" $FX/walk/clean.txt
-expect_status "a missing file: exit 2" 2
-expect_err_has "a missing file is named on stderr" "redflag: $TMP/missing.txt: No such file or directory"
-expect_out_has "the other inputs are still scanned" "$FX/walk/clean.txt: clean"
-
-run --rules $FX/rules/broken-category.rules $FX/walk
-expect_status "a broken rule file: exit 2" 2
-expect_err_has "a broken rule file says file:line" "$FX/rules/broken-category.rules:3: unknown category 'payy'"
-expect_out "a broken rule file: nothing scanned" ""
-
-run --rules $FX/rules/broken-regex.rules $FX/walk
-expect_status "a bad regex: exit 2" 2
-expect_err_has "a bad regex gives PCRE2's message and offset" "$FX/rules/broken-regex.rules:7: rule 'bad-regex': pattern does not compile: missing closing parenthesis at offset 16"
-
-run --format xml $FX/walk
-expect_status "an unknown format: exit 2" 2
-expect_err_has "an unknown format is a usage error" "Try 'redflag --help'"
-run --no-such-option
-expect_status "an unknown option: exit 2" 2
-run --help
-expect_status "--help exits 0" 0
-expect_out_has "--help goes to stdout" "Usage: redflag"
-run --version
-expect_out_has "--version" "redflag "
-
-# --- rules as data ---------------------------------------------------------------
-run --list-rules
-expect_out_has "--list-rules: id, category, severity, title by tabs" "working-interview	unpaid-work	high	Working interview"
-run --no-default-rules --rules $FX/rules/extra.rules --list-rules
-expect_out "--no-default-rules leaves only the added rules" "free-pizza	hustle	low	Pizza instead of pay"
-run --explain working-interview
-expect_out_has "--explain shows why" "why "
-expect_out_has "--explain shows the points" "+30 points for the first hit"
-run --explain no-such-rule
-expect_status "--explain of an unknown id: exit 2" 2
-run --test-rules
-expect_status "--test-rules passes on the default rules" 0
-expect_out_has "--test-rules prints a count" " passed, 0 failed"
-run --no-default-rules --rules $FX/rules/failing-examples.rules --test-rules
-expect_status "--test-rules with failing examples: exit 1" 1
-expect_out_has "a match example that does not match is reported" "rule 'grind-culture': match example did not match: We grind every day."
-expect_out_has "a nomatch example that matches is reported" "rule 'grind-culture': nomatch example matched: Join the grind team."
-
-# --- colour ------------------------------------------------------------------------
-run --color=always $FX/walk/flagged.txt
-grep -q $'\033\\[' "$TMP/out" && ok || bad "--color=always colours"
-run $FX/walk/flagged.txt
-grep -q $'\033\\[' "$TMP/out" && bad "no colour when not a terminal" || ok
-NO_COLOR=1 "$RF" --color=auto $FX/walk/flagged.txt >"$TMP/out" 2>&1
-grep -q $'\033\\[' "$TMP/out" && bad "NO_COLOR turns colour off" || ok
-
-# --- output failures -------------------------------------------------------------------
-if [ -w /dev/full ]; then
-  "$RF" $FX/walk >/dev/full 2>"$TMP/err"; status=$?
-  expect_status "a full disk: exit 2" 2
-  expect_err_has "a full disk is reported" "redflag: error writing output:"
-fi
-for i in 1 2 3 4 5 6 7 8; do cat $FX/walk/flagged.txt; done > "$TMP/big.txt"
-for i in $(seq 1 200); do cp "$TMP/big.txt" "$TMP/many-$i.txt" 2>/dev/null; done
-"$RF" "$TMP" 2>"$TMP/err" | head -1 >/dev/null
-expect_err_empty "a closed pipe ends quietly"
+if [ $# -gt 0 ]; then files=(); for n in "$@"; do files+=("tests/cli/$n.sh"); done
+else files=(tests/cli/*.sh); fi
+for f in "${files[@]}"; do
+    [ "$f" = tests/cli/lib.sh ] && continue
+    before=$fail
+    . "$f"
+    [ "$fail" = "$before" ] || echo "  (in $f)"
+done
 
 printf '%s passed, %s failed\n' "$pass" "$fail"
 [ "$fail" = 0 ]

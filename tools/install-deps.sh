@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what building and testing redflag needs, with apt-get, when it is
+# missing. Does nothing when everything is there.
+set -eu
+need=()
+have_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$1" 2>/dev/null; }
+command -v pkg-config >/dev/null || need+=(pkg-config)
+have_pc libpcre2-8 || need+=(libpcre2-dev)
+have_pc cmocka || need+=(libcmocka-dev)
+command -v cc >/dev/null || need+=(gcc)
+command -v make >/dev/null || need+=(make)
+command -v python3 >/dev/null || need+=(python3)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+    echo "redflag needs: ${need[*]}; install them (as root: apt-get install ${need[*]})" >&2
+    exit 1
+fi
+echo "installing: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${need[@]}" >/dev/null
