@@ -71,35 +71,11 @@ static int at_seq_end(const parser *ps)
 
 static void parse_seq(parser *ps);
 
-/* `{a|b|c}` -> (?:a|b|c); the caller has seen '{'. */
-static void parse_alts(parser *ps)
-{
-    ps->p++;
-    buf_puts(ps->out, "(?:");
-    for (;;) {
-        parse_seq(ps);
-        if (ps->failed)
-            return;
-        if (*ps->p == '|') {
-            buf_putc(ps->out, '|');
-            ps->p++;
-            continue;
-        }
-        if (*ps->p == '}') {
-            ps->p++;
-            buf_putc(ps->out, ')');
-            return;
-        }
-        fail(ps, *ps->p == ']' ? "']' closes a '{' group" : "unclosed '{'");
-        return;
-    }
-}
-
 /*
- * The body of `[...]` into out, without the brackets; the caller has seen
- * '['. `|` inside brackets is an alternative, as in braces.
+ * A group, `{a|b}` or `[a|b]`, as (?:a|b) without any quantifier; the caller
+ * has seen the opening bracket and adds `?` for an optional group.
  */
-static void parse_optional_body(parser *ps)
+static void parse_group(parser *ps, char close)
 {
     ps->p++;
     buf_puts(ps->out, "(?:");
@@ -112,12 +88,16 @@ static void parse_optional_body(parser *ps)
             ps->p++;
             continue;
         }
-        if (*ps->p == ']') {
+        if (*ps->p == close) {
             ps->p++;
             buf_putc(ps->out, ')');
             return;
         }
-        fail(ps, *ps->p == '}' ? "'}' closes a '[' group" : "unclosed '['");
+        if (*ps->p == '\0')
+            fail(ps, close == '}' ? "unclosed '{'" : "unclosed '['");
+        else
+            fail(ps, close == '}' ? "']' closes a '{' group"
+                                  : "'}' closes a '[' group");
         return;
     }
 }
@@ -183,7 +163,7 @@ static void parse_seq(parser *ps)
                  * so that leaving it out does not demand two spaces. */
                 skip_space(ps);
                 buf_puts(ps->out, "(?:" PHRASE_SPACE);
-                parse_optional_body(ps);
+                parse_group(ps, ']');
                 buf_puts(ps->out, ")?");
             } else {
                 skip_space(ps);
@@ -193,10 +173,10 @@ static void parse_seq(parser *ps)
             continue;
         }
         if (c == '{') {
-            parse_alts(ps);
+            parse_group(ps, '}');
         } else if (c == '[') {
             buf_puts(ps->out, "(?:");
-            parse_optional_body(ps);
+            parse_group(ps, ']');
             if (!emitted && !ps->failed && is_space(*ps->p)) {
                 /* "[the] extra mile" at the start: the optional word takes
                  * the space after it. */
