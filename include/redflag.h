@@ -103,6 +103,27 @@ const rf_rule *rf_rules_get(const rf_rules *rs, size_t i);
 /* The rule with this id, or NULL. */
 const rf_rule *rf_rules_find(const rf_rules *rs, const char *id);
 
+/*
+ * Adjusting a rule set, e.g. from a project's configuration. Each returns 0,
+ * or non-zero with err saying what is unknown ("no rule 'x'"); the set is
+ * then unchanged.
+ *
+ * rf_rules_disable takes the rule out of the set: it is no longer counted,
+ * listed, found or matched, and pointers to it from rf_rules_get/find are no
+ * longer valid. rf_rules_disable_category does that to every rule of one of
+ * the fixed categories (none in the set is not an error).
+ * rf_rules_set_severity changes what the rule's hits are worth.
+ * After any of them, call rf_rules_compile again before rf_scan.
+ */
+int rf_rules_disable(rf_rules *rs, const char *id, rf_error *err);
+int rf_rules_disable_category(rf_rules *rs, const char *category,
+                              rf_error *err);
+int rf_rules_set_severity(rf_rules *rs, const char *id, rf_severity sev,
+                          rf_error *err);
+
+/* Is this one of the fixed category ids ("pay", "scam", ...)? */
+int rf_category_valid(const char *category);
+
 void rf_rules_free(rf_rules *rs);
 
 /* One piece of evidence: where a rule matched. */

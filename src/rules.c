@@ -24,6 +24,9 @@ static const char *const categories[] = {
     "scam",
 };
 
+#define CATEGORY_HINT                                                      \
+    "(one of: unpaid-work, pay, hustle, demands, manipulation, vulnerable, scam)"
+
 static void seterr(rf_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -129,6 +132,72 @@ const rf_rule *rf_rules_find(const rf_rules *rs, const char *id)
         if (strcmp(rs->rules[i]->pub.id, id) == 0)
             return &rs->rules[i]->pub;
     return NULL;
+}
+
+int rf_category_valid(const char *category)
+{
+    for (size_t i = 0; category && i < sizeof(categories) / sizeof(categories[0]); i++)
+        if (strcmp(category, categories[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Index of the rule with this id, or -1 with err set. */
+static long rule_index(const rf_rules *rs, const char *id, rf_error *err)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (strcmp(rs->rules[i]->pub.id, id) == 0)
+            return (long)i;
+    seterr(err, RF_ERR_USAGE, "no rule '%s'", id);
+    return -1;
+}
+
+static void remove_rule(rf_rules *rs, size_t i)
+{
+    rule_free(rs->rules[i]);
+    memmove(&rs->rules[i], &rs->rules[i + 1],
+            (rs->n - i - 1) * sizeof(rs->rules[0]));
+    rs->n--;
+    rs->compiled = 0;
+}
+
+int rf_rules_disable(rf_rules *rs, const char *id, rf_error *err)
+{
+    long i = rule_index(rs, id, err);
+    if (i < 0)
+        return -1;
+    remove_rule(rs, (size_t)i);
+    return 0;
+}
+
+int rf_rules_disable_category(rf_rules *rs, const char *category,
+                              rf_error *err)
+{
+    if (!rf_category_valid(category)) {
+        seterr(err, RF_ERR_USAGE,
+               "unknown category '%s' " CATEGORY_HINT,
+               category);
+        return -1;
+    }
+    for (size_t i = rs->n; i-- > 0;)
+        if (strcmp(rs->rules[i]->pub.category, category) == 0)
+            remove_rule(rs, i);
+    return 0;
+}
+
+int rf_rules_set_severity(rf_rules *rs, const char *id, rf_severity sev,
+                          rf_error *err)
+{
+    if (sev != RF_LOW && sev != RF_MEDIUM && sev != RF_HIGH) {
+        seterr(err, RF_ERR_USAGE, "unknown severity %d", (int)sev);
+        return -1;
+    }
+    long i = rule_index(rs, id, err);
+    if (i < 0)
+        return -1;
+    rs->rules[i]->pub.severity = sev;
+    rs->compiled = 0;
+    return 0;
 }
 
 /* ---- patterns ---- */
@@ -369,12 +438,9 @@ static int finish_stanza(loader *ld)
     }
     /* Wrong values first, at their own lines; then what is missing. */
     const char *cat = st->single[K_CATEGORY].data;
-    int known = !cat;
-    for (size_t i = 0; cat && i < sizeof(categories) / sizeof(categories[0]); i++)
-        known |= strcmp(cat, categories[i]) == 0;
-    if (!known) {
+    if (cat && !rf_category_valid(cat)) {
         seterr(ld->err, RF_ERR_RULE,
-               "%s:%d: unknown category '%s' (one of: unpaid-work, pay, hustle, demands, manipulation, vulnerable, scam)",
+               "%s:%d: unknown category '%s' " CATEGORY_HINT,
                ld->file, st->line_of[K_CATEGORY], cat);
         return -1;
     }

@@ -167,6 +167,106 @@ static void rules__default_set__loads_and_compiles(void **state)
     rf_rules_free(NULL);
 }
 
+#define THREE_RULES                                                        \
+    "[grind]\ncategory = hustle\nseverity = low\ntitle = G\nwhy = w\n"     \
+    "advice = a\nphrase = grind\n"                                         \
+    "[hustle]\ncategory = hustle\nseverity = medium\ntitle = H\nwhy = w\n" \
+    "advice = a\nphrase = hustle\n"                                        \
+    "[trial]\ncategory = unpaid-work\nseverity = high\ntitle = T\n"       \
+    "why = w\nadvice = a\nphrase = unpaid trial\n"
+
+/* The ids of the set, joined by spaces. */
+static const char *ids_of(const rf_rules *rs)
+{
+    static char out[256];
+    out[0] = '\0';
+    for (size_t i = 0; i < rf_rules_count(rs); i++)
+        snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s",
+                 i ? " " : "", rf_rules_get(rs, i)->id);
+    return out;
+}
+
+static size_t flags_in(const rf_rules *rs, const char *text)
+{
+    rf_error err = {0, ""};
+    rf_result *res = rf_scan(rs, text, strlen(text), NULL, &err);
+    assert_non_null(res);
+    size_t n = rf_result_flag_count(res);
+    rf_result_free(res);
+    return n;
+}
+
+static void rules__disable__takes_the_rule_out_and_it_no_longer_matches(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(THREE_RULES);
+    rf_error err = {0, ""};
+    assert_int_equal(rf_rules_disable(rs, "hustle", &err), 0);
+    assert_string_equal(ids_of(rs), "grind trial");
+    assert_null(rf_rules_find(rs, "hustle"));
+    assert_int_equal(rf_rules_compile(rs, &err), 0);
+    assert_int_equal(flags_in(rs, "hustle and grind"), 1);
+    rf_rules_free(rs);
+}
+
+static void rules__disable__unknown_id_is_an_error_and_changes_nothing(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(THREE_RULES);
+    rf_error err = {0, ""};
+    assert_int_not_equal(rf_rules_disable(rs, "hustel", &err), 0);
+    assert_string_equal(err.message, "no rule 'hustel'");
+    assert_int_equal(err.code, RF_ERR_USAGE);
+    assert_string_equal(ids_of(rs), "grind hustle trial");
+    rf_rules_free(rs);
+}
+
+static void rules__disable_category__removes_every_rule_of_it(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(THREE_RULES);
+    rf_error err = {0, ""};
+    assert_int_equal(rf_rules_disable_category(rs, "scam", &err), 0);
+    assert_string_equal(ids_of(rs), "grind hustle trial");
+    assert_int_equal(rf_rules_disable_category(rs, "hustle", &err), 0);
+    assert_string_equal(ids_of(rs), "trial");
+    assert_int_not_equal(rf_rules_disable_category(rs, "hustel", &err), 0);
+    assert_non_null(strstr(err.message, "unknown category 'hustel' (one of:"));
+    assert_string_equal(ids_of(rs), "trial");
+    rf_rules_free(rs);
+}
+
+static void rules__set_severity__changes_points_and_rejects_unknown_ids(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(THREE_RULES);
+    rf_error err = {0, ""};
+    assert_int_equal(rf_rules_set_severity(rs, "trial", RF_LOW, &err), 0);
+    assert_int_equal(rf_rules_find(rs, "trial")->severity, RF_LOW);
+    assert_int_equal(rf_rules_compile(rs, &err), 0);
+    rf_result *res = rf_scan(rs, "an unpaid trial", 15, NULL, &err);
+    assert_non_null(res);
+    assert_int_equal(rf_result_flag(res, 0)->points, rf_severity_points(RF_LOW));
+    rf_result_free(res);
+    assert_int_not_equal(rf_rules_set_severity(rs, "nope", RF_HIGH, &err), 0);
+    assert_string_equal(err.message, "no rule 'nope'");
+    assert_int_not_equal(rf_rules_set_severity(rs, "trial", (rf_severity)7, &err), 0);
+    assert_int_equal(rf_rules_find(rs, "trial")->severity, RF_LOW);
+    rf_rules_free(rs);
+}
+
+static void rules__adjusting__needs_compiling_again_before_a_scan(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(THREE_RULES);
+    rf_error err = {0, ""};
+    assert_int_equal(rf_rules_disable(rs, "grind", &err), 0);
+    assert_null(rf_scan(rs, "grind", 5, NULL, &err));
+    assert_int_equal(rf_rules_compile(rs, &err), 0);
+    assert_int_equal(flags_in(rs, "grind"), 0);
+    rf_rules_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +279,11 @@ int main(void)
         cmocka_unit_test(rules__bom_and_crlf__are_accepted),
         cmocka_unit_test(rules__path__reads_a_folder_in_name_order),
         cmocka_unit_test(rules__default_set__loads_and_compiles),
+        cmocka_unit_test(rules__disable__takes_the_rule_out_and_it_no_longer_matches),
+        cmocka_unit_test(rules__disable__unknown_id_is_an_error_and_changes_nothing),
+        cmocka_unit_test(rules__disable_category__removes_every_rule_of_it),
+        cmocka_unit_test(rules__set_severity__changes_points_and_rejects_unknown_ids),
+        cmocka_unit_test(rules__adjusting__needs_compiling_again_before_a_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
