@@ -19,7 +19,7 @@ ALL_CFLAGS = $(STD) $(WARN) -Iinclude -Isrc $(PCRE2_CFLAGS) $(CFLAGS) -MMD -MP
 LIBS = $(PCRE2_LIBS)
 
 LIB_SRC = src/arena.c src/buf.c src/phrase.c src/rules.c src/scan.c \
-          src/score.c src/text.c
+          src/score.c src/text.c src/directive.c
 CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c
 LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o) build/default_rules.o
 CLI_OBJ = $(CLI_SRC:src/%.c=build/%.o)

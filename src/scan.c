@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "directive.h"
 #include "rules.h"
 #include "score.h"
 #include "text.h"
@@ -236,9 +237,31 @@ static const char *negation_reason(scanner *sc, size_t hs)
     return NULL;
 }
 
+/* The reason an inline `redflag-disable` turns the hit off, or NULL. */
+static const char *inline_reason(scanner *sc, const directives *ds,
+                                 const hit *h)
+{
+    const rf_source *d = sc->doc;
+    const directive *dv = directive_covering(ds, d->text, h->rule->pub.id,
+                                             h->start);
+    if (!dv)
+        return NULL;
+    size_t line, column;
+    text_pos cache = {0, 0, 0};
+    if (d->src && d->map)
+        text_locate(d->src, d->src_len, d->map[dv->at], &cache, &line, &column);
+    else
+        text_locate(d->text, d->len, dv->at, &cache, &line, &column);
+    char *why = arena_alloc(&sc->res->mem, 48);
+    if (why)
+        snprintf(why, 48, "disabled inline at line %zu", line);
+    return why;
+}
+
 /*
  * Classifies every hit of the document, in text order. A hit is suppressed
- * by its rule's `unless` phrases, by a negating word a few words before it
+ * by a `redflag-disable` line (directive.h), by its rule's `unless` phrases,
+ * by a negating word a few words before it
  * in the same clause, or by following a negated hit closely in the same
  * clause: "we never ask for a working interview or any unpaid trial" is
  * one negation over two flags.
@@ -248,8 +271,13 @@ static void classify(scanner *sc)
     const negation *ng = &sc->rs->neg;
     const char *text = sc->doc->text;
     const hit *last_neg = NULL;
+    directives ds = {NULL, 0, 0};
+    if (directive_find(text, sc->doc->len, &ds))
+        sc->oom = 1;
     for (size_t i = 0; i < sc->n_hits; i++) {
         hit *h = &sc->hits[i];
+        if (ds.n && (h->reason = inline_reason(sc, &ds, h)))
+            continue;
         if ((h->reason = unless_reason(sc, h)))
             continue;
         if ((h->reason = negation_reason(sc, h->start))) {
@@ -264,6 +292,7 @@ static void classify(scanner *sc)
             last_neg = h;
         }
     }
+    directives_free(&ds);
 }
 
 static int push_hit(scanner *sc, const rule *r, size_t order, size_t s,

@@ -303,6 +303,100 @@ static void scan__source_map__positions_point_into_the_original(void **state)
     rf_result_free(r);
 }
 
+static void scan__inline_disable__suppresses_the_rule_on_its_line(void **state)
+{
+    (void)state;
+    rf_result *r = scan("We do a working interview. redflag-disable working-interview\n"
+                        "Then another working interview.");
+    const rf_flag *s = suppressed_of(r, "working-interview");
+    assert_non_null(s);
+    assert_string_equal(s->reason, "disabled inline at line 1");
+    assert_int_equal(s->evidence[0].line, 1);
+    assert_int_equal(s->points, 0);
+    const rf_flag *f = flag_of(r, "working-interview");
+    assert_non_null(f);
+    assert_int_equal(f->count, 1);
+    assert_int_equal(f->evidence[0].line, 2);
+    /* the other rule on the same line still counts */
+    assert_non_null(flag_of(r, "interview"));
+    rf_result_free(r);
+
+    /* converted text: the line is the original file's */
+    const char *src = "<p>\n\na working interview redflag-disable working-interview</p>";
+    const char *text = src + 5;
+    size_t len = strlen(text) - 4, map[128];
+    for (size_t i = 0; i <= len; i++)
+        map[i] = i + 5;
+    rf_source doc = {text, len, map, src, strlen(src), 0};
+    rf_error err;
+    r = rf_scan_source(rs, &doc, NULL, &err);
+    s = suppressed_of(r, "working-interview");
+    assert_non_null(s);
+    assert_string_equal(s->reason, "disabled inline at line 3");
+    rf_result_free(r);
+}
+
+static void scan__inline_disable_next_line__covers_only_the_next_line(void **state)
+{
+    (void)state;
+    rf_result *r = scan("Intro.\nredflag-disable-next-line working-interview\n"
+                        "We do a working interview.\nA working interview again.");
+    const rf_flag *s = suppressed_of(r, "working-interview");
+    assert_non_null(s);
+    assert_string_equal(s->reason, "disabled inline at line 2");
+    assert_int_equal(s->evidence[0].line, 3);
+    const rf_flag *f = flag_of(r, "working-interview");
+    assert_non_null(f);
+    assert_int_equal(f->count, 1);
+    assert_int_equal(f->evidence[0].line, 4);
+    /* the directive's own words raise nothing: "interview" in its id */
+    f = flag_of(r, "interview");
+    assert_int_equal(f->count, 2);
+    assert_int_equal(f->evidence[0].line, 3);
+    rf_result_free(r);
+}
+
+static void scan__inline_disable__takes_several_ids_or_none_for_all(void **state)
+{
+    (void)state;
+    rf_result *r = scan("100% commission, working interview "
+                        "# redflag-disable commission-only,working-interview interview");
+    assert_int_equal(rf_result_flag_count(r), 0);
+    assert_non_null(suppressed_of(r, "commission-only"));
+    rf_result_free(r);
+
+    r = scan("100% commission after a working interview redflag-disable\n"
+             "100% commission");
+    assert_int_equal(rf_result_flag_count(r), 1);
+    assert_int_equal(flag_of(r, "commission-only")->evidence[0].line, 2);
+    assert_non_null(suppressed_of(r, "interview"));
+    rf_result_free(r);
+
+    /* ids end at the first word that is not one */
+    r = scan("a working interview -- redflag-disable commission-only -- working interview");
+    assert_int_equal(flag_of(r, "working-interview")->count, 2);
+    rf_result_free(r);
+}
+
+static void scan__inline_disable__look_alikes_change_nothing(void **state)
+{
+    (void)state;
+    const char *texts[] = {
+        "a working interview, redflag-disabled working-interview",
+        "a working interview, xredflag-disable working-interview",
+        "a working interview, redflag-disable-all working-interview",
+        "a working interview, redflag-disable nope",
+        "redflag-disable working-interview\na working interview",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        rf_result *r = scan(texts[i]);
+        const rf_flag *f = flag_of(r, "working-interview");
+        assert_non_null(f);
+        assert_string_equal(f->evidence[0].match, "working interview");
+        rf_result_free(r);
+    }
+}
+
 static void scan__uncompiled_rules__are_refused(void **state)
 {
     (void)state;
@@ -332,6 +426,10 @@ int main(void)
         cmocka_unit_test(scan__invalid_utf8_and_nul__are_scanned_around),
         cmocka_unit_test(scan__match_limit__is_an_error_not_a_hang),
         cmocka_unit_test(scan__source_map__positions_point_into_the_original),
+        cmocka_unit_test(scan__inline_disable__suppresses_the_rule_on_its_line),
+        cmocka_unit_test(scan__inline_disable_next_line__covers_only_the_next_line),
+        cmocka_unit_test(scan__inline_disable__takes_several_ids_or_none_for_all),
+        cmocka_unit_test(scan__inline_disable__look_alikes_change_nothing),
         cmocka_unit_test(scan__uncompiled_rules__are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
