@@ -65,7 +65,9 @@ static void on_file(void *ctx, const char *path, int named)
     char *data;
     size_t len;
     int rc = walk_read(path, &data, &len);
-    const char *name = strcmp(path, "-") == 0 ? "-" : path;
+    const char *name = path;
+    if (strcmp(path, "-") == 0 && r->o->stdin_name)
+        name = r->o->stdin_name;
     if (rc) {
         warn(name, strerror(rc));
         r->errored = 1;
@@ -233,6 +235,11 @@ static int finish_output(void)
 
 int cli_run(const cli_opts *o)
 {
+    if (o->mode == MODE_SUMMARY && o->format == FORMAT_SARIF) {
+        fputs("redflag: --summary-only has no sarif form; use --format json\n",
+              stderr);
+        return EXIT_ERROR;
+    }
     run r;
     memset(&r, 0, sizeof(r));
     r.o = o;
@@ -252,6 +259,7 @@ int cli_run(const cli_opts *o)
         r.rep.mode = o->mode;
         r.rep.color = use_color(o->color);
         r.rep.width = 80;
+        r.rep.rules = r.rs;
         report_begin(&r.rep);
         walker w = {on_file, on_walk_error, &r, NULL, 0, 0};
         if (o->n_inputs == 0)

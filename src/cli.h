@@ -17,6 +17,7 @@ typedef enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_when;
 
 typedef struct cli_opts {
     report_format format;
+    int format_set;   /* given on the command line */
     report_mode mode;
     int fail_on;      /* lowest failing severity, or FAIL_NEVER */
     int fail_on_set;  /* given on the command line */
@@ -28,6 +29,9 @@ typedef struct cli_opts {
     const char *explain;
     int test_rules;
     color_when color;
+    const char *stdin_name;    /* reported for standard input; NULL = "-" */
+    const char *config_path;   /* --config; NULL = look for .redflag.conf */
+    int no_config;             /* --no-config */
     const char *const *inputs; /* none = standard input */
     size_t n_inputs;
     rf_scan_opts scan;

@@ -37,8 +37,14 @@ size_t utf8_valid_len(const unsigned char *s, size_t n)
 
 void json_string(FILE *out, const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
     putc('"', out);
+    json_chars(out, s, n);
+    putc('"', out);
+}
+
+void json_chars(FILE *out, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
         size_t run = i;
@@ -75,7 +81,6 @@ void json_string(FILE *out, const char *s, size_t n)
             }
         }
     }
-    putc('"', out);
 }
 
 void json_cstr(FILE *out, const char *s)

@@ -14,11 +14,12 @@ static const char usage_text[] =
     "FILE is -, reads standard input. Directories are walked recursively.\n"
     "\n"
     "Output:\n"
-    "  -f, --format=FMT        text (default), json, ndjson or tsv\n"
+    "  -f, --format=FMT        text (default), json, ndjson, tsv or sarif\n"
     "  -l, --files-with-flags  print only the names of documents with flags\n"
     "  -L, --files-without-flags  print only the names of documents without\n"
     "  -c, --count             print NAME:NUMBER-OF-FLAGS per document\n"
     "  -q, --quiet             print nothing; only the exit code tells\n"
+    "      --summary-only      print only the summary of the run\n"
     "      --color=WHEN        auto (default), always or never; NO_COLOR is\n"
     "                          honoured with auto\n"
     "\n"
@@ -34,6 +35,14 @@ static const char usage_text[] =
     "      --list-rules        print id, category, severity and title per rule\n"
     "      --explain=ID        print everything about one rule\n"
     "      --test-rules        check every rule against its examples\n"
+    "\n"
+    "Input:\n"
+    "      --stdin-filename=NAME  the name reported for standard input\n"
+    "\n"
+    "Configuration:\n"
+    "      --config=FILE       read settings from FILE instead of the\n"
+    "                          .redflag.conf found from here upwards\n"
+    "      --no-config         read no configuration file\n"
     "\n"
     "Limits:\n"
     "      --max-evidence=N    evidence kept per rule and document (20)\n"
@@ -64,7 +73,8 @@ static int parse_size(const char *s, size_t *out)
 
 enum {
     OPT_COLOR = 256, OPT_FAIL_ON, OPT_FAIL_SCORE, OPT_NO_DEFAULT, OPT_LIST,
-    OPT_EXPLAIN, OPT_TEST, OPT_MAX_EVIDENCE, OPT_CONTEXT
+    OPT_EXPLAIN, OPT_TEST, OPT_MAX_EVIDENCE, OPT_CONTEXT, OPT_SUMMARY_ONLY,
+    OPT_STDIN_FILENAME, OPT_CONFIG, OPT_NO_CONFIG
 };
 
 int main(int argc, char **argv)
@@ -75,6 +85,10 @@ int main(int argc, char **argv)
         {"files-without-flags", no_argument, NULL, 'L'},
         {"count", no_argument, NULL, 'c'},
         {"quiet", no_argument, NULL, 'q'},
+        {"summary-only", no_argument, NULL, OPT_SUMMARY_ONLY},
+        {"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"no-config", no_argument, NULL, OPT_NO_CONFIG},
         {"color", optional_argument, NULL, OPT_COLOR},
         {"colour", optional_argument, NULL, OPT_COLOR},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
@@ -111,16 +125,30 @@ int main(int argc, char **argv)
                 o.format = FORMAT_NDJSON;
             else if (strcmp(optarg, "tsv") == 0)
                 o.format = FORMAT_TSV;
+            else if (strcmp(optarg, "sarif") == 0)
+                o.format = FORMAT_SARIF;
             else {
-                usage_error("unknown format (text, json, ndjson, tsv)", optarg);
+                usage_error("unknown format (text, json, ndjson, tsv, sarif)",
+                            optarg);
                 rc = EXIT_ERROR;
                 goto out;
             }
+            o.format_set = 1;
             break;
         case 'l': o.mode = MODE_FLAGGED; break;
         case 'L': o.mode = MODE_UNFLAGGED; break;
         case 'c': o.mode = MODE_COUNT; break;
         case 'q': o.mode = MODE_QUIET; break;
+        case OPT_SUMMARY_ONLY: o.mode = MODE_SUMMARY; break;
+        case OPT_STDIN_FILENAME: o.stdin_name = optarg; break;
+        case OPT_CONFIG:
+            o.config_path = optarg;
+            o.no_config = 0;
+            break;
+        case OPT_NO_CONFIG:
+            o.config_path = NULL;
+            o.no_config = 1;
+            break;
         case OPT_COLOR:
             if (!optarg || strcmp(optarg, "always") == 0)
                 o.color = COLOR_ALWAYS;

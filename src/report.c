@@ -5,9 +5,11 @@
  */
 #include "report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
+#include "sarif.h"
 #include "text.h"
 
 #define C_RESET "\033[0m"
@@ -318,12 +320,54 @@ static void tsv_document(FILE *out, const char *name, const rf_result *res,
     putc('\n', out);
 }
 
+/* One more document for each rule that flagged it. A count that cannot
+ * grow for want of memory is left out of the summary, nothing else. */
+static void count_rules(report_summary *s, const rf_result *res)
+{
+    for (size_t i = 0; i < rf_result_flag_count(res); i++) {
+        const rf_rule *rule = rf_result_flag(res, i)->rule;
+        size_t j = 0;
+        while (j < s->n_rules && s->rules[j].rule != rule)
+            j++;
+        if (j == s->n_rules) {
+            if (s->n_rules == s->cap_rules) {
+                size_t cap = s->cap_rules ? s->cap_rules * 2 : 16;
+                rule_count *p = realloc(s->rules, cap * sizeof(*p));
+                if (!p)
+                    continue;
+                s->rules = p;
+                s->cap_rules = cap;
+            }
+            s->rules[s->n_rules++] = (rule_count){rule, 0};
+        }
+        s->rules[j].documents++;
+    }
+}
+
+static int cmp_rule_count(const void *pa, const void *pb)
+{
+    const rule_count *a = pa, *b = pb;
+    if (a->documents != b->documents)
+        return a->documents > b->documents ? -1 : 1;
+    return strcmp(a->rule->id, b->rule->id);
+}
+
+void report_sort_rules(report_summary *s)
+{
+    if (s->n_rules)
+        qsort(s->rules, s->n_rules, sizeof(*s->rules), cmp_rule_count);
+}
+
 void report_begin(report *r)
 {
     memset(&r->sum, 0, sizeof(r->sum));
     r->docs = 0;
-    if (r->mode == MODE_FULL && r->format == FORMAT_JSON)
+    if (r->mode != MODE_FULL)
+        return;
+    if (r->format == FORMAT_JSON)
         fprintf(r->out, "{\"version\":\"%s\",\"documents\":[", RF_VERSION);
+    else if (r->format == FORMAT_SARIF)
+        sarif_begin(r);
 }
 
 void report_document(report *r, const char *name, const rf_result *res,
@@ -335,11 +379,14 @@ void report_document(report *r, const char *name, const rf_result *res,
         r->sum.errors++;
     if (nf)
         r->sum.flagged++;
-    if (res)
+    if (res) {
         r->sum.verdicts[rf_result_verdict(res)]++;
+        count_rules(&r->sum, res);
+    }
 
     switch (r->mode) {
     case MODE_QUIET:
+    case MODE_SUMMARY:
         break;
     case MODE_FLAGGED:
     case MODE_UNFLAGGED:
@@ -368,41 +415,128 @@ void report_document(report *r, const char *name, const rf_result *res,
         case FORMAT_TSV:
             tsv_document(r->out, name, res, error);
             break;
+        case FORMAT_SARIF:
+            sarif_document(r, name, res, error);
+            break;
         }
         break;
     }
     r->docs++;
 }
 
-static void json_summary(report *r)
+void report_json_summary(FILE *out, report_summary *s)
 {
-    const report_summary *s = &r->sum;
-    fprintf(r->out,
+    fprintf(out,
             "{\"documents\":%zu,\"flagged\":%zu,\"errors\":%zu,\"skipped\":%zu,"
-            "\"verdicts\":{\"clean\":%zu,\"low\":%zu,\"elevated\":%zu,\"high\":%zu}}",
+            "\"verdicts\":{\"clean\":%zu,\"low\":%zu,\"elevated\":%zu,\"high\":%zu},"
+            "\"rules\":{",
             s->documents, s->flagged, s->errors, s->skipped, s->verdicts[0],
             s->verdicts[1], s->verdicts[2], s->verdicts[3]);
+    report_sort_rules(s);
+    for (size_t i = 0; i < s->n_rules; i++) {
+        if (i)
+            putc(',', out);
+        json_cstr(out, s->rules[i].rule->id);
+        fprintf(out, ":%zu", s->rules[i].documents);
+    }
+    fputs("}}", out);
+}
+
+/* How many rules the text summary names. */
+#define SUMMARY_RULES 10
+
+/* The summary for a person: counts, verdicts, the most frequent rules. */
+static void text_summary(report *r)
+{
+    report_summary *s = &r->sum;
+    FILE *out = r->out;
+    col(r, C_BOLD);
+    fprintf(out, "Summary: %zu document%s scanned\n", s->documents,
+            s->documents == 1 ? "" : "s");
+    col(r, C_RESET);
+    fprintf(out, "  flagged  %zu", s->flagged);
+    static const char *const names[] = {"clean", "low", "elevated", "high"};
+    const char *sep = " (";
+    for (int v = RF_VERDICT_HIGH; v > RF_CLEAN; v--) {
+        if (!s->verdicts[v])
+            continue;
+        fprintf(out, "%s%zu %s", sep, s->verdicts[v], names[v]);
+        sep = ", ";
+    }
+    fprintf(out, "%s\n  clean    %zu\n  errors   %zu\n", *sep == ',' ? ")" : "",
+            s->verdicts[RF_CLEAN], s->errors);
+    if (s->skipped)
+        fprintf(out, "  skipped  %zu binary file%s\n", s->skipped,
+                s->skipped == 1 ? "" : "s");
+    if (!s->n_rules)
+        return;
+    report_sort_rules(s);
+    size_t shown = s->n_rules < SUMMARY_RULES ? s->n_rules : SUMMARY_RULES;
+    int w = 0;
+    for (size_t i = 0; i < shown; i++) {
+        int n = (int)strlen(s->rules[i].rule->id);
+        w = n > w ? n : w;
+    }
+    fputs("  most frequent flags, by documents:\n", out);
+    for (size_t i = 0; i < shown; i++)
+        fprintf(out, "  %7zu  %-*s  %s\n", s->rules[i].documents, w,
+                s->rules[i].rule->id, s->rules[i].rule->title);
+    if (s->n_rules > shown)
+        fprintf(out, "           … and %zu more rule%s\n", s->n_rules - shown,
+                s->n_rules - shown == 1 ? "" : "s");
+}
+
+/* The summary as `key<TAB>value` rows. */
+static void tsv_summary(report *r)
+{
+    report_summary *s = &r->sum;
+    fprintf(r->out,
+            "documents\t%zu\nflagged\t%zu\nerrors\t%zu\nskipped\t%zu\n"
+            "verdict.clean\t%zu\nverdict.low\t%zu\nverdict.elevated\t%zu\n"
+            "verdict.high\t%zu\n",
+            s->documents, s->flagged, s->errors, s->skipped, s->verdicts[0],
+            s->verdicts[1], s->verdicts[2], s->verdicts[3]);
+    report_sort_rules(s);
+    for (size_t i = 0; i < s->n_rules; i++)
+        fprintf(r->out, "rule.%s\t%zu\n", s->rules[i].rule->id,
+                s->rules[i].documents);
+}
+
+static void summary_only(report *r)
+{
+    switch (r->format) {
+    case FORMAT_TEXT:
+        text_summary(r);
+        break;
+    case FORMAT_TSV:
+        tsv_summary(r);
+        break;
+    case FORMAT_JSON:
+    case FORMAT_NDJSON:
+    case FORMAT_SARIF:
+        fprintf(r->out, "{\"version\":\"%s\",\"summary\":", RF_VERSION);
+        report_json_summary(r->out, &r->sum);
+        fputs("}\n", r->out);
+        break;
+    }
 }
 
 void report_end(report *r)
 {
-    const report_summary *s = &r->sum;
-    if (r->mode != MODE_FULL)
-        return;
-    if (r->format == FORMAT_JSON) {
+    if (r->mode == MODE_SUMMARY) {
+        summary_only(r);
+    } else if (r->mode == MODE_FULL && r->format == FORMAT_JSON) {
         fputs("],\"summary\":", r->out);
-        json_summary(r);
+        report_json_summary(r->out, &r->sum);
         fputs("}\n", r->out);
-    } else if (r->format == FORMAT_TEXT && s->documents > 1) {
-        fprintf(r->out,
-                "\n%zu documents: %zu flagged, %zu error%s; verdicts: "
-                "%zu high, %zu elevated, %zu low, %zu clean",
-                s->documents, s->flagged,
-                s->errors, s->errors == 1 ? "" : "s", s->verdicts[3],
-                s->verdicts[2], s->verdicts[1], s->verdicts[0]);
-        if (s->skipped)
-            fprintf(r->out, "; %zu binary file%s skipped", s->skipped,
-                    s->skipped == 1 ? "" : "s");
+    } else if (r->mode == MODE_FULL && r->format == FORMAT_SARIF) {
+        sarif_end(r);
+    } else if (r->mode == MODE_FULL && r->format == FORMAT_TEXT &&
+               r->sum.documents > 1) {
         putc('\n', r->out);
+        text_summary(r);
     }
+    free(r->sum.rules);
+    r->sum.rules = NULL;
+    r->sum.n_rules = r->sum.cap_rules = 0;
 }

@@ -3,6 +3,7 @@
 
 #include "json.h"
 #include "report.h"
+#include "sarif.h"
 
 static char *out_buf;
 static size_t out_len;
@@ -59,7 +60,7 @@ static int teardown(void **state)
 static const char *run_report(report_format fmt, report_mode mode)
 {
     FILE *f = open_out();
-    report r = {f, fmt, mode, 0, 80, 0, {0, 0, 0, 0, {0, 0, 0, 0}}};
+    report r = {.out = f, .format = fmt, .mode = mode, .width = 80, .rules = rs};
     report_begin(&r);
     const char *a = "A commission-only job. Not commission-only.";
     rf_error err;
@@ -105,7 +106,8 @@ static void report__json__wraps_documents_with_version_and_summary(void **state)
     assert_non_null(strstr(o, "},{\"file\":\"b\\tc.txt\""));
     assert_non_null(strstr(o, "],\"summary\":{\"documents\":3,\"flagged\":1,"
                               "\"errors\":1,\"skipped\":0,\"verdicts\":{\"clean\":1,"
-                              "\"low\":0,\"elevated\":1,\"high\":0}}}\n"));
+                              "\"low\":0,\"elevated\":1,\"high\":0},"
+                              "\"rules\":{\"commission-only\":1}}}\n"));
     free(out_buf);
 }
 
@@ -145,9 +147,106 @@ static void report__text__shows_location_carets_why_and_advice(void **state)
                               "    Advice: A\n"));
     assert_non_null(strstr(o, "suppressed: commission-only at 1:28 (negated by 'Not')"));
     assert_non_null(strstr(o, "gone.txt: error: No such file or directory\n"));
-    assert_non_null(strstr(o, "3 documents: 1 flagged, 1 error;"));
+    assert_non_null(strstr(o, "\n\nSummary: 3 documents scanned\n"
+                              "  flagged  1 (1 elevated)\n"
+                              "  clean    1\n"
+                              "  errors   1\n"
+                              "  most frequent flags, by documents:\n"
+                              "        1  commission-only  Commission only\n"));
     /* no escape codes without colour */
     assert_null(strchr(o, '\033'));
+    free(out_buf);
+}
+
+static void report__summary_only__prints_just_the_summary_in_each_format(void **state)
+{
+    (void)state;
+    const char *o = run_report(FORMAT_TEXT, MODE_SUMMARY);
+    assert_true(strncmp(o, "Summary: 3 documents scanned\n", 29) == 0);
+    assert_null(strstr(o, "a.txt"));
+    free(out_buf);
+    o = run_report(FORMAT_NDJSON, MODE_SUMMARY);
+    assert_string_equal(o, "{\"version\":\"" RF_VERSION "\",\"summary\":{"
+                           "\"documents\":3,\"flagged\":1,\"errors\":1,"
+                           "\"skipped\":0,\"verdicts\":{\"clean\":1,\"low\":0,"
+                           "\"elevated\":1,\"high\":0},"
+                           "\"rules\":{\"commission-only\":1}}}\n");
+    free(out_buf);
+    o = run_report(FORMAT_TSV, MODE_SUMMARY);
+    assert_non_null(strstr(o, "documents\t3\nflagged\t1\nerrors\t1\n"));
+    assert_non_null(strstr(o, "verdict.elevated\t1\n"));
+    assert_non_null(strstr(o, "rule.commission-only\t1\n"));
+    free(out_buf);
+}
+
+static void report__summary__orders_rules_by_documents_then_id(void **state)
+{
+    (void)state;
+    rf_rules *three = load_rules_text(
+        "[b-rule]\ncategory = pay\nseverity = low\ntitle = B\nwhy = w\n"
+        "advice = a\nphrase = bee\n"
+        "[a-rule]\ncategory = pay\nseverity = low\ntitle = A\nwhy = w\n"
+        "advice = a\nphrase = ay\n"
+        "[c-rule]\ncategory = pay\nseverity = low\ntitle = C\nwhy = w\n"
+        "advice = a\nphrase = cee\n");
+    FILE *f = open_out();
+    report r = {.out = f, .format = FORMAT_JSON, .mode = MODE_SUMMARY};
+    report_begin(&r);
+    const char *docs[] = {"bee cee", "cee ay", "cee bee bee", "nothing"};
+    for (size_t i = 0; i < 4; i++) {
+        rf_error err;
+        rf_result *res = rf_scan(three, docs[i], strlen(docs[i]), NULL, &err);
+        report_document(&r, "d", res, NULL);
+        rf_result_free(res);
+    }
+    report_end(&r);
+    assert_non_null(strstr(close_out(f),
+                           "\"rules\":{\"c-rule\":3,\"b-rule\":2,\"a-rule\":1}"));
+    free(out_buf);
+    rf_rules_free(three);
+}
+
+static void report__sarif__results_regions_suppressions_and_errors(void **state)
+{
+    (void)state;
+    const char *o = run_report(FORMAT_SARIF, MODE_FULL);
+    assert_true(strncmp(o, "{\"$schema\":", 11) == 0);
+    assert_non_null(strstr(o, "\"version\":\"2.1.0\""));
+    assert_non_null(strstr(o, "\"rules\":[{\"id\":\"commission-only\","
+                              "\"name\":\"CommissionOnly\","
+                              "\"shortDescription\":{\"text\":\"Commission only\"},"
+                              "\"fullDescription\":{\"text\":\"W\"},"
+                              "\"help\":{\"text\":\"W\\n\\nWhat to do: A\"},"
+                              "\"defaultConfiguration\":{\"level\":\"error\"}"));
+    assert_non_null(strstr(o, "\"columnKind\":\"unicodeCodePoints\""));
+    assert_non_null(strstr(o, "{\"ruleId\":\"commission-only\",\"ruleIndex\":0,"
+                              "\"level\":\"error\",\"message\":{\"text\":"
+                              "\"Commission only: 'commission-only'\"},"
+                              "\"locations\":[{\"physicalLocation\":{"
+                              "\"artifactLocation\":{\"uri\":\"a.txt\"},"
+                              "\"region\":{\"startLine\":1,\"startColumn\":3,"
+                              "\"endLine\":1,\"endColumn\":18,"));
+    assert_non_null(strstr(o, "\"suppressions\":[{\"kind\":\"inSource\","
+                              "\"justification\":\"negated by 'Not'\"}]"));
+    assert_non_null(strstr(o, "\"executionSuccessful\":false,"
+                              "\"toolExecutionNotifications\":[{\"level\":\"error\","
+                              "\"message\":{\"text\":\"No such file or directory\"},"
+                              "\"locations\":[{\"physicalLocation\":{"
+                              "\"artifactLocation\":{\"uri\":\"gone.txt\"}}}]}]"));
+    assert_non_null(strstr(o, "\"properties\":{\"summary\":{\"documents\":3,"));
+    assert_string_equal(o + strlen(o) - 4, "}]}\n");
+    free(out_buf);
+}
+
+static void report__sarif_uri__encodes_what_a_uri_cannot_hold(void **state)
+{
+    (void)state;
+    FILE *f = open_out();
+    sarif_uri(f, "jobs/a b#1:\xC3\xA9.txt");
+    fputc(' ', f);
+    sarif_uri(f, "/srv/x%y");
+    assert_string_equal(close_out(f),
+                        "\"jobs/a%20b%231%3A%C3%A9.txt\" \"file:///srv/x%25y\"");
     free(out_buf);
 }
 
@@ -161,6 +260,10 @@ int main(void)
         cmocka_unit_test(report__tsv__one_row_per_document),
         cmocka_unit_test(report__modes__list_and_count),
         cmocka_unit_test(report__text__shows_location_carets_why_and_advice),
+        cmocka_unit_test(report__summary_only__prints_just_the_summary_in_each_format),
+        cmocka_unit_test(report__summary__orders_rules_by_documents_then_id),
+        cmocka_unit_test(report__sarif__results_regions_suppressions_and_errors),
+        cmocka_unit_test(report__sarif_uri__encodes_what_a_uri_cannot_hold),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
