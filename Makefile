@@ -20,7 +20,8 @@ LIBS = $(PCRE2_LIBS)
 
 LIB_SRC = src/arena.c src/buf.c src/phrase.c src/rules.c src/scan.c \
           src/score.c src/text.c src/directive.c
-CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c src/sarif.c
+CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c src/sarif.c \
+          src/config.c
 LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o) build/default_rules.o
 CLI_OBJ = $(CLI_SRC:src/%.c=build/%.o)
 RULES = $(sort $(wildcard rules/*.rules))

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "walk.h"
 
 typedef struct run {
@@ -91,7 +92,9 @@ static void on_walk_error(void *ctx, const char *path, const char *why)
     report_document(&r->rep, path, NULL, why);
 }
 
-static int load_rules(const cli_opts *o, rf_rules **out)
+/* The built-in rules, the configuration's, the command line's; then the
+ * configuration's adjustments, which may name any of them. */
+static int load_rules(const cli_opts *o, const config *cfg, rf_rules **out)
 {
     rf_error err = {0, ""};
     rf_rules *rs = rf_rules_new();
@@ -102,8 +105,12 @@ static int load_rules(const cli_opts *o, rf_rules **out)
     int rc = 0;
     if (!o->no_default_rules)
         rc = rf_rules_add_default(rs, &err);
+    if (rc == 0)
+        rc = config_add_rules(cfg, rs, &err);
     for (size_t i = 0; rc == 0 && i < o->n_rule_paths; i++)
         rc = rf_rules_add_path(rs, o->rule_paths[i], &err);
+    if (rc == 0)
+        rc = config_adjust_rules(cfg, rs, &err);
     if (rc == 0)
         rc = rf_rules_compile(rs, &err);
     if (rc) {
@@ -233,17 +240,76 @@ static int finish_output(void)
     return 0;
 }
 
-int cli_run(const cli_opts *o)
+int cli_parse_format(const char *s)
 {
+    static const char *const names[] = {
+        [FORMAT_TEXT] = "text", [FORMAT_JSON] = "json",
+        [FORMAT_NDJSON] = "ndjson", [FORMAT_TSV] = "tsv",
+        [FORMAT_SARIF] = "sarif",
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(s, names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+int cli_parse_fail_on(const char *s, int *level)
+{
+    int sev = rf_severity_parse(s);
+    if (sev < 0 && strcmp(s, "never") != 0)
+        return -1;
+    *level = sev < 0 ? FAIL_NEVER : sev;
+    return 0;
+}
+
+int cli_parse_score(const char *s, int *score)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v < 0 || v > 100)
+        return -1;
+    *score = (int)v;
+    return 0;
+}
+
+/* The configuration file that applies, read into cfg (empty when none). */
+static int read_config(const cli_opts *o, config *cfg)
+{
+    if (o->no_config)
+        return 0;
+    char *found = o->config_path ? NULL : config_find(".");
+    const char *path = o->config_path ? o->config_path : found;
+    rf_error err = {0, ""};
+    int rc = path ? config_load(cfg, path, &err) : 0;
+    if (rc)
+        fprintf(stderr, "redflag: %s\n", err.message);
+    free(found);
+    return rc;
+}
+
+int cli_run(const cli_opts *given)
+{
+    cli_opts opts = *given;
+    const cli_opts *o = &opts;
+    config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    if (read_config(given, &cfg)) {
+        config_free(&cfg);
+        return EXIT_ERROR;
+    }
+    config_apply(&cfg, &opts);
     if (o->mode == MODE_SUMMARY && o->format == FORMAT_SARIF) {
         fputs("redflag: --summary-only has no sarif form; use --format json\n",
               stderr);
+        config_free(&cfg);
         return EXIT_ERROR;
     }
     run r;
     memset(&r, 0, sizeof(r));
     r.o = o;
-    if (load_rules(o, &r.rs))
+    int loaded = load_rules(o, &cfg, &r.rs);
+    config_free(&cfg);
+    if (loaded)
         return EXIT_ERROR;
     int rc;
     if (o->list_rules) {

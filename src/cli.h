@@ -37,7 +37,14 @@ typedef struct cli_opts {
     rf_scan_opts scan;
 } cli_opts;
 
-/* Runs everything but option parsing; returns the exit code. */
+/* Runs everything but option parsing: reads the configuration (config.h),
+ * loads the rules, scans, reports; returns the exit code. */
 int cli_run(const cli_opts *o);
+
+/* Option values, shared by the command line and the configuration file.
+ * Each returns -1 when s is not one of them. */
+int cli_parse_format(const char *s);             /* text, json, ... */
+int cli_parse_fail_on(const char *s, int *level); /* low..high, never */
+int cli_parse_score(const char *s, int *score);   /* 0..100 */
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define KEYWORD "redflag-disable"
 #define KEYWORD_LEN (sizeof(KEYWORD) - 1)
 #define NEXT_LINE "-next-line"
@@ -18,8 +20,6 @@ static int is_word_char(char c)
 {
     return is_id_char(c) || (c >= 'A' && c <= 'Z') || c == '_';
 }
-
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 /* Length of the rule id at s (lower-case letters and digits joined by
  * single hyphens, as rule files require), or 0. */
@@ -61,7 +61,7 @@ static int parse(const char *text, size_t len, size_t at, directive *d)
     d->at = at;
     d->ids = d->ids_end = i;
     for (;;) {
-        while (i < eol && (is_blank(text[i]) || text[i] == ','))
+        while (i < eol && (text_is_blank(text[i]) || text[i] == ','))
             i++;
         size_t n = id_len(text + i, eol - i);
         if (!n)
@@ -117,7 +117,7 @@ static int names(const char *text, size_t a, size_t b, const char *id)
         return 1;
     size_t n = strlen(id);
     while (a < b) {
-        while (a < b && (is_blank(text[a]) || text[a] == ','))
+        while (a < b && (text_is_blank(text[a]) || text[a] == ','))
             a++;
         size_t t = a;
         while (t < b && is_id_char(text[t]))

@@ -113,26 +113,17 @@ int main(int argc, char **argv)
         fputs("redflag: out of memory\n", stderr);
         return EXIT_ERROR;
     }
-    int c, rc;
+    int c, rc, fmt;
     while ((c = getopt_long(argc, argv, "f:lLcqr:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (strcmp(optarg, "text") == 0)
-                o.format = FORMAT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                o.format = FORMAT_JSON;
-            else if (strcmp(optarg, "ndjson") == 0)
-                o.format = FORMAT_NDJSON;
-            else if (strcmp(optarg, "tsv") == 0)
-                o.format = FORMAT_TSV;
-            else if (strcmp(optarg, "sarif") == 0)
-                o.format = FORMAT_SARIF;
-            else {
+            if ((fmt = cli_parse_format(optarg)) < 0) {
                 usage_error("unknown format (text, json, ndjson, tsv, sarif)",
                             optarg);
                 rc = EXIT_ERROR;
                 goto out;
             }
+            o.format = (report_format)fmt;
             o.format_set = 1;
             break;
         case 'l': o.mode = MODE_FLAGGED; break;
@@ -164,25 +155,19 @@ int main(int argc, char **argv)
             break;
         case OPT_FAIL_ON:
             o.fail_on_set = 1;
-            if (strcmp(optarg, "never") == 0)
-                o.fail_on = FAIL_NEVER;
-            else if ((o.fail_on = rf_severity_parse(optarg)) < 0) {
+            if (cli_parse_fail_on(optarg, &o.fail_on)) {
                 usage_error("--fail-on takes low, medium, high or never", optarg);
                 rc = EXIT_ERROR;
                 goto out;
             }
             break;
-        case OPT_FAIL_SCORE: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end || v < 0 || v > 100) {
+        case OPT_FAIL_SCORE:
+            if (cli_parse_score(optarg, &o.fail_score)) {
                 usage_error("--fail-score takes a number from 0 to 100", optarg);
                 rc = EXIT_ERROR;
                 goto out;
             }
-            o.fail_score = (int)v;
             break;
-        }
         case 'r': o.rule_paths[o.n_rule_paths++] = optarg; break;
         case OPT_NO_DEFAULT: o.no_default_rules = 1; break;
         case OPT_LIST: o.list_rules = 1; break;

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "phrase.h"
+#include "text.h"
 
 static const char *const categories[] = {
     "unpaid-work", "pay", "hustle", "demands", "manipulation", "vulnerable",
@@ -533,29 +534,19 @@ static int finish_stanza(loader *ld)
     return 0;
 }
 
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-/* Trims [*s, *e) of blanks on both sides. */
-static void trim(const char **s, const char **e)
-{
-    while (*s < *e && is_blank(**s))
-        (*s)++;
-    while (*e > *s && is_blank((*e)[-1]))
-        (*e)--;
-}
 
 static int load_line(loader *ld, const char *s, const char *e, int lineno)
 {
     stanza *st = &ld->st;
     const char *t = s, *te = e;
-    trim(&t, &te);
+    text_trim(&t, &te);
     if (t == te) {
         st->last_key = -1; /* a blank line ends a continued value */
         return 0;
     }
     if (*t == '#')
         return 0;
-    if (is_blank(*s)) {
+    if (text_is_blank(*s)) {
         int k = st->last_key;
         if (k < 0) {
             seterr(ld->err, RF_ERR_RULE,
@@ -592,7 +583,7 @@ static int load_line(loader *ld, const char *s, const char *e, int lineno)
             return -1;
         }
         const char *is = t + 1, *ie = te - 1;
-        trim(&is, &ie);
+        text_trim(&is, &ie);
         st->id = strndup(is, (size_t)(ie - is));
         if (!st->id)
             goto oom;
@@ -617,8 +608,8 @@ static int load_line(loader *ld, const char *s, const char *e, int lineno)
         return -1;
     }
     const char *ks = t, *ke = eq, *vs = eq + 1, *ve = te;
-    trim(&ks, &ke);
-    trim(&vs, &ve);
+    text_trim(&ks, &ke);
+    text_trim(&vs, &ve);
     int k = -1;
     for (int i = 0; i < K_COUNT; i++)
         if ((size_t)(ke - ks) == strlen(key_names[i]) &&

@@ -52,6 +52,14 @@ size_t text_ceil_char(const char *s, size_t len, size_t pos)
     return pos;
 }
 
+void text_trim(const char **s, const char **e)
+{
+    while (*s < *e && text_is_blank(**s))
+        (*s)++;
+    while (*e > *s && text_is_blank((*e)[-1]))
+        (*e)--;
+}
+
 size_t text_space_len(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;

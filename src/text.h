@@ -23,6 +23,16 @@ size_t text_codepoints(const char *s, size_t n);
 size_t text_floor_char(const char *s, size_t len, size_t pos);
 size_t text_ceil_char(const char *s, size_t len, size_t pos);
 
+/* A space, tab or carriage return: what a `key = value` line trims. */
+static inline int text_is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Narrows [*s, *e) past the spaces, tabs and carriage returns at both
+ * ends: a value read from a `key = value` line. */
+void text_trim(const char **s, const char **e);
+
 /* Length of the white space at s (ASCII or a Unicode space), 0 if none. */
 size_t text_space_len(const char *s, size_t n);
 
