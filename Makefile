@@ -3,6 +3,18 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 PREFIX ?= /usr/local
 PKG_CONFIG ?= pkg-config
+INSTALL ?= install
+
+# Where `make install` puts things (all under $(DESTDIR) when it is set).
+BINDIR = $(PREFIX)/bin
+LIBDIR = $(PREFIX)/lib
+INCLUDEDIR = $(PREFIX)/include
+DATADIR = $(PREFIX)/share
+MANDIR = $(DATADIR)/man
+PKGCONFIGDIR = $(LIBDIR)/pkgconfig
+COMPLETIONDIR = $(DATADIR)/bash-completion/completions
+RULESDIR = $(DATADIR)/redflag/rules
+VERSION = $(shell sed -n 's/^\#define RF_VERSION "\(.*\)"/\1/p' include/redflag.h)
 
 # Warnings live apart from CFLAGS so that a user's CFLAGS cannot drop them.
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -77,6 +89,34 @@ deps:
 # Scans the example posting; exit 1 (flags found) is the expected result.
 demo: redflag
 	./redflag examples/recruiter-working-interview.txt; test $$? -le 1
+
+# redflag.pc for pkg-config. A directory under the prefix is written as
+# ${prefix}/..., so that pkg-config --define-variable=prefix=DIR can point
+# at a tree installed with DESTDIR or moved.
+PC_SED = -e 's|@PREFIX@|$(PREFIX)|' \
+	 -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	 -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+	 -e 's|@VERSION@|$(VERSION)|'
+
+install: redflag libredflag.a
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(RULESDIR)
+	$(INSTALL) -m 755 redflag $(DESTDIR)$(BINDIR)/redflag
+	$(INSTALL) -m 644 libredflag.a $(DESTDIR)$(LIBDIR)/libredflag.a
+	$(INSTALL) -m 644 include/redflag.h $(DESTDIR)$(INCLUDEDIR)/redflag.h
+	sed $(PC_SED) redflag.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/redflag.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/redflag.pc
+	$(INSTALL) -m 644 docs/redflag.1 $(DESTDIR)$(MANDIR)/man1/redflag.1
+	$(INSTALL) -m 644 completions/redflag.bash $(DESTDIR)$(COMPLETIONDIR)/redflag
+	$(INSTALL) -m 644 $(RULES) $(DESTDIR)$(RULESDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/redflag $(DESTDIR)$(LIBDIR)/libredflag.a \
+	    $(DESTDIR)$(INCLUDEDIR)/redflag.h $(DESTDIR)$(PKGCONFIGDIR)/redflag.pc \
+	    $(DESTDIR)$(MANDIR)/man1/redflag.1 $(DESTDIR)$(COMPLETIONDIR)/redflag \
+	    $(DESTDIR)$(RULESDIR)/*.rules
+	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(DATADIR)/redflag 2>/dev/null
 
 clean:
 	rm -rf build redflag libredflag.a

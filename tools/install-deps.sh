@@ -10,6 +10,12 @@ have_pc cmocka || need+=(libcmocka-dev)
 command -v cc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)
+# the CLI tests: SARIF schema validation, the GNU parallel recipe, the man
+# page rendering (each skips, and says so, when its tool is missing)
+python3 -c 'import jsonschema' 2>/dev/null || need+=(python3-jsonschema)
+command -v parallel >/dev/null || need+=(parallel)
+command -v groff >/dev/null || need+=(groff-base)
+command -v man >/dev/null || need+=(man-db)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
     echo "redflag needs: ${need[*]}; install them (as root: apt-get install ${need[*]})" >&2
