@@ -79,8 +79,10 @@ unit: $(TEST_BINS)
 rules-test: redflag
 	./redflag --test-rules
 
+# The compiler and flags go along: the install test builds a C program
+# against the library as it was built (with sanitizers, say).
 cli-test: redflag
-	tests/cli.sh ./redflag
+	CC='$(CC)' CFLAGS='$(CFLAGS)' LDFLAGS='$(LDFLAGS)' tests/cli.sh ./redflag
 
 # Installs the build dependencies with apt-get when they are missing.
 deps:

@@ -59,7 +59,7 @@ flags=$(PKG_CONFIG_PATH="$D$P/lib/pkgconfig" $PC --static --cflags --libs redfla
 [ -n "$flags" ] && ok || bad "install: pkg-config finds the installed redflag.pc" "$(cat "$TMP/err")"
 PKG_CONFIG_PATH="$D$P/lib/pkgconfig" $PC --modversion redflag >"$TMP/out" 2>&1
 expect_out "install: redflag.pc has the version" "$(sed -n 's/^#define RF_VERSION "\(.*\)"/\1/p' include/redflag.h)"
-${CC:-cc} -std=c11 -o "$TMP/embed" "$TMP/embed.c" $flags >"$TMP/err" 2>&1 && ok || bad "install: a C program builds with the installed header and library" "$(head -c 600 "$TMP/err")"
+${CC:-cc} -std=c11 ${CFLAGS:-} -o "$TMP/embed" "$TMP/embed.c" $flags ${LDFLAGS:-} >"$TMP/err" 2>&1 && ok || bad "install: a C program builds with the installed header and library" "$(head -c 600 "$TMP/err")"
 "$TMP/embed" >"$TMP/out" 2>"$TMP/err"; status=$?
 expect_status "install: the C program runs" 0
 expect_out "install: the C program finds the flag where it is" "working-interview 1:9 30"
