@@ -22,7 +22,7 @@ run --format tsv $FX/walk
 expect_status "a folder with a flagged posting exits 1" 1
 expect_out "folder walked recursively, in name order, hidden files skipped" \
 "$FX/walk/clean.txt	clean	0	0		
-$FX/walk/flagged.txt	high	60	2	heart-and-hustle,working-interview	
+$FX/walk/flagged.txt	elevated	45	2	working-interview,heart-and-hustle	
 $FX/walk/nested/negated.txt	clean	0	0		"
 
 run -l $FX/walk
@@ -59,9 +59,9 @@ run --fail-on never $FX/walk/flagged.txt
 expect_status "--fail-on never: exit 0" 0
 run --fail-on high -q $FX/walk/flagged.txt
 expect_status "--fail-on high with a high flag: exit 1" 1
-run --fail-score 61 -q $FX/walk/flagged.txt
+run --fail-score 46 -q $FX/walk/flagged.txt
 expect_status "--fail-score above the score: exit 0" 0
-run --fail-score 60 -q $FX/walk/flagged.txt
+run --fail-score 45 -q $FX/walk/flagged.txt
 expect_status "--fail-score at the score: exit 1" 1
 
 # --- errors ---------------------------------------------------------------------

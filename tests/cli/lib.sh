@@ -14,9 +14,12 @@ runin() { local input=$1; shift; printf '%b' "$input" | "$RF" "$@" >"$TMP/out" 2
 
 expect_status() { [ "$status" = "$2" ] && ok || bad "$1" "exit $status, want $2; stderr: $(head -c 300 "$TMP/err")"; }
 expect_out() { [ "$(cat "$TMP/out")" = "$2" ] && ok || bad "$1" "stdout: $(head -c 600 "$TMP/out")"; }
-expect_out_has() { grep -qF -- "$2" "$TMP/out" && ok || bad "$1" "no '$2' in stdout: $(head -c 600 "$TMP/out")"; }
-expect_out_lacks() { grep -qF -- "$2" "$TMP/out" && bad "$1" "'$2' in stdout" || ok; }
-expect_err_has() { grep -qF -- "$2" "$TMP/err" && ok || bad "$1" "no '$2' in stderr: $(head -c 300 "$TMP/err")"; }
+# has FILE TEXT: TEXT occurs in FILE as written, line breaks included (grep -F
+# would take each line of a multi-line TEXT as a separate pattern).
+has() { local c; c=$(cat "$1"; printf x); [[ "${c%x}" == *"$2"* ]]; }
+expect_out_has() { has "$TMP/out" "$2" && ok || bad "$1" "no '$2' in stdout: $(head -c 600 "$TMP/out")"; }
+expect_out_lacks() { has "$TMP/out" "$2" && bad "$1" "'$2' in stdout" || ok; }
+expect_err_has() { has "$TMP/err" "$2" && ok || bad "$1" "no '$2' in stderr: $(head -c 300 "$TMP/err")"; }
 expect_err_empty() { [ ! -s "$TMP/err" ] && ok || bad "$1" "stderr: $(head -c 300 "$TMP/err")"; }
 # json_check NAME EXPR: a python expression over `docs` (the ndjson lines of
 # stdout, parsed) that must be true.

@@ -7,7 +7,7 @@ run "$TMP/sum" "$TMP/sum-missing.txt"
 expect_status "summary: a batch with an unreadable file exits 2" 2
 expect_out_has "summary: the block ends the text report" "
 Summary: 4 documents scanned
-  flagged  1 (1 high)
+  flagged  1 (1 elevated)
   clean    2
   errors   1
   skipped  1 binary file
@@ -24,7 +24,7 @@ run --summary-only $FX/walk/flagged.txt
 expect_status "--summary-only keeps the exit code" 1
 expect_out "--summary-only prints only the block, for one document too" \
 "Summary: 1 document scanned
-  flagged  1 (1 high)
+  flagged  1 (1 elevated)
   clean    0
   errors   0
   most frequent flags, by documents:
@@ -33,7 +33,7 @@ expect_out "--summary-only prints only the block, for one document too" \
 
 run --summary-only --format json "$TMP/sum"
 json_check "--summary-only --format json: version and the summary's facts" \
-  'len(docs) == 1 and set(docs[0]) == {"version","summary"} and docs[0]["summary"] == {"documents":3,"flagged":1,"errors":0,"skipped":1,"verdicts":{"clean":2,"low":0,"elevated":0,"high":1},"rules":{"heart-and-hustle":1,"working-interview":1}}'
+  'len(docs) == 1 and set(docs[0]) == {"version","summary"} and docs[0]["summary"] == {"documents":3,"flagged":1,"errors":0,"skipped":1,"verdicts":{"clean":2,"low":0,"elevated":1,"high":0},"rules":{"heart-and-hustle":1,"working-interview":1}}'
 
 run --format json "$TMP/sum" examples
 json_check "json summary: documents per rule as the documents say, most frequent first" \
