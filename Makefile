@@ -26,12 +26,18 @@ PCRE2_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 2>/dev/null)
 PCRE2_LIBS = $(shell $(PKG_CONFIG) --libs libpcre2-8 2>/dev/null || echo -lpcre2-8)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+JANSSON_CFLAGS = $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
+JANSSON_LIBS = $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+# libcsv ships no pkg-config file.
+CSV_LIBS = -lcsv
 
-ALL_CFLAGS = $(STD) $(WARN) -Iinclude -Isrc $(PCRE2_CFLAGS) $(CFLAGS) -MMD -MP
-LIBS = $(PCRE2_LIBS)
+ALL_CFLAGS = $(STD) $(WARN) -Iinclude -Isrc $(PCRE2_CFLAGS) $(JANSSON_CFLAGS) \
+             $(CFLAGS) -MMD -MP
+LIBS = $(PCRE2_LIBS) $(JANSSON_LIBS) $(CSV_LIBS)
 
 LIB_SRC = src/arena.c src/buf.c src/phrase.c src/rules.c src/scan.c \
-          src/score.c src/text.c src/directive.c
+          src/score.c src/text.c src/directive.c src/mtext.c src/decode.c \
+          src/html.c src/doc.c src/records.c
 CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c src/sarif.c \
           src/config.c
 LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o) build/default_rules.o

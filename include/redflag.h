@@ -30,7 +30,8 @@ enum {
     RF_ERR_IO = -2,     /* a file could not be read */
     RF_ERR_RULE = -3,   /* a rule file is invalid */
     RF_ERR_MATCH = -4,  /* matching failed, e.g. a PCRE2 match limit was hit */
-    RF_ERR_USAGE = -5   /* a bad argument */
+    RF_ERR_USAGE = -5,  /* a bad argument */
+    RF_ERR_INPUT = -6   /* an input that cannot be decoded or parsed */
 };
 
 /* What went wrong and where: "rules/pay.rules:14: unknown category 'payy'". */
@@ -187,6 +188,94 @@ typedef struct rf_source {
 /* rf_scan for converted text; same contract. */
 rf_result *rf_scan_source(const rf_rules *rs, const rf_source *doc,
                           const rf_scan_opts *opts, rf_error *err);
+
+/*
+ * Inputs as people have them. A file is read whole; then rf_doc_new makes
+ * a text or HTML file ready to scan, and rf_records_new splits a CSV or
+ * NDJSON export into one document per record. Either way the text that is
+ * scanned comes with a map back to the file as read, so that evidence
+ * offsets (and, for whole files, lines and columns) point into the file:
+ *
+ *   - a UTF-8 byte order mark is skipped; UTF-16 with a byte order mark is
+ *     converted to UTF-8; UTF-32 is refused;
+ *   - soft hyphens (U+00AD) and zero-width characters (U+200B-U+200D,
+ *     U+2060, U+FEFF) are taken out, so that they never split a word;
+ *   - invalid UTF-8 and NUL bytes are kept as they are: they never match.
+ */
+typedef enum rf_input {
+    RF_INPUT_AUTO = 0, /* HTML when the name or the content says so */
+    RF_INPUT_TEXT,
+    RF_INPUT_HTML,
+    RF_INPUT_CSV,      /* records: rf_records_new */
+    RF_INPUT_NDJSON    /* records: rf_records_new */
+} rf_input;
+
+/* "auto", "text", "html", "csv", "ndjson"; rf_input_parse returns -1 for
+ * an unknown name. */
+const char *rf_input_name(rf_input in);
+int rf_input_parse(const char *name);
+
+/*
+ * What a whole file is: RF_INPUT_HTML for a name ending in .html, .htm or
+ * .xhtml, RF_INPUT_TEXT for .txt, .text or .md; otherwise (and when path
+ * is NULL) HTML when the content starts with a doctype or <html>, or has
+ * several common tags (<p>, <br>, <div>, ...) early, and text when not.
+ */
+rf_input rf_input_detect(const char *path, const char *data, size_t len);
+
+/* A whole file made ready to scan. */
+typedef struct rf_doc rf_doc;
+
+/*
+ * Decodes len bytes of a file and, for RF_INPUT_HTML (or RF_INPUT_AUTO
+ * when the content looks like HTML), turns the HTML into the text a reader
+ * sees: tags dropped, block elements as line breaks, character references
+ * decoded, comments, scripts, styles and templates left out. The doc keeps
+ * pointers into data, which must outlive it. Returns NULL and fills err
+ * when out of memory, for UTF-32 input (RF_ERR_INPUT), or for a record
+ * format (RF_ERR_USAGE). Free with rf_doc_free.
+ */
+rf_doc *rf_doc_new(const char *data, size_t len, rf_input input,
+                   rf_error *err);
+/* What to give rf_scan_source: evidence offsets are byte offsets in data,
+ * lines and columns are counted in the file. Owned by the doc. */
+const rf_source *rf_doc_source(const rf_doc *doc);
+void rf_doc_free(rf_doc *doc);
+
+/* The records of a CSV or NDJSON file, one document each. */
+typedef struct rf_records rf_records;
+
+typedef struct rf_record {
+    size_t number;   /* 1-based; a CSV header is not a record */
+    size_t line;     /* the line of the file the record starts on */
+    /* The named fields, in the order asked for, joined by a line holding
+     * only U+001E (which no phrase crosses): evidence offsets are byte
+     * offsets in the file, lines and columns count in this text. NULL
+     * when the record is malformed. */
+    const rf_source *source;
+    const char *error; /* why the record is malformed, or NULL */
+} rf_record;
+
+/*
+ * Reads data as CSV (RFC 4180: a header row naming the fields; quoted
+ * fields may hold commas, doubled quotes and line breaks) or NDJSON (one
+ * JSON object per line; blank lines are not records) and scans the fields
+ * named in fields[0..n_fields). Returns NULL and fills err when out of
+ * memory, when a CSV header is missing or lacks a field, or for UTF-32.
+ * Keeps pointers into data and fields, which must outlive it.
+ */
+rf_records *rf_records_new(const char *data, size_t len, rf_input input,
+                           const char *const *fields, size_t n_fields,
+                           rf_error *err);
+/*
+ * The next record: returns 1 and fills *rec (valid until the next call),
+ * 0 after the last one, or -1 with err filled when out of memory. A
+ * malformed record (bad JSON, an unterminated quote, a missing field) is
+ * still a record: rec->source is NULL and rec->error says what and where;
+ * the records after it are read as usual.
+ */
+int rf_records_next(rf_records *it, rf_record *rec, rf_error *err);
+void rf_records_free(rf_records *it);
 
 int rf_result_score(const rf_result *r);           /* 0..100 */
 rf_verdict rf_result_verdict(const rf_result *r);

@@ -39,14 +39,21 @@ static int reaches_fail_level(const cli_opts *o, const rf_result *res)
     return 0;
 }
 
-static void scan_one(run *r, const char *name, const char *data, size_t len)
+/* A document that could not be read or scanned: on stderr and in the
+ * report, and remembered for the exit code. */
+static void fail_document(run *r, const char *name, const char *why)
+{
+    warn(name, why);
+    r->errored = 1;
+    report_document(&r->rep, name, NULL, why);
+}
+
+static void scan_one(run *r, const char *name, const rf_source *doc)
 {
     rf_error err = {0, ""};
-    rf_result *res = rf_scan(r->rs, data, len, &r->o->scan, &err);
+    rf_result *res = rf_scan_source(r->rs, doc, &r->o->scan, &err);
     if (!res) {
-        warn(name, err.message);
-        r->errored = 1;
-        report_document(&r->rep, name, NULL, err.message);
+        fail_document(r, name, err.message);
         return;
     }
     const char *e = rf_result_error(res);
@@ -60,6 +67,50 @@ static void scan_one(run *r, const char *name, const char *data, size_t len)
     rf_result_free(res);
 }
 
+/* A whole file, as text or HTML. */
+static void scan_file(run *r, const char *name, const char *data,
+                      size_t len, rf_input in)
+{
+    rf_error err = {0, ""};
+    rf_doc *doc = rf_doc_new(data, len, in, &err);
+    if (!doc) {
+        fail_document(r, name, err.message);
+        return;
+    }
+    scan_one(r, name, rf_doc_source(doc));
+    rf_doc_free(doc);
+}
+
+/* A CSV or NDJSON file: each record is a document NAME:N. */
+static void scan_records(run *r, const char *name, const char *data,
+                         size_t len, rf_input in)
+{
+    rf_error err = {0, ""};
+    rf_records *it = rf_records_new(data, len, in, r->o->fields,
+                                    r->o->n_fields, &err);
+    if (!it) {
+        fail_document(r, name, err.message);
+        return;
+    }
+    size_t cap = strlen(name) + 24; /* ":" and a record number */
+    char *recname = malloc(cap);
+    rf_record rec;
+    int rc = recname ? 1 : -1;
+    if (!recname)
+        snprintf(err.message, sizeof(err.message), "out of memory");
+    while (rc > 0 && (rc = rf_records_next(it, &rec, &err)) > 0) {
+        snprintf(recname, cap, "%s:%zu", name, rec.number);
+        if (rec.source)
+            scan_one(r, recname, rec.source);
+        else
+            fail_document(r, recname, rec.error);
+    }
+    if (rc < 0)
+        fail_document(r, name, err.message);
+    free(recname);
+    rf_records_free(it);
+}
+
 static void on_file(void *ctx, const char *path, int named)
 {
     run *r = ctx;
@@ -70,9 +121,7 @@ static void on_file(void *ctx, const char *path, int named)
     if (strcmp(path, "-") == 0 && r->o->stdin_name)
         name = r->o->stdin_name;
     if (rc) {
-        warn(name, strerror(rc));
-        r->errored = 1;
-        report_document(&r->rep, name, NULL, strerror(rc));
+        fail_document(r, name, strerror(rc));
         return;
     }
     if (!named && walk_is_binary(data, len)) {
@@ -80,16 +129,20 @@ static void on_file(void *ctx, const char *path, int named)
         free(data);
         return;
     }
-    scan_one(r, name, data, len);
+    rf_input in = r->o->input;
+    if (in == RF_INPUT_AUTO)
+        in = rf_input_detect(strcmp(path, "-") ? path : r->o->stdin_name,
+                             data, len);
+    if (in == RF_INPUT_CSV || in == RF_INPUT_NDJSON)
+        scan_records(r, name, data, len, in);
+    else
+        scan_file(r, name, data, len, in);
     free(data);
 }
 
 static void on_walk_error(void *ctx, const char *path, const char *why)
 {
-    run *r = ctx;
-    warn(path, why);
-    r->errored = 1;
-    report_document(&r->rep, path, NULL, why);
+    fail_document(ctx, path, why);
 }
 
 /* The built-in rules, the configuration's, the command line's; then the

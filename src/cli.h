@@ -34,6 +34,9 @@ typedef struct cli_opts {
     int no_config;             /* --no-config */
     const char *const *inputs; /* none = standard input */
     size_t n_inputs;
+    rf_input input;            /* how inputs are read (--input) */
+    const char *const *fields; /* record fields to scan (--field) */
+    size_t n_fields;
     rf_scan_opts scan;
 } cli_opts;
 

@@ -2,38 +2,7 @@
 
 #include <string.h>
 
-size_t utf8_valid_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    unsigned cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    /* no overlong forms, surrogates or code points past U+10FFFF */
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
-    return len;
-}
+#include "text.h"
 
 void json_string(FILE *out, const char *s, size_t n)
 {
@@ -71,7 +40,7 @@ void json_chars(FILE *out, const char *s, size_t n)
             }
             i++;
         } else {
-            size_t len = utf8_valid_len(u + i, n - i);
+            size_t len = text_utf8_len(s + i, n - i);
             if (len) {
                 fwrite(s + i, 1, len, out);
                 i += len;

@@ -14,7 +14,4 @@ void json_cstr(FILE *out, const char *s); /* NULL -> null */
 /* The same escaping without the quotes: a string written in pieces. */
 void json_chars(FILE *out, const char *s, size_t n);
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is invalid. */
-size_t utf8_valid_len(const unsigned char *s, size_t n);
-
 #endif

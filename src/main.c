@@ -37,6 +37,11 @@ static const char usage_text[] =
     "      --test-rules        check every rule against its examples\n"
     "\n"
     "Input:\n"
+    "      --input=FORMAT      how to read inputs: auto (default: HTML for\n"
+    "                          .html and .htm, or when the content looks like\n"
+    "                          HTML; text otherwise), text, html, csv, ndjson\n"
+    "      --field=NAME[,NAME]...  the fields to scan in each csv or ndjson\n"
+    "                          record; each record is a document FILE:N\n"
     "      --stdin-filename=NAME  the name reported for standard input\n"
     "\n"
     "Configuration:\n"
@@ -74,8 +79,44 @@ static int parse_size(const char *s, size_t *out)
 enum {
     OPT_COLOR = 256, OPT_FAIL_ON, OPT_FAIL_SCORE, OPT_NO_DEFAULT, OPT_LIST,
     OPT_EXPLAIN, OPT_TEST, OPT_MAX_EVIDENCE, OPT_CONTEXT, OPT_SUMMARY_ONLY,
-    OPT_STDIN_FILENAME, OPT_CONFIG, OPT_NO_CONFIG
+    OPT_STDIN_FILENAME, OPT_CONFIG, OPT_NO_CONFIG, OPT_INPUT, OPT_FIELD
 };
+
+/*
+ * Splits "title,description" into o->fields, in a copy the caller frees
+ * (*names). Returns -1 for an empty name or when out of memory.
+ */
+static int parse_fields(const char *arg, cli_opts *o, char **names)
+{
+    size_t n = 1;
+    for (const char *p = arg; *p; p++)
+        n += *p == ',';
+    char *copy = strdup(arg);
+    const char **v = calloc(n, sizeof(*v));
+    if (!copy || !v) {
+        free(copy);
+        free(v);
+        return -1;
+    }
+    size_t k = 0;
+    for (char *p = copy, *next; p; p = next) {
+        next = strchr(p, ',');
+        if (next)
+            *next++ = '\0';
+        v[k++] = p;
+        if (*p == '\0') {
+            free(copy);
+            free(v);
+            return -1;
+        }
+    }
+    free(*names);
+    free((void *)o->fields);
+    *names = copy;
+    o->fields = v;
+    o->n_fields = k;
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -100,11 +141,14 @@ int main(int argc, char **argv)
         {"test-rules", no_argument, NULL, OPT_TEST},
         {"max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE},
         {"context", required_argument, NULL, OPT_CONTEXT},
+        {"input", required_argument, NULL, OPT_INPUT},
+        {"field", required_argument, NULL, OPT_FIELD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     cli_opts o;
+    char *field_names = NULL;
     memset(&o, 0, sizeof(o));
     o.fail_on = RF_MEDIUM;
     o.fail_score = -1;
@@ -187,6 +231,24 @@ int main(int argc, char **argv)
                 goto out;
             }
             break;
+        case OPT_INPUT: {
+            int in = rf_input_parse(optarg);
+            if (in < 0) {
+                usage_error("--input takes auto, text, html, csv or ndjson",
+                            optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            o.input = (rf_input)in;
+            break;
+        }
+        case OPT_FIELD:
+            if (parse_fields(optarg, &o, &field_names)) {
+                usage_error("--field takes names separated by commas", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            break;
         case 'h':
             fputs(usage_text, stdout);
             rc = fflush(stdout) || ferror(stdout) ? EXIT_ERROR : EXIT_CLEAN;
@@ -200,6 +262,14 @@ int main(int argc, char **argv)
             rc = EXIT_ERROR;
             goto out;
         }
+    }
+    int records = o.input == RF_INPUT_CSV || o.input == RF_INPUT_NDJSON;
+    if (records != (o.n_fields > 0)) {
+        usage_error(records ? "--input csv and ndjson need --field NAME"
+                            : "--field needs --input csv or --input ndjson",
+                    NULL);
+        rc = EXIT_ERROR;
+        goto out;
     }
     if (o.fail_score >= 0 && !o.fail_on_set)
         o.fail_on = FAIL_NEVER; /* --fail-score alone decides */
@@ -216,5 +286,7 @@ int main(int argc, char **argv)
     rc = cli_run(&o);
 out:
     free(o.rule_paths);
+    free((void *)o.fields);
+    free(field_names);
     return rc;
 }

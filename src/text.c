@@ -1,5 +1,6 @@
 #include "text.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -78,4 +79,34 @@ size_t text_space_len(const char *s, size_t n)
     if (n >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
         return 3;
     return 0;
+}
+
+size_t text_utf8_len(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
+    if (u[0] < 0x80)
+        return 1;
+    size_t w;
+    uint32_t cp, min;
+    if (u[0] >= 0xC2 && u[0] <= 0xDF) {
+        w = 2, cp = u[0] & 0x1Fu, min = 0x80;
+    } else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
+        w = 3, cp = u[0] & 0x0Fu, min = 0x800;
+    } else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
+        w = 4, cp = u[0] & 0x07u, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < w)
+        return 0;
+    for (size_t k = 1; k < w; k++) {
+        if ((u[k] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (u[k] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return w;
 }

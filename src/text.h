@@ -36,4 +36,9 @@ void text_trim(const char **s, const char **e);
 /* Length of the white space at s (ASCII or a Unicode space), 0 if none. */
 size_t text_space_len(const char *s, size_t n);
 
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 when the bytes
+ * there are not one: overlong forms, surrogates and values past U+10FFFF
+ * are not valid. */
+size_t text_utf8_len(const char *s, size_t n);
+
 #endif

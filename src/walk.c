@@ -151,5 +151,10 @@ int walk_read(const char *path, char **data, size_t *len)
 
 int walk_is_binary(const char *data, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)data;
+    /* UTF-16 text is full of NULs; its byte order mark says it is text. */
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
+                     (u[0] == 0xFE && u[1] == 0xFF)))
+        return 0;
     return memchr(data, '\0', len < 8192 ? len : 8192) != NULL;
 }

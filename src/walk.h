@@ -28,7 +28,8 @@ void walk_free(walker *w);
  * Returns 0, or an errno value. */
 int walk_read(const char *path, char **data, size_t *len);
 
-/* Does this look like a binary file (a NUL byte in its first 8 KiB)? */
+/* Does this look like a binary file (a NUL byte in its first 8 KiB, and
+ * no UTF-16 byte order mark)? */
 int walk_is_binary(const char *data, size_t len);
 
 #endif

@@ -7,6 +7,10 @@ have_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$1" 2>/dev/
 command -v pkg-config >/dev/null || need+=(pkg-config)
 have_pc libpcre2-8 || need+=(libpcre2-dev)
 have_pc cmocka || need+=(libcmocka-dev)
+have_pc jansson || need+=(libjansson-dev)
+# libcsv has no pkg-config file: look for its header.
+have_header() { printf '#include <%s>\n' "$1" | ${CC:-cc} -E -x c - >/dev/null 2>&1; }
+have_header csv.h || need+=(libcsv-dev)
 command -v cc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)

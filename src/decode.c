@@ -1,0 +1,167 @@
+#include "decode.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int set_error(rf_error *err, int code, const char *msg)
+{
+    if (err) {
+        err->code = code;
+        snprintf(err->message, sizeof(err->message), "%s", msg);
+    }
+    return -1;
+}
+
+static uint32_t unit16(const unsigned char *u, int le)
+{
+    return le ? (uint32_t)u[0] | (uint32_t)u[1] << 8
+              : (uint32_t)u[0] << 8 | (uint32_t)u[1];
+}
+
+/* UTF-16 after its mark (src, n bytes) into d->conv and d->shadow. */
+static int decode_utf16(const unsigned char *src, size_t n, int le,
+                        decoded *d)
+{
+    d->shadow = malloc(n + 1);
+    if (!d->shadow || mtext_reserve(&d->conv, n + n / 2))
+        return -1;
+    char *sh = d->shadow;
+    size_t k = 0;
+    while (k + 1 < n) {
+        uint32_t cp = unit16(src + k, le);
+        size_t w = 2;
+        if (cp >= 0xD800 && cp <= 0xDBFF && k + 3 < n) {
+            uint32_t lo = unit16(src + k + 2, le);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                w = 4;
+            }
+        }
+        if (mtext_put_utf8(&d->conv, cp, k)) /* lone surrogates: U+FFFD */
+            return -1;
+        /* The stand-in: a line break or a character start where the
+         * original has one, continuation bytes for the rest. */
+        sh[k] = cp == '\n' ? '\n' : 'x';
+        memset(sh + k + 1, 0x80, w - 1);
+        k += w;
+    }
+    if (k < n) { /* an odd last byte */
+        if (mtext_put_utf8(&d->conv, 0xFFFD, k))
+            return -1;
+        sh[k++] = 'x';
+    }
+    sh[n] = '\0';
+    return mtext_finish(&d->conv, n);
+}
+
+int decode_input(const char *data, size_t len, decoded *out, rf_error *err)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    memset(out, 0, sizeof(*out));
+    if (len >= 4 && ((u[0] == 0xFF && u[1] == 0xFE && !u[2] && !u[3]) ||
+                     (!u[0] && !u[1] && u[2] == 0xFE && u[3] == 0xFF)))
+        return set_error(err, RF_ERR_INPUT,
+                         "UTF-32 text is not supported; convert it to UTF-8 "
+                         "(iconv -f UTF-32 -t UTF-8)");
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
+                     (u[0] == 0xFE && u[1] == 0xFF))) {
+        out->base = 2;
+        if (decode_utf16(u + 2, len - 2, u[0] == 0xFF, out)) {
+            decode_free(out);
+            return set_error(err, RF_ERR_NOMEM, "out of memory");
+        }
+        out->text = out->conv.text;
+        out->len = out->conv.len;
+        out->map = out->conv.map;
+        out->pos = out->shadow;
+        out->pos_len = len - 2;
+        return 0;
+    }
+    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+        out->base = 3;
+    out->text = data + out->base;
+    out->len = len - out->base;
+    out->pos = out->text;
+    out->pos_len = out->len;
+    return 0;
+}
+
+void decode_free(decoded *d)
+{
+    if (!d)
+        return;
+    mtext_free(&d->conv);
+    free(d->shadow);
+    memset(d, 0, sizeof(*d));
+}
+
+/* Bytes of the invisible character at u, or 0. */
+static size_t invisible_len(const unsigned char *u, size_t n)
+{
+    if (n >= 2 && u[0] == 0xC2 && u[1] == 0xAD)
+        return 2; /* U+00AD soft hyphen */
+    if (n < 3)
+        return 0;
+    if (u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x8B && u[2] <= 0x8D)
+        return 3; /* U+200B-U+200D zero-width space, non-joiner, joiner */
+    if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0xA0)
+        return 3; /* U+2060 word joiner */
+    if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+        return 3; /* U+FEFF zero-width no-break space */
+    return 0;
+}
+
+/* Where the next invisible character starts in u[0..n), or n. */
+static size_t next_invisible(const unsigned char *u, size_t n, size_t *w)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = u[i];
+        if ((c == 0xC2 || c == 0xE2 || c == 0xEF) &&
+            (*w = invisible_len(u + i, n - i)))
+            return i;
+    }
+    *w = 0;
+    return n;
+}
+
+int decode_has_invisible(const char *s, size_t n)
+{
+    size_t w;
+    return next_invisible((const unsigned char *)s, n, &w) < n;
+}
+
+int decode_drop_invisible(const char *s, size_t n, mtext *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t w, j = i + next_invisible(u + i, n - i, &w);
+        if (mtext_copy(out, s + i, j - i, i))
+            return -1;
+        i = j + w;
+    }
+    return 0;
+}
+
+
+int decode_finish(const decoded *d, mtext *m)
+{
+    if (mtext_finish(m, d->len))
+        return -1;
+    if (decode_has_invisible(m->text, m->len)) {
+        mtext v = MTEXT_INIT;
+        if (decode_drop_invisible(m->text, m->len, &v) ||
+            mtext_finish(&v, m->len)) {
+            mtext_free(&v);
+            return -1;
+        }
+        mtext_compose(v.map, v.len, m->map);
+        mtext_free(m);
+        *m = v;
+    }
+    if (d->map)
+        mtext_compose(m->map, m->len, d->map);
+    return 0;
+}

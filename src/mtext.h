@@ -1,0 +1,48 @@
+/*
+ * mtext.h - text built from a source (an HTML page, a CSV field, a UTF-16
+ * file), remembering for every byte where in the source it came from.
+ */
+#ifndef RF_MTEXT_H
+#define RF_MTEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct mtext {
+    char *text;  /* NUL-terminated once finished; NULL until the first byte */
+    size_t *map; /* map[i]: offset in the source of text[i]; map[len]: end */
+    size_t len;
+    size_t cap;
+    int oom;     /* an allocation failed; later appends do nothing */
+} mtext;
+
+#define MTEXT_INIT {NULL, NULL, 0, 0, 0}
+
+/* Each append returns 0, or -1 (and sets m->oom) when out of memory. */
+int mtext_reserve(mtext *m, size_t extra);
+/* One byte that came from source offset `from`. */
+int mtext_putc(mtext *m, char c, size_t from);
+/* n bytes that all stand for the source at `from` (a decoded entity). */
+int mtext_put(mtext *m, const char *s, size_t n, size_t from);
+/* n bytes copied from the source starting at `from`: byte k from from + k. */
+int mtext_copy(mtext *m, const char *s, size_t n, size_t from);
+/* A code point as UTF-8, standing for the source at `from`. */
+int mtext_put_utf8(mtext *m, uint32_t cp, size_t from);
+
+/* Ends the text: map[len] = end (the source offset just past it), and a NUL
+ * after the text. Returns 0, or -1 when out of memory. */
+int mtext_finish(mtext *m, size_t end);
+
+/* Frees the text and the map and resets m; accepts an empty m. */
+void mtext_free(mtext *m);
+
+/* Rewrites map[0..n] (n + 1 entries) as offsets in an earlier source:
+ * map[i] = outer[map[i]]. Turns "text -> HTML" plus "HTML -> file" into
+ * "text -> file". */
+void mtext_compose(size_t *map, size_t n, const size_t *outer);
+
+/* Encodes cp as UTF-8 into out (4 bytes room); returns the length. Code
+ * points that UTF-8 cannot hold become U+FFFD. */
+size_t mtext_utf8(uint32_t cp, char *out);
+
+#endif
