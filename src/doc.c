@@ -59,12 +59,13 @@ rf_input rf_input_detect(const char *path, const char *data, size_t len)
             ends_with_ci(path, ".md"))
             return RF_INPUT_TEXT;
     }
-    /* Past a UTF-8 byte order mark; UTF-16 is sniffed as text. */
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    return html_sniff(data, len) ? RF_INPUT_HTML : RF_INPUT_TEXT;
+    /* The content as text: past a byte order mark, UTF-16 converted. */
+    decoded d;
+    if (decode_input(data, len, &d, NULL))
+        return RF_INPUT_TEXT;
+    rf_input in = html_sniff(d.text, d.len) ? RF_INPUT_HTML : RF_INPUT_TEXT;
+    decode_free(&d);
+    return in;
 }
 
 static rf_doc *fail(rf_doc *doc, rf_error *err, int code, const char *msg)

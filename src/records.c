@@ -254,13 +254,17 @@ static int csv_row_read(rf_records *it, csv_row *row)
             if (csv_error(&it->csv) != CSV_EPARSE)
                 return -1;
             where(it, p + n, at, sizeof(at));
-            record_error(it, "%s: %s", at,
-                         it->csv.quoted
-                             ? "text after the closing quote of a field (a "
-                               "quote inside a quoted field is written twice)"
-                             : "a quote inside a field that does not start "
-                               "with one (quote the field and write the "
-                               "quote twice)");
+            if (it->csv.quoted) {
+                char open[64];
+                where(it, row->field_start, open, sizeof(open));
+                record_error(it, "%s: the quoted field here has text after "
+                             "its closing quote, at %s (a quote inside a "
+                             "quoted field is written twice)", open, at);
+            } else {
+                record_error(it, "%s: a quote inside a field that does not "
+                             "start with one (quote the field and write the "
+                             "quote twice)", at);
+            }
             goto malformed;
         }
         p = q;

@@ -1,0 +1,212 @@
+/* Whole files as bytes: byte order marks, UTF-16, invisible characters,
+ * invalid UTF-8 and NULs; and the characters the phrase compiler treats
+ * as equal (no-break spaces, curly apostrophes, dashes). */
+#include "inpututil.h"
+
+#include "decode.h"
+#include "text.h"
+
+/* Scans a whole file's bytes as rf_doc_new reads them. */
+static rf_result *scan_file(const char *data, size_t len, rf_doc **doc)
+{
+    rf_error err = {0, ""};
+    *doc = rf_doc_new(data, len, RF_INPUT_TEXT, &err);
+    assert_non_null(*doc);
+    return scan_source(rs, rf_doc_source(*doc));
+}
+
+/* s (ASCII or UTF-8 of the BMP and beyond) as UTF-16 with a byte order
+ * mark; *n is set to the byte length. */
+static char *utf16(const char *s, int le, size_t *n)
+{
+    char *out = malloc(2 + 4 * strlen(s));
+    size_t k = 0;
+    out[k++] = (char)(le ? 0xFF : 0xFE);
+    out[k++] = (char)(le ? 0xFE : 0xFF);
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < strlen(s);) {
+        uint32_t cp;
+        size_t w = text_utf8_len(s + i, strlen(s) - i);
+        assert_true(w > 0);
+        cp = w == 1   ? u[i]
+             : w == 2 ? (u[i] & 0x1Fu) << 6 | (u[i + 1] & 0x3Fu)
+             : w == 3 ? (u[i] & 0x0Fu) << 12 | (u[i + 1] & 0x3Fu) << 6 |
+                            (u[i + 2] & 0x3Fu)
+                      : (u[i] & 0x07u) << 18 | (u[i + 1] & 0x3Fu) << 12 |
+                            (u[i + 2] & 0x3Fu) << 6 | (u[i + 3] & 0x3Fu);
+        uint32_t units[2] = {cp, 0};
+        int nu = 1;
+        if (cp >= 0x10000) {
+            units[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            nu = 2;
+        }
+        for (int j = 0; j < nu; j++) {
+            out[k++] = (char)(le ? units[j] & 0xFF : units[j] >> 8);
+            out[k++] = (char)(le ? units[j] >> 8 : units[j] & 0xFF);
+        }
+        i += w;
+    }
+    *n = k;
+    return out;
+}
+
+static void decode__utf8_bom__is_skipped_and_offsets_stay_file_offsets(
+    void **state)
+{
+    (void)state;
+    const char *file = "\xEF\xBB\xBFWe do a working interview.";
+    rf_doc *doc;
+    rf_result *r = scan_file(file, strlen(file), &doc);
+    const rf_evidence *e = evidence_of(r, "working-interview");
+    assert_non_null(e);
+    assert_int_equal(e->offset, 11);
+    assert_int_equal(e->line, 1);
+    assert_int_equal(e->column, 9); /* the mark is not a character */
+    rf_result_free(r);
+    rf_doc_free(doc);
+}
+
+static void decode__utf16__is_converted_and_positions_point_into_it(
+    void **state)
+{
+    (void)state;
+    const char *text = "Line \xF0\x9F\x98\x80 one\r\nWe do a working interview.";
+    for (int le = 0; le <= 1; le++) {
+        size_t n;
+        char *file = utf16(text, le, &n);
+        rf_doc *doc;
+        rf_result *r = scan_file(file, n, &doc);
+        const rf_evidence *e = evidence_of(r, "working-interview");
+        assert_non_null(e);
+        /* 2 (mark) + 2 per unit: "Line " 5, emoji 2 units, " one\r\n" 6,
+         * "We do a " 8 */
+        assert_int_equal(e->offset, 2 + 2 * (5 + 2 + 6 + 8));
+        assert_int_equal(e->line, 2);
+        assert_int_equal(e->column, 9);
+        assert_int_equal(file[e->offset + (le ? 0 : 1)], 'w');
+        assert_string_equal(e->match, "working interview");
+        rf_result_free(r);
+        rf_doc_free(doc);
+        free(file);
+    }
+}
+
+static void decode__utf16__odd_bytes_and_lone_surrogates_become_fffd(
+    void **state)
+{
+    (void)state;
+    /* LE: 'a', a lone high surrogate, 'b', then one odd byte */
+    const char file[] = "\xFF\xFE" "a\x00\x00\xD8" "b\x00" "c";
+    decoded d;
+    rf_error err;
+    assert_int_equal(decode_input(file, sizeof(file) - 1, &d, &err), 0);
+    assert_int_equal(d.len, 1 + 3 + 1 + 3);
+    assert_memory_equal(d.text, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD", d.len);
+    assert_int_equal(d.map[5], 6); /* the odd byte, counted after the mark */
+    decode_free(&d);
+}
+
+static void decode__utf32__is_refused_with_a_clear_message(void **state)
+{
+    (void)state;
+    const char file[] = "\xFF\xFE\x00\x00" "a\x00\x00\x00";
+    rf_error err = {0, ""};
+    assert_null(rf_doc_new(file, sizeof(file) - 1, RF_INPUT_AUTO, &err));
+    assert_int_equal(err.code, RF_ERR_INPUT);
+    assert_non_null(strstr(err.message, "UTF-32"));
+}
+
+static void decode__invisible__soft_hyphen_and_zero_width_never_split_words(
+    void **state)
+{
+    (void)state;
+    /* "Caf\u00e9 work\u00ading inter\u200bview, don\u2060't stop" */
+    const char *file = "Caf\xC3\xA9 work\xC2\xADing inter\xE2\x80\x8Bview, "
+                       "don\xE2\x81\xA0't stop. \xEF\xBB\xBF" "fast-\xE2\x80"
+                       "\x8Cpaced";
+    rf_doc *doc;
+    rf_result *r = scan_file(file, strlen(file), &doc);
+    assert_lands_on(r, file, strlen(file), "working-interview", "work\xC2\xAD");
+    const rf_evidence *e = evidence_of(r, "working-interview");
+    assert_int_equal(e->offset, 6);
+    assert_int_equal(e->column, 6); /* counted in the file */
+    assert_string_equal(e->match, "working interview");
+    assert_lands_on(r, file, strlen(file), "dont-stop", "don\xE2\x81\xA0");
+    assert_lands_on(r, file, strlen(file), "fast-paced", "fast-");
+    rf_result_free(r);
+    rf_doc_free(doc);
+}
+
+static void decode__invalid_utf8_and_nul__are_scanned_around(void **state)
+{
+    (void)state;
+    const char file[] = "\xFF\xC0\x00 x\x00working interview \xE2\x80 "
+                        "work\x00ing interview \xF0\x9F";
+    size_t n = sizeof(file) - 1;
+    rf_doc *doc;
+    rf_result *r = scan_file(file, n, &doc);
+    const rf_flag *f = NULL;
+    for (size_t i = 0; i < rf_result_flag_count(r); i++)
+        if (strcmp(rf_result_flag(r, i)->rule->id, "working-interview") == 0)
+            f = rf_result_flag(r, i);
+    assert_non_null(f);
+    assert_int_equal(f->count, 1); /* a NUL inside a word is not a space */
+    assert_int_equal(f->evidence[0].offset, 6);
+    assert_int_equal(f->evidence[0].column, 7);
+    rf_result_free(r);
+    rf_doc_free(doc);
+}
+
+static void decode__lookalikes__nbsp_curly_apostrophe_and_dashes_match(
+    void **state)
+{
+    (void)state;
+    const char *texts[] = {
+        "a working\xC2\xA0interview", "a working\xE2\x80\xAFinterview",
+        "don\xE2\x80\x99t stop", "don\xCA\xBCt stop", "fast\xE2\x80\x93paced",
+        "fast\xE2\x80\x94paced", "fast \xE2\x80\x93 paced",
+        "fast\xE2\x80\x91paced",
+    };
+    const char *ids[] = {"working-interview", "working-interview",
+                         "dont-stop", "dont-stop", "fast-paced", "fast-paced",
+                         "fast-paced", "fast-paced"};
+    for (size_t k = 0; k < sizeof(texts) / sizeof(*texts); k++) {
+        rf_doc *doc;
+        rf_result *r = scan_file(texts[k], strlen(texts[k]), &doc);
+        if (!evidence_of(r, ids[k])) {
+            print_error("no %s in '%s'\n", ids[k], texts[k]);
+            fail();
+        }
+        rf_result_free(r);
+        rf_doc_free(doc);
+    }
+}
+
+static void decode__plain_text__is_scanned_in_place(void **state)
+{
+    (void)state;
+    const char *file = "We do a working interview.";
+    rf_error err = {0, ""};
+    rf_doc *doc = rf_doc_new(file, strlen(file), RF_INPUT_TEXT, &err);
+    assert_ptr_equal(rf_doc_source(doc)->text, file); /* no copy */
+    assert_null(rf_doc_source(doc)->map);
+    rf_doc_free(doc);
+    assert_null(rf_doc_new(file, strlen(file), RF_INPUT_CSV, &err));
+    assert_int_equal(err.code, RF_ERR_USAGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(decode__utf8_bom__is_skipped_and_offsets_stay_file_offsets),
+        cmocka_unit_test(decode__utf16__is_converted_and_positions_point_into_it),
+        cmocka_unit_test(decode__utf16__odd_bytes_and_lone_surrogates_become_fffd),
+        cmocka_unit_test(decode__utf32__is_refused_with_a_clear_message),
+        cmocka_unit_test(decode__invisible__soft_hyphen_and_zero_width_never_split_words),
+        cmocka_unit_test(decode__invalid_utf8_and_nul__are_scanned_around),
+        cmocka_unit_test(decode__lookalikes__nbsp_curly_apostrophe_and_dashes_match),
+        cmocka_unit_test(decode__plain_text__is_scanned_in_place),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
