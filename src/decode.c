@@ -146,21 +146,31 @@ int decode_drop_invisible(const char *s, size_t n, mtext *out)
 }
 
 
+/* Drops the invisible characters of m in place; the map entries of the
+ * bytes kept stay as they are. */
+static void compact_invisible(mtext *m)
+{
+    const unsigned char *u = (const unsigned char *)m->text;
+    size_t i = 0, j = 0, w;
+    while (i < m->len) {
+        size_t k = i + next_invisible(u + i, m->len - i, &w);
+        if (j != i) {
+            memmove(m->text + j, m->text + i, k - i);
+            memmove(m->map + j, m->map + i, (k - i) * sizeof(size_t));
+        }
+        j += k - i;
+        i = k + w;
+    }
+    m->map[j] = m->map[m->len];
+    m->text[j] = '\0';
+    m->len = j;
+}
+
 int decode_finish(const decoded *d, mtext *m)
 {
     if (mtext_finish(m, d->len))
         return -1;
-    if (decode_has_invisible(m->text, m->len)) {
-        mtext v = MTEXT_INIT;
-        if (decode_drop_invisible(m->text, m->len, &v) ||
-            mtext_finish(&v, m->len)) {
-            mtext_free(&v);
-            return -1;
-        }
-        mtext_compose(v.map, v.len, m->map);
-        mtext_free(m);
-        *m = v;
-    }
+    compact_invisible(m);
     if (d->map)
         mtext_compose(m->map, m->len, d->map);
     return 0;

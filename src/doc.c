@@ -97,7 +97,8 @@ rf_doc *rf_doc_new(const char *data, size_t len, rf_input input,
         rc = html_to_text(d->text, d->len, &doc->conv) ||
              decode_finish(d, &doc->conv);
     } else if (decode_has_invisible(d->text, d->len)) {
-        rc = mtext_copy(&doc->conv, d->text, d->len, 0) ||
+        rc = mtext_reserve(&doc->conv, d->len) ||
+             decode_drop_invisible(d->text, d->len, &doc->conv) ||
              decode_finish(d, &doc->conv);
     }
     if (rc)
