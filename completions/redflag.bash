@@ -56,7 +56,8 @@ _redflag()
     local opts="--format --files-with-flags --files-without-flags --count
         --quiet --summary-only --color --colour --fail-on --fail-score --rules
         --no-default-rules --list-rules --explain --test-rules
-        --stdin-filename --config --no-config --max-evidence --context --help
+        --input --field --stdin-filename --config --no-config --max-evidence
+        --context --help
         --version -f -l -L -c -q -r -h -V"
     local _rf_opt _rf_cur _rf_prefix _rf_args words=
     _redflag_current
@@ -64,12 +65,13 @@ _redflag()
     -f | --format) words="text json ndjson tsv sarif" ;;
     --fail-on) words="low medium high never" ;;
     --color | --colour) words="auto always never" ;;
+    --input) words="auto text html csv ndjson" ;;
     --explain)
         _redflag_rule_args
         words=$("${COMP_WORDS[0]}" "${_rf_args[@]}" --list-rules 2>/dev/null |
             cut -f1)
         ;;
-    --fail-score | --max-evidence | --context)
+    --fail-score | --max-evidence | --context | --field)
         COMPREPLY=()
         return
         ;;

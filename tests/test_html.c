@@ -127,8 +127,8 @@ static void html__map__every_byte_points_at_its_source(void **state)
 {
     (void)state;
     const char *pages[] = {
-        "<p>Temporal | Remote<p>We&#x27;re hiring &amp; <a "
-        "href=\"https:&#x2F;&#x2F;x.io\">https:&#x2F;&#x2F;x.io</a><p>",
+        ("<p>Temporal | Remote<p>We&#x27;re hiring &amp; <a "
+         "href=\"https:&#x2F;&#x2F;x.io\">https:&#x2F;&#x2F;x.io</a><p>"),
         "<ul><li>fast&ndash;paced</li><li>don&rsquo;t stop</li></ul>",
         "caf\xC3\xA9<br/>\xE2\x80\x93 x<script>y</script>z&nbsp;",
     };

@@ -36,6 +36,8 @@ complete_words --fail-on ''
 expect_words "completion: --fail-on levels" "high low medium never"
 complete_words --color a
 expect_words "completion: --color values" "always auto"
+complete_words --input ''
+expect_words "completion: --input formats" "auto csv html ndjson text"
 
 complete_words --explain working-i
 expect_words "completion: --explain takes rule ids from --list-rules" "working-interview"
