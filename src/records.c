@@ -40,6 +40,8 @@ struct rf_records {
     mtext text;    /* the record's text, as scanned */
     rf_source src;
     char error[512];
+    text_pos at;   /* where the last error was located: errors come in
+                      file order, so locating them is linear overall */
     /* CSV */
     struct csv_parser csv;
     int csv_ready;
@@ -80,11 +82,10 @@ static void record_error(rf_records *it, const char *fmt, ...)
 }
 
 /* "line L, column C" of dec.text offset `at`, into out. */
-static void where(const rf_records *it, size_t at, char *out, size_t n)
+static void where(rf_records *it, size_t at, char *out, size_t n)
 {
-    text_pos cache = {0, 0, 0};
     size_t line, col;
-    text_locate(it->dec.text, it->dec.len, at, &cache, &line, &col);
+    text_locate(it->dec.text, it->dec.len, at, &it->at, &line, &col);
     snprintf(out, n, "line %zu, column %zu", line, col);
 }
 
@@ -253,10 +254,10 @@ static int csv_row_read(rf_records *it, csv_row *row)
         if (n < q - p) {
             if (csv_error(&it->csv) != CSV_EPARSE)
                 return -1;
+            char open[64];
+            where(it, row->field_start, open, sizeof(open));
             where(it, p + n, at, sizeof(at));
             if (it->csv.quoted) {
-                char open[64];
-                where(it, row->field_start, open, sizeof(open));
                 record_error(it, "%s: the quoted field here has text after "
                              "its closing quote, at %s (a quote inside a "
                              "quoted field is written twice)", open, at);
