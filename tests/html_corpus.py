@@ -4,8 +4,9 @@ scanning the page equal those raised by scanning its text as converted by an
 independent converter (Python's html.parser), and every evidence offset
 lands on the matched words in the page's bytes.
 
-Usage: tests/html_corpus.py REDFLAG POSTINGS_DIR SCRATCH_DIR RULES
-Prints one summary line; exits 1 when a post disagrees.
+Usage: tests/html_corpus.py REDFLAG POSTINGS_DIR SCRATCH_DIR [OPTION...]
+(the OPTIONs, such as --rules FILE, are given to redflag). Prints one summary
+line; exits 1 when a post disagrees.
 """
 import html
 import json
@@ -69,10 +70,9 @@ def to_text(page):
     return "".join(p.out)
 
 
-def scan(redflag, rules, paths):
+def scan(redflag, options, paths):
     """Starts redflag on paths; .result() waits and gives its documents."""
-    p = subprocess.Popen([redflag, "--format", "ndjson", "--rules", rules] +
-                         paths, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    p = subprocess.Popen([redflag, "--format", "ndjson"] + options + paths, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
 
     class Scan:
@@ -102,11 +102,12 @@ def lands(raw, e):
 
 
 def main():
-    redflag, postings, scratch, rules = sys.argv[1:]
+    redflag, postings, scratch = sys.argv[1:4]
+    options = sys.argv[4:]
     start = time.time()
     pages = sorted(os.path.join(postings, n) for n in os.listdir(postings)
                    if n.startswith("hn-") and n.endswith(".html"))
-    on_pages = scan(redflag, rules, pages)
+    on_pages = scan(redflag, options, pages)
     texts = []
     for p in pages:
         t = os.path.join(scratch, os.path.basename(p)[:-5] + ".txt")
@@ -115,7 +116,7 @@ def main():
         with open(t, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(to_text(page))
         texts.append(t)
-    got_texts = scan(redflag, rules, texts).result()
+    got_texts = scan(redflag, options, texts).result()
     got_pages = on_pages.result()
     assert len(got_pages) == len(pages) == len(got_texts)
     agree = evidence = flagged = 0
