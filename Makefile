@@ -35,7 +35,8 @@ ALL_CFLAGS = $(STD) $(WARN) -Iinclude -Isrc $(PCRE2_CFLAGS) $(JANSSON_CFLAGS) \
              $(CFLAGS) -MMD -MP
 LIBS = $(PCRE2_LIBS) $(JANSSON_LIBS) $(CSV_LIBS)
 
-LIB_SRC = src/arena.c src/buf.c src/phrase.c src/rules.c src/scan.c \
+LIB_SRC = src/arena.c src/buf.c src/lit.c src/litset.c src/matcher.c \
+          src/phrase.c src/rules.c src/scan.c \
           src/score.c src/text.c src/directive.c src/mtext.c src/decode.c \
           src/html.c src/doc.c src/records.c
 CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c src/sarif.c \

@@ -93,11 +93,30 @@ int rf_rules_add_buffer(rf_rules *rs, const char *name, const char *buf,
                         size_t len, rf_error *err);
 
 /*
- * Validates the rules as a whole (duplicate ids) and compiles every pattern.
- * A pattern PCRE2 rejects gives "file:line: rule ID: pattern error at offset N:
- * message". Must succeed before rf_scan.
+ * Validates the rules as a whole (duplicate ids) and prepares them for
+ * scanning. A pattern PCRE2 rejects gives "file:line: rule ID: pattern error
+ * at offset N: message". Must succeed before rf_scan. Patterns are compiled
+ * with JIT on their first use; those of rf_rules_add_default are checked by
+ * the test suite rather than when they are added.
  */
 int rf_rules_compile(rf_rules *rs, rf_error *err);
+
+/*
+ * rf_rules_compile, then compiles (with JIT) every pattern now, including
+ * the built-in ones that would otherwise be compiled on first use: a check
+ * of the whole rule set, as --test-rules does. Returns 0, or non-zero with
+ * "file:line: ..." in err.
+ */
+int rf_rules_compile_all(rf_rules *rs, rf_error *err);
+
+/*
+ * How the fast matcher finds rule i, for debugging: "literals<TAB>word@N
+ * ..." (the literals it looks for, each with the most non-space bytes a
+ * match may hold before it; @* for no bound), or "every-byte<TAB>reason"
+ * for a rule with no literal every match must contain, which is matched
+ * over the whole text. Owned by rs; NULL before rf_rules_compile.
+ */
+const char *rf_rules_prefilter(const rf_rules *rs, size_t i);
 
 size_t rf_rules_count(const rf_rules *rs);
 const rf_rule *rf_rules_get(const rf_rules *rs, size_t i);
@@ -157,7 +176,17 @@ typedef struct rf_scan_opts {
     size_t max_evidence;   /* evidence items kept per rule; 0 = default (20) */
     size_t context_width;  /* bytes of context each side; 0 = default (40) */
     unsigned long match_limit; /* PCRE2 match limit; 0 = default (1e6) */
+    unsigned flags;        /* RF_SCAN_* */
 } rf_scan_opts;
+
+/*
+ * Match every pattern over the whole text, the plain way, instead of only
+ * near the literals its matches must contain. The results are the same;
+ * it is slower, and kept to check the fast matcher against. (Where the
+ * plain way would stop at a PCRE2 match limit at a place where no match
+ * can start, the fast matcher, which never tries there, does not.)
+ */
+#define RF_SCAN_REFERENCE 1u
 
 /*
  * Scans len bytes of UTF-8 text (invalid bytes and NULs are tolerated) with a
@@ -276,6 +305,19 @@ rf_records *rf_records_new(const char *data, size_t len, rf_input input,
  */
 int rf_records_next(rf_records *it, rf_record *rec, rf_error *err);
 void rf_records_free(rf_records *it);
+
+/*
+ * A scanner keeps the matching state and buffers that rf_scan would set up
+ * and free for every document: for many documents, make one per thread
+ * and reuse it. rs must be compiled and outlive the scanner; one rule set
+ * may be shared by scanners in several threads. NULL when out of memory.
+ */
+typedef struct rf_scanner rf_scanner;
+rf_scanner *rf_scanner_new(const rf_rules *rs);
+/* rf_scan_source with a scanner; same contract. */
+rf_result *rf_scanner_scan(rf_scanner *sc, const rf_source *doc,
+                           const rf_scan_opts *opts, rf_error *err);
+void rf_scanner_free(rf_scanner *sc);
 
 int rf_result_score(const rf_result *r);           /* 0..100 */
 rf_verdict rf_result_verdict(const rf_result *r);

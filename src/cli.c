@@ -184,6 +184,12 @@ static void list_rules(const rf_rules *rs)
     }
 }
 
+static void debug_prefilter(const rf_rules *rs)
+{
+    for (size_t i = 0; i < rf_rules_count(rs); i++)
+        printf("%s\t%s\n", rf_rules_get(rs, i)->id, rf_rules_prefilter(rs, i));
+}
+
 static void print_list(const char *label, const char *const *items, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -367,6 +373,9 @@ int cli_run(const cli_opts *given)
     int rc;
     if (o->list_rules) {
         list_rules(r.rs);
+        rc = EXIT_CLEAN;
+    } else if (o->debug_prefilter) {
+        debug_prefilter(r.rs);
         rc = EXIT_CLEAN;
     } else if (o->explain) {
         rc = explain(r.rs, o->explain);

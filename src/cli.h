@@ -28,6 +28,8 @@ typedef struct cli_opts {
     int list_rules;
     const char *explain;
     int test_rules;
+    int debug_prefilter;
+    int jobs;         /* files scanned at once; 0 = one per core */
     color_when color;
     const char *stdin_name;    /* reported for standard input; NULL = "-" */
     const char *config_path;   /* --config; NULL = look for .redflag.conf */

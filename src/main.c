@@ -35,6 +35,14 @@ static const char usage_text[] =
     "      --list-rules        print id, category, severity and title per rule\n"
     "      --explain=ID        print everything about one rule\n"
     "      --test-rules        check every rule against its examples\n"
+    "      --debug-prefilter   print how each rule is looked for: its literals,\n"
+    "                          or every-byte for a rule that has none\n"
+    "\n"
+    "Speed:\n"
+    "  -j, --jobs=N            scan N files at once (default: one per core);\n"
+    "                          the output is the same for every N\n"
+    "      --matcher=WHICH     fast (default) or reference: match every rule\n"
+    "                          over every byte, to check the fast matcher\n"
     "\n"
     "Input:\n"
     "      --input=FORMAT      how to read inputs: auto (default: HTML for\n"
@@ -79,7 +87,8 @@ static int parse_size(const char *s, size_t *out)
 enum {
     OPT_COLOR = 256, OPT_FAIL_ON, OPT_FAIL_SCORE, OPT_NO_DEFAULT, OPT_LIST,
     OPT_EXPLAIN, OPT_TEST, OPT_MAX_EVIDENCE, OPT_CONTEXT, OPT_SUMMARY_ONLY,
-    OPT_STDIN_FILENAME, OPT_CONFIG, OPT_NO_CONFIG, OPT_INPUT, OPT_FIELD
+    OPT_STDIN_FILENAME, OPT_CONFIG, OPT_NO_CONFIG, OPT_INPUT, OPT_FIELD,
+    OPT_DEBUG_PREFILTER, OPT_MATCHER
 };
 
 /*
@@ -143,6 +152,9 @@ int main(int argc, char **argv)
         {"context", required_argument, NULL, OPT_CONTEXT},
         {"input", required_argument, NULL, OPT_INPUT},
         {"field", required_argument, NULL, OPT_FIELD},
+        {"debug-prefilter", no_argument, NULL, OPT_DEBUG_PREFILTER},
+        {"matcher", required_argument, NULL, OPT_MATCHER},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -158,7 +170,7 @@ int main(int argc, char **argv)
         return EXIT_ERROR;
     }
     int c, rc, fmt;
-    while ((c = getopt_long(argc, argv, "f:lLcqr:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:lLcqr:j:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if ((fmt = cli_parse_format(optarg)) < 0) {
@@ -217,6 +229,28 @@ int main(int argc, char **argv)
         case OPT_LIST: o.list_rules = 1; break;
         case OPT_EXPLAIN: o.explain = optarg; break;
         case OPT_TEST: o.test_rules = 1; break;
+        case OPT_DEBUG_PREFILTER: o.debug_prefilter = 1; break;
+        case OPT_MATCHER:
+            if (strcmp(optarg, "reference") == 0)
+                o.scan.flags |= RF_SCAN_REFERENCE;
+            else if (strcmp(optarg, "fast") == 0)
+                o.scan.flags &= ~RF_SCAN_REFERENCE;
+            else {
+                usage_error("--matcher takes fast or reference", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            break;
+        case 'j': {
+            size_t n;
+            if (parse_size(optarg, &n) || n > 1024) {
+                usage_error("--jobs takes a number from 1 to 1024", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            o.jobs = (int)n;
+            break;
+        }
         case OPT_MAX_EVIDENCE:
             if (parse_size(optarg, &o.scan.max_evidence)) {
                 usage_error("--max-evidence takes a positive number", optarg);
@@ -276,7 +310,7 @@ int main(int argc, char **argv)
     o.inputs = (const char *const *)argv + optind;
     o.n_inputs = (size_t)(argc - optind);
     if (o.n_inputs == 0 && !o.list_rules && !o.explain && !o.test_rules &&
-        isatty(STDIN_FILENO)) {
+        !o.debug_prefilter && isatty(STDIN_FILENO)) {
         /* Nothing piped in: say how to use it instead of waiting. */
         fputs("redflag: reading a posting from the terminal; paste it and "
               "press Ctrl-D,\nor give a file: redflag posting.txt "

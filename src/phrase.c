@@ -4,12 +4,16 @@
  * A phrase is a sequence of items: words, white space, `{a|b}` alternatives,
  * `[optional]` parts, hyphens, apostrophes and other punctuation. It is
  * parsed by recursive descent straight into pattern text; no tree is kept
- * because every construct maps to a fixed piece of pattern.
+ * because every construct maps to a fixed piece of pattern. Along the way
+ * each sequence is summarised (lit.h): the literal words every match must
+ * contain, which lets the fast matcher skip the text that has none.
  */
 #include "phrase.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "lit.h"
 
 /*
  * Whole-word boundaries that also split "starterSkyNet": a letter or digit
@@ -69,18 +73,25 @@ static int at_seq_end(const parser *ps)
     return c == '\0' || c == '|' || c == '}' || c == ']';
 }
 
-static void parse_seq(parser *ps);
+static void parse_seq(parser *ps, lit_sum *lits);
 
 /*
  * A group, `{a|b}` or `[a|b]`, as (?:a|b) without any quantifier; the caller
- * has seen the opening bracket and adds `?` for an optional group.
+ * has seen the opening bracket and adds `?` for an optional group. *lits is
+ * the summary of the branches taken together.
  */
-static void parse_group(parser *ps, char close)
+static void parse_group(parser *ps, char close, lit_sum *lits)
 {
     ps->p++;
     buf_puts(ps->out, "(?:");
-    for (;;) {
-        parse_seq(ps);
+    lit_none(0, lits);
+    for (int first = 1;; first = 0) {
+        lit_sum branch;
+        parse_seq(ps, &branch);
+        if (first)
+            *lits = branch;
+        else
+            lit_alt(lits, &branch);
         if (ps->failed)
             return;
         if (*ps->p == '|') {
@@ -102,6 +113,15 @@ static void parse_group(parser *ps, char close)
     }
 }
 
+/* An optional group offers no literal, only its length. */
+static void parse_optional(parser *ps, lit_sum *lits)
+{
+    lit_sum body;
+    parse_group(ps, ']', &body);
+    lit_none(body.cons, lits);
+    lit_sum_free(&body);
+}
+
 /* Is the next item, after any spaces, an optional group? */
 static int space_then_optional(const parser *ps)
 {
@@ -111,14 +131,26 @@ static int space_then_optional(const parser *ps)
     return *q == '[';
 }
 
-static void emit_char(parser *ps)
+/* Non-space bytes the pattern pieces consume at most: a dash, an
+ * apostrophe or a quote is at most 3 bytes of UTF-8; any one character of
+ * the phrase, in another case, at most 4. */
+#define DASH_CONS 3
+#define CHAR_CONS 4
+
+/*
+ * One character (or escape) of a phrase into out. Returns the ASCII
+ * character when it matches only itself in any case (a piece of a literal
+ * word), -1 otherwise, with *cons set to the bytes it may consume.
+ */
+static int emit_char(parser *ps, size_t *cons)
 {
     unsigned char c = (unsigned char)*ps->p;
+    *cons = 0;
     if (c == '\\') {
         ps->p++;
         if (*ps->p == '\0') {
             fail(ps, "a backslash at the end of the phrase");
-            return;
+            return -1;
         }
         c = (unsigned char)*ps->p;
         if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
@@ -129,54 +161,105 @@ static void emit_char(parser *ps)
             buf_putc(ps->out, (char)c);
         }
         ps->p++;
-        return;
+        if (c >= 0x80) {
+            *cons = c >= 0xC0 ? CHAR_CONS : 0;
+            return -1;
+        }
+        *cons = lit_char_cons(c);
+        return c;
     }
+    int lc = -1;
     if (c == '-') {
         buf_puts(ps->out, HYPHEN);
+        *cons = DASH_CONS;
     } else if (c == '\'') {
         buf_puts(ps->out, APOSTROPHE);
+        *cons = DASH_CONS;
     } else if (c == '"') {
         buf_puts(ps->out, QUOTE);
-    } else if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-               (c >= 'A' && c <= 'Z')) {
-        /* UTF-8 bytes and ASCII letters and digits stand for themselves. */
+        *cons = DASH_CONS;
+    } else if (c >= 0x80) {
+        /* UTF-8 bytes stand for themselves, in any case. */
         buf_putc(ps->out, (char)c);
+        *cons = c >= 0xC0 ? CHAR_CONS : 0;
+    } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+               (c >= 'A' && c <= 'Z')) {
+        buf_putc(ps->out, (char)c);
+        lc = c;
     } else if (c < 0x20 || c == 0x7f) {
         fail(ps, "a control character in the phrase");
-        return;
+        return -1;
     } else {
         /* Any other ASCII punctuation is literal once escaped. */
         buf_putc(ps->out, '\\');
         buf_putc(ps->out, (char)c);
+        lc = c;
     }
+    if (lc >= 0)
+        *cons = lit_char_cons((unsigned char)lc);
     ps->p++;
+    return lc;
 }
 
-static void parse_seq(parser *ps)
+/* The literal characters seen in a row, as one item of the sequence. */
+typedef struct run {
+    char s[256];
+    size_t n;
+} run;
+
+static void end_run(lit_seq *q, run *r)
+{
+    if (r->n) {
+        lit_sum item;
+        lit_run(r->s, r->n, &item);
+        lit_seq_add(q, &item);
+        r->n = 0;
+    }
+}
+
+/* Adds an item that is not part of a literal word. */
+static void add_item(lit_seq *q, run *r, lit_sum *item)
+{
+    end_run(q, r);
+    lit_seq_add(q, item);
+}
+
+static void parse_seq(parser *ps, lit_sum *lits)
 {
     int emitted = 0; /* has this sequence produced anything yet? */
+    lit_seq q;
+    lit_seq_init(&q);
+    run r;
+    r.n = 0;
     while (!ps->failed && !at_seq_end(ps)) {
         char c = *ps->p;
+        lit_sum item;
         if (is_space(c)) {
             if (space_then_optional(ps) && emitted) {
                 /* "go [the] extra": the space belongs to the optional word,
                  * so that leaving it out does not demand two spaces. */
                 skip_space(ps);
                 buf_puts(ps->out, "(?:" PHRASE_SPACE);
-                parse_group(ps, ']');
+                parse_optional(ps, &item);
                 buf_puts(ps->out, ")?");
+                add_item(&q, &r, &item);
             } else {
                 skip_space(ps);
-                if (emitted && !at_seq_end(ps))
+                end_run(&q, &r);
+                if (emitted && !at_seq_end(ps)) {
                     buf_puts(ps->out, PHRASE_SPACE);
+                    lit_seq_mark(&q, LIT_SPACE);
+                }
             }
             continue;
         }
         if (c == '{') {
-            parse_group(ps, '}');
+            parse_group(ps, '}', &item);
+            add_item(&q, &r, &item);
         } else if (c == '[') {
             buf_puts(ps->out, "(?:");
-            parse_group(ps, ']');
+            parse_optional(ps, &item);
+            add_item(&q, &r, &item);
             if (!emitted && !ps->failed && is_space(*ps->p)) {
                 /* "[the] extra mile" at the start: the optional word takes
                  * the space after it. */
@@ -188,22 +271,43 @@ static void parse_seq(parser *ps)
         } else if (c == '|' || c == '}' || c == ']') {
             break;
         } else {
-            emit_char(ps);
+            size_t cons;
+            int lc = emit_char(ps, &cons);
+            if (lc >= 0 && r.n < sizeof(r.s)) {
+                r.s[r.n++] = (char)lc;
+            } else {
+                if (lc >= 0) {
+                    char one = (char)lc;
+                    lit_run(&one, 1, &item);
+                } else {
+                    lit_none(cons, &item);
+                }
+                add_item(&q, &r, &item);
+            }
         }
         emitted = 1;
     }
+    end_run(&q, &r);
+    lit_seq_end(&q, lits);
 }
 
 int phrase_compile(const char *phrase, buf *out, char *err, size_t errlen,
                    size_t *erroff)
 {
+    return phrase_compile_lit(phrase, out, NULL, err, errlen, erroff);
+}
+
+int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
+                       size_t errlen, size_t *erroff)
+{
     parser ps = {phrase, phrase, out, err, errlen, 0, 0};
+    lit_sum sum = LIT_SUM_NONE;
     skip_space(&ps);
     if (*ps.p == '\0') {
         fail(&ps, "an empty phrase");
     } else {
         buf_puts(out, EDGE_START "(?:");
-        parse_seq(&ps);
+        parse_seq(&ps, &sum);
         if (!ps.failed && *ps.p != '\0') {
             fail(&ps, *ps.p == '|' ? "'|' outside '{...}' or '[...]'"
                                    : "a closing bracket with no opening one");
@@ -211,13 +315,20 @@ int phrase_compile(const char *phrase, buf *out, char *err, size_t errlen,
         buf_puts(out, ")" EDGE_END);
     }
     if (ps.failed) {
+        lit_sum_free(&sum);
         if (erroff)
             *erroff = ps.erroff;
         return -1;
     }
-    if (out->oom) {
+    if (out->oom || sum.oom) {
+        lit_sum_free(&sum);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    lit_resolve(&sum, LIT_EDGE);
+    if (lits)
+        *lits = sum;
+    else
+        lit_sum_free(&sum);
     return 0;
 }

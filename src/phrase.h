@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "lit.h"
 
 /* What a space in a phrase becomes: any run of white space. */
 #define PHRASE_SPACE "\\s+"
@@ -17,5 +18,11 @@
  */
 int phrase_compile(const char *phrase, buf *out, char *err, size_t errlen,
                    size_t *erroff);
+
+/* phrase_compile that also summarises, in *lits (the caller frees it with
+ * lit_sum_free), the literal words every match of the phrase contains.
+ * *lits is only set when 0 is returned. */
+int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
+                       size_t errlen, size_t *erroff);
 
 #endif

@@ -4,7 +4,10 @@
  * A file is read line by line. A stanza is validated when the next one
  * starts or the file ends, so every message can name the line that is wrong.
  * Patterns are compiled (without JIT) as each rule is added, so a bad one is
- * reported with its file and line; rf_rules_compile adds JIT once at the end.
+ * reported with its file and line; the built-in rules, which the test suite
+ * checks, are only parsed, so that starting is quick. Every pattern is
+ * compiled with JIT on its first use (matcher.c); rf_rules_compile gathers
+ * the literals of all rules for the fast matcher.
  */
 #include "rules.h"
 
@@ -17,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "lit.h"
 #include "phrase.h"
 #include "text.h"
 
@@ -91,8 +95,12 @@ static void rule_free(rule *r)
     strvec_free(&r->unless);
     strvec_free(&r->matches);
     strvec_free(&r->nomatches);
-    pcre2_code_free(r->re);
-    pcre2_code_free(r->unless_re);
+    pattern_free(&r->re);
+    for (size_t i = 0; i < r->n_parts; i++)
+        pattern_free(&r->parts[i]);
+    free(r->parts);
+    pattern_free(&r->unless_re);
+    free(r->prefilter);
     free(r);
 }
 
@@ -114,9 +122,10 @@ void rf_rules_free(rf_rules *rs)
     strvec_free(&rs->neg.phrases);
     strvec_free(&rs->neg.except);
     strvec_free(&rs->neg.stop);
-    pcre2_code_free(rs->neg.re);
-    pcre2_code_free(rs->neg.except_re);
-    pcre2_code_free(rs->neg.stop_re);
+    pattern_free(&rs->neg.re);
+    pattern_free(&rs->neg.except_re);
+    pattern_free(&rs->neg.stop_re);
+    litset_free(rs->prefilter);
     free(rs);
 }
 
@@ -203,14 +212,8 @@ int rf_rules_set_severity(rf_rules *rs, const char *id, rf_severity sev,
 
 /* ---- patterns ---- */
 
-/*
- * Compiles the pattern texts in `parts` (already PCRE2 syntax) as one
- * alternation. When the whole does not compile, each part is compiled alone
- * to find the line to blame.
- */
-static pcre2_code *compile_parts(const char *file, const char *id,
-                                 const strvec *pats, const strvec *src,
-                                 const char *what, rf_error *err)
+/* (?:a)|(?:b)|... from pattern texts; NULL when out of memory. */
+static char *join_alternation(const strvec *pats)
 {
     buf all = BUF_INIT;
     for (size_t i = 0; i < pats->n; i++) {
@@ -220,16 +223,25 @@ static pcre2_code *compile_parts(const char *file, const char *id,
         buf_puts(&all, pats->items[i]);
         buf_puts(&all, ")");
     }
-    if (all.oom) {
-        buf_free(&all);
-        seterr(err, RF_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
+    if (!all.data)
+        buf_puts(&all, "");
+    return buf_take(&all);
+}
+
+/*
+ * Compiles `joined`, the alternation of the pattern texts in `pats`. When
+ * it does not compile, each part is compiled alone to find the line to
+ * blame (src holds what the rule file said, with its lines).
+ */
+static pcre2_code *check_parts(const char *file, const char *id,
+                               const char *joined, const strvec *pats,
+                               const strvec *src, const char *what,
+                               rf_error *err)
+{
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)all.data, all.len,
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)joined, PCRE2_ZERO_TERMINATED,
                                    RULES_PCRE2_OPTIONS, &ec, &eo, NULL);
-    buf_free(&all);
     if (re)
         return re;
     for (size_t i = 0; i < pats->n; i++) {
@@ -256,45 +268,131 @@ static pcre2_code *compile_parts(const char *file, const char *id,
     return NULL;
 }
 
-/* Phrases (and, if given, regexes used as written) to one compiled pattern. */
-static pcre2_code *compile_rule_patterns(const char *file, const char *id,
-                                         const strvec *phrases,
-                                         const strvec *regexes, rf_error *err)
+/*
+ * Phrases (and, if given, regexes used as written) to PCRE2 texts in pats
+ * (what the file said in src), and the literals every match of each
+ * contains in parts[] (allocated; one per pattern). A phrase that is not
+ * well formed is an error at its line.
+ */
+static int translate(const char *file, const char *id, const strvec *phrases,
+                     const strvec *regexes, strvec *pats, strvec *src,
+                     lit_sum **parts, rf_error *err)
 {
-    strvec pats = {0}, src = {0};
-    pcre2_code *re = NULL;
+    size_t total = phrases->n + (regexes ? regexes->n : 0);
+    *parts = calloc(total ? total : 1, sizeof(lit_sum));
+    if (!*parts)
+        goto oom;
     for (size_t i = 0; i < phrases->n; i++) {
         buf b = BUF_INIT;
         char msg[200];
         size_t off = 0;
-        if (phrase_compile(phrases->items[i], &b, msg, sizeof(msg), &off)) {
+        if (phrase_compile_lit(phrases->items[i], &b, &(*parts)[i], msg,
+                               sizeof(msg), &off)) {
             buf_free(&b);
             seterr(err, RF_ERR_RULE, "%s:%d: rule '%s': bad phrase '%s': %s at offset %zu",
                    file, phrases->lines[i], id, phrases->items[i], msg, off);
-            goto out;
+            return -1;
         }
-        int bad = strvec_push(&pats, b.data, b.len, phrases->lines[i]) ||
-                  strvec_push(&src, phrases->items[i],
+        int bad = strvec_push(pats, b.data, b.len, phrases->lines[i]) ||
+                  strvec_push(src, phrases->items[i],
                               strlen(phrases->items[i]), phrases->lines[i]);
         buf_free(&b);
-        if (bad) {
-            seterr(err, RF_ERR_NOMEM, "out of memory");
-            goto out;
-        }
+        if (bad)
+            goto oom;
     }
     for (size_t i = 0; regexes && i < regexes->n; i++) {
         const char *x = regexes->items[i];
-        if (strvec_push(&pats, x, strlen(x), regexes->lines[i]) ||
-            strvec_push(&src, x, strlen(x), regexes->lines[i])) {
-            seterr(err, RF_ERR_NOMEM, "out of memory");
-            goto out;
+        lit_from_regex(x, &(*parts)[phrases->n + i]);
+        if (strvec_push(pats, x, strlen(x), regexes->lines[i]) ||
+            strvec_push(src, x, strlen(x), regexes->lines[i]))
+            goto oom;
+    }
+    return 0;
+oom:
+    seterr(err, RF_ERR_NOMEM, "out of memory");
+    return -1;
+}
+
+static void free_parts(lit_sum *parts, size_t n)
+{
+    for (size_t i = 0; parts && i < n; i++)
+        lit_sum_free(&parts[i]);
+    free(parts);
+}
+
+/*
+ * The pattern of phrases and regexes: its source and literals, and, when
+ * `check` is set, its compiled form, which validates it now so that a bad
+ * pattern is blamed on its line. The built-in rules are checked by the
+ * test suite (--test-rules) instead, so that starting is quick.
+ *
+ * With `parts`, each phrase and regex is also made a pattern of its own,
+ * when every one has literals and there are two or more: the fast matcher
+ * then tries only the one whose literal it found.
+ */
+static int build_pattern(pattern *out, const char *file, const char *id,
+                         const strvec *phrases, const strvec *regexes,
+                         int check, pattern **parts, size_t *n_parts,
+                         rf_error *err)
+{
+    strvec pats = {0}, src = {0};
+    lit_sum *sums = NULL, all = LIT_SUM_NONE;
+    int rc = -1;
+    memset(out, 0, sizeof(*out));
+    if (parts) {
+        *parts = NULL;
+        *n_parts = 0;
+    }
+    if (translate(file, id, phrases, regexes, &pats, &src, &sums, err))
+        goto out;
+    for (size_t i = 0; i < pats.n; i++) {
+        lit_sum one;
+        if (lit_sum_copy(&one, &sums[i]))
+            goto oom;
+        if (i == 0)
+            all = one;
+        else
+            lit_alt(&all, &one);
+    }
+    if (all.oom)
+        goto oom;
+    char *joined = join_alternation(&pats);
+    if (!joined || pattern_init(out, joined, &all))
+        goto oom;
+    if (check && !(out->checked = check_parts(file, id, out->src, &pats, &src,
+                                              "pattern", err))) {
+        pattern_free(out);
+        goto out;
+    }
+    if (parts && out->lits.ok && pats.n > 1) {
+        if (!(*parts = calloc(pats.n, sizeof(pattern))))
+            goto oom_out;
+        *n_parts = pats.n;
+        for (size_t i = 0; i < pats.n; i++) {
+            char *one = strdup(pats.items[i]);
+            if (!one || pattern_init(&(*parts)[i], one, &sums[i]))
+                goto oom_out;
         }
     }
-    re = compile_parts(file, id, &pats, &src, "pattern", err);
+    rc = 0;
+    goto out;
+oom_out:
+    pattern_free(out);
+oom:
+    seterr(err, RF_ERR_NOMEM, "out of memory");
 out:
+    if (rc && parts && *parts) {
+        for (size_t i = 0; i < *n_parts; i++)
+            pattern_free(&(*parts)[i]);
+        free(*parts);
+        *parts = NULL;
+        *n_parts = 0;
+    }
+    lit_sum_free(&all);
+    free_parts(sums, phrases->n + (regexes ? regexes->n : 0));
     strvec_free(&pats);
     strvec_free(&src);
-    return re;
+    return rc;
 }
 
 /* ---- the file format ---- */
@@ -328,6 +426,7 @@ typedef struct loader {
     const char *file;
     stanza st;
     rf_error *err;
+    int trusted; /* built-in rules: patterns are checked by the tests */
 } loader;
 
 static int is_repeatable(int k)
@@ -402,11 +501,12 @@ static int finish_negation(loader *ld)
     for (int pass = 0; pass < 3; pass++) {
         strvec *from = &st->multi[keys[pass]];
         strvec *to = dest[pass];
-        pcre2_code *check = NULL;
-        if (from->n && !(check = compile_rule_patterns(ld->file, "@negation",
-                                                       from, NULL, ld->err)))
+        pattern check;
+        if (from->n && build_pattern(&check, ld->file, "@negation", from, NULL,
+                                     !ld->trusted, NULL, NULL, ld->err))
             return -1;
-        pcre2_code_free(check);
+        if (from->n)
+            pattern_free(&check);
         for (size_t i = 0; i < from->n; i++)
             if (strvec_push(to, from->items[i], strlen(from->items[i]),
                             from->lines[i])) {
@@ -479,13 +579,12 @@ static int finish_stanza(loader *ld)
         seterr(ld->err, RF_ERR_NOMEM, "out of memory");
         return -1;
     }
-    r->re = compile_rule_patterns(ld->file, st->id, &st->multi[K_PHRASE],
-                                  &st->multi[K_REGEX], ld->err);
-    if (r->re && st->multi[K_UNLESS].n)
-        r->unless_re = compile_rule_patterns(ld->file, st->id,
-                                             &st->multi[K_UNLESS], NULL,
-                                             ld->err);
-    if (!r->re || (st->multi[K_UNLESS].n && !r->unless_re)) {
+    if (build_pattern(&r->re, ld->file, st->id, &st->multi[K_PHRASE],
+                      &st->multi[K_REGEX], !ld->trusted, &r->parts,
+                      &r->n_parts, ld->err) ||
+        (st->multi[K_UNLESS].n &&
+         build_pattern(&r->unless_re, ld->file, st->id, &st->multi[K_UNLESS],
+                       NULL, !ld->trusted, NULL, NULL, ld->err))) {
         rule_free(r);
         return -1;
     }
@@ -652,10 +751,10 @@ oom:
     return -1;
 }
 
-int rf_rules_add_buffer(rf_rules *rs, const char *name, const char *data,
-                        size_t len, rf_error *err)
+static int add_buffer(rf_rules *rs, const char *name, const char *data,
+                      size_t len, int trusted, rf_error *err)
 {
-    loader ld = {rs, name, {0}, err};
+    loader ld = {rs, name, {0}, err, trusted};
     ld.st.last_key = -1;
     int lineno = 0, rc = 0;
     const char *p = data, *end = data + len;
@@ -678,6 +777,12 @@ int rf_rules_add_buffer(rf_rules *rs, const char *name, const char *data,
         rc = finish_stanza(&ld);
     stanza_reset(&ld.st);
     return rc ? -1 : 0;
+}
+
+int rf_rules_add_buffer(rf_rules *rs, const char *name, const char *data,
+                        size_t len, rf_error *err)
+{
+    return add_buffer(rs, name, data, len, 0, err);
 }
 
 static int read_file(const char *path, char **data, size_t *len,
@@ -784,18 +889,92 @@ extern const size_t rf_default_rules_count;
 int rf_rules_add_default(rf_rules *rs, rf_error *err)
 {
     for (size_t i = 0; i < rf_default_rules_count; i++)
-        if (rf_rules_add_buffer(rs, rf_default_rules[i].name,
-                                rf_default_rules[i].data,
-                                rf_default_rules[i].len, err))
+        if (add_buffer(rs, rf_default_rules[i].name, rf_default_rules[i].data,
+                       rf_default_rules[i].len, 1, err))
             return -1;
     return 0;
 }
 
-static void jit(pcre2_code *re)
+/* Says how the fast matcher finds rule r: "literals\tword@back ..." or
+ * "every-byte\twhy". NULL when out of memory. */
+static char *describe_prefilter(const rule *r)
 {
-    /* Without JIT support the interpreter is used: slower, same results. */
-    if (re)
-        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    buf b = BUF_INIT;
+    const lit_sum *ls = &r->re.lits;
+    if (ls->ok) {
+        buf_puts(&b, "literals\t");
+        for (size_t i = 0; i < ls->n; i++) {
+            if (i)
+                buf_putc(&b, ' ');
+            buf_puts(&b, ls->lits[i].s);
+            if (ls->lits[i].back == LIT_UNBOUNDED)
+                buf_puts(&b, "@*");
+            else
+                buf_printf(&b, "@%zu", ls->lits[i].back);
+        }
+        return buf_take(&b);
+    }
+    /* Which pattern has no literal every match must contain? */
+    buf_puts(&b, "every-byte\t");
+    for (size_t i = 0; i < r->phrases.n && !b.oom; i++) {
+        buf ignore = BUF_INIT;
+        char msg[200];
+        size_t off;
+        lit_sum one = LIT_SUM_NONE;
+        int found = phrase_compile_lit(r->phrases.items[i], &ignore, &one,
+                                       msg, sizeof(msg), &off) == 0 &&
+                    !one.ok;
+        buf_free(&ignore);
+        lit_sum_free(&one);
+        if (found) {
+            buf_printf(&b, "no literal in phrase at %s:%d", r->pub.file,
+                       r->phrases.lines[i]);
+            return buf_take(&b);
+        }
+    }
+    for (size_t i = 0; i < r->regexes.n; i++) {
+        lit_sum one;
+        lit_from_regex(r->regexes.items[i], &one);
+        int found = !one.ok;
+        lit_sum_free(&one);
+        if (found) {
+            buf_printf(&b, "no literal found in regex at %s:%d", r->pub.file,
+                       r->regexes.lines[i]);
+            return buf_take(&b);
+        }
+    }
+    buf_puts(&b, "no literal");
+    return buf_take(&b);
+}
+
+/* The literals of every rule, for the one pass over each document: the
+ * owner of a literal is the part (phrase or regex) it came from, or the
+ * rule's whole pattern for a rule without parts. */
+static int build_prefilter(rf_rules *rs)
+{
+    litset_free(rs->prefilter);
+    if (!(rs->prefilter = litset_new()))
+        return -1;
+    size_t part = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        rule *r = rs->rules[i];
+        free(r->prefilter);
+        if (!(r->prefilter = describe_prefilter(r)))
+            return -1;
+        r->first_part = part;
+        size_t np = r->n_parts ? r->n_parts : 1;
+        for (size_t k = 0; k < np; k++, part++) {
+            const pattern *p = r->n_parts ? &r->parts[k] : &r->re;
+            for (size_t j = 0; p->lits.ok && j < p->lits.n; j++) {
+                const lit *l = &p->lits.lits[j];
+                if (litset_add(rs->prefilter, l->s, l->len, (uint32_t)part,
+                               l->back, l->left, l->right))
+                    return -1;
+            }
+        }
+    }
+    rs->n_parts = part;
+    return litset_build(rs->prefilter);
 }
 
 int rf_rules_compile(rf_rules *rs, rf_error *err)
@@ -804,22 +983,67 @@ int rf_rules_compile(rf_rules *rs, rf_error *err)
         return 0;
     negation *ng = &rs->neg;
     strvec *vecs[] = {&ng->phrases, &ng->except, &ng->stop};
-    pcre2_code **codes[] = {&ng->re, &ng->except_re, &ng->stop_re};
+    pattern *pats[] = {&ng->re, &ng->except_re, &ng->stop_re};
     for (int i = 0; i < 3; i++) {
-        pcre2_code_free(*codes[i]);
-        *codes[i] = NULL;
-        if (vecs[i]->n &&
-            !(*codes[i] = compile_rule_patterns("[@negation]", "@negation",
-                                                vecs[i], NULL, err)))
+        pattern_free(pats[i]);
+        /* each stanza was checked when it was loaded */
+        if (vecs[i]->n && build_pattern(pats[i], "[@negation]", "@negation",
+                                        vecs[i], NULL, 0, NULL, NULL, err))
             return -1;
-        jit(*codes[i]);
     }
-    for (size_t i = 0; i < rs->n; i++) {
-        jit(rs->rules[i]->re);
-        jit(rs->rules[i]->unless_re);
+    if (build_prefilter(rs)) {
+        seterr(err, RF_ERR_NOMEM, "out of memory");
+        return -1;
     }
     rs->compiled = 1;
     return 0;
+}
+
+/* Compiles p now; on failure, err says which line of rule r is to blame. */
+static int compile_now(const pattern *p, const rule *r, const strvec *phrases,
+                       const strvec *regexes, rf_error *err)
+{
+    char msg[300];
+    if (!p->src || pattern_code(p, msg, sizeof(msg)))
+        return 0;
+    pattern check;
+    const char *file = r ? r->pub.file : "[@negation]";
+    const char *id = r ? r->pub.id : "@negation";
+    if (build_pattern(&check, file, id, phrases, regexes, 1, NULL, NULL,
+                      err) == 0) {
+        pattern_free(&check);
+        seterr(err, RF_ERR_RULE, "%s:%d: rule '%s': %s", file,
+               r ? r->pub.line : 0, id, msg);
+    }
+    return -1;
+}
+
+int rf_rules_compile_all(rf_rules *rs, rf_error *err)
+{
+    if (rf_rules_compile(rs, err))
+        return -1;
+    negation *ng = &rs->neg;
+    if (compile_now(&ng->re, NULL, &ng->phrases, NULL, err) ||
+        compile_now(&ng->except_re, NULL, &ng->except, NULL, err) ||
+        compile_now(&ng->stop_re, NULL, &ng->stop, NULL, err))
+        return -1;
+    for (size_t i = 0; i < rs->n; i++) {
+        const rule *r = rs->rules[i];
+        if (compile_now(&r->re, r, &r->phrases, &r->regexes, err) ||
+            compile_now(&r->unless_re, r, &r->unless, NULL, err))
+            return -1;
+        for (size_t k = 0; k < r->n_parts; k++)
+            if (compile_now(&r->parts[k], r, &r->phrases, &r->regexes, err))
+                return -1;
+    }
+    return 0;
+}
+
+const char *rf_rules_prefilter(const rf_rules *rs, size_t i)
+{
+    if (!rs || !rs->compiled || i >= rs->n)
+        return NULL;
+    return rs->rules[i]->prefilter;
 }
 
 /* ---- names ---- */

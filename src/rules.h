@@ -2,9 +2,8 @@
 #ifndef RF_RULES_H
 #define RF_RULES_H
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
+#include "litset.h"
+#include "matcher.h"
 #include "redflag.h"
 
 /* Strings read from a rule file, each with the line it came from. */
@@ -22,8 +21,13 @@ typedef struct rule {
     strvec unless;
     strvec matches;
     strvec nomatches;
-    pcre2_code *re;        /* every phrase and regex of the rule */
-    pcre2_code *unless_re; /* the unless phrases, or NULL */
+    pattern re;            /* every phrase and regex of the rule */
+    pattern *parts;        /* each phrase and regex alone, when all have
+                              literals and there are two or more */
+    size_t n_parts;
+    size_t first_part;     /* the index of parts[0] among all rules' parts */
+    pattern unless_re;     /* the unless phrases (src NULL when none) */
+    char *prefilter;       /* how the fast matcher finds it (rf_rules_prefilter) */
 } rule;
 
 /* The negating words: one stanza `[@negation]` in any rule file. */
@@ -32,9 +36,9 @@ typedef struct negation {
     strvec except;
     strvec stop;           /* words that end a negation's reach: "but" */
     int window;            /* words allowed between negator and match */
-    pcre2_code *re;
-    pcre2_code *except_re;
-    pcre2_code *stop_re;
+    pattern re;            /* each src NULL when there are none */
+    pattern except_re;
+    pattern stop_re;
 } negation;
 
 struct rf_rules {
@@ -43,11 +47,13 @@ struct rf_rules {
     size_t cap;
     negation neg;
     int compiled;
+    litset *prefilter;     /* every rule's literals; owner = part index */
+    size_t n_parts;        /* parts of all rules; a rule without parts
+                              counts as one */
 };
 
 /* The options every pattern is compiled with. */
-#define RULES_PCRE2_OPTIONS                                                \
-    (PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
+#define RULES_PCRE2_OPTIONS MATCHER_PCRE2_OPTIONS
 
 /* Default number of words a negator reaches forward. */
 #define NEGATION_WINDOW 5

@@ -1,12 +1,18 @@
 /*
  * scan.c - one document against a compiled rule set.
  *
- * Each rule is matched on its own over the whole text, so one rule never
- * hides another at the same place. A rule's hits are non-overlapping (the
- * next search starts where the last hit ended, which merges overlapping
- * hits). Each hit is then checked against the rule's `unless` phrases and
- * the negating words; what survives is scored, the rest is kept with its
- * reason.
+ * Each rule is matched on its own, so one rule never hides another at the
+ * same place. A rule's hits are non-overlapping (the next search starts
+ * where the last hit ended, which merges overlapping hits). Each hit is
+ * then checked against the rule's `unless` phrases and the negating words;
+ * what survives is scored, the rest is kept with its reason.
+ *
+ * Matching is fast by default: one pass over the text finds the literals
+ * of every rule (litset.c), and a rule's pattern is only tried near its
+ * own (matcher.c); a rule none of whose literals occur is not tried at
+ * all. The same goes for the unless phrases and the negating words, in the
+ * few hundred bytes around each hit. RF_SCAN_REFERENCE matches every
+ * pattern over the whole text instead; both give the same hits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +49,50 @@ typedef struct hit {
     const char *reason; /* NULL: scored */
 } hit;
 
-/* Everything one scan needs, allocated once per document. */
+/* A candidate and the part it belongs to. */
+typedef struct owned {
+    uint32_t owner;
+    mcand c;
+} owned;
+
+typedef struct owned_vec {
+    owned *v;
+    size_t n, cap;
+} owned_vec;
+
+/* What is kept from one document to the next (see redflag.h). */
+struct rf_scanner {
+    const rf_rules *rs;
+    matcher m;
+    occ_vec occ;       /* the literals found in the document */
+    size_t *first;     /* per rule: its first candidate in cands; n + 1 */
+    size_t *fill;
+    mcand *cands;
+    size_t cap_cands;
+    owned_vec any;     /* candidates in text order, before sorting by part */
+    hit *hits;
+    size_t cap_hits;
+    /* one search per part of a rule, over windows kept in pwins */
+    struct part_search *parts;
+    mwin_vec pwins;
+};
+
+/* The search of one part (see scan_parts). */
+struct part_search {
+    msearch it;
+    int state;             /* 0 done, 1 look for the next match, 2 have it */
+    size_t at, nw;         /* its windows: pwins.v[at .. at + nw) */
+    size_t rs, ms, me;     /* the match: attempt start, [ms, me) */
+};
+
+/* Everything one scan needs. */
 typedef struct scanner {
     const rf_rules *rs;
     const rf_source *doc;
     size_t max_evidence;
     size_t context;
-    pcre2_match_data *md;
-    pcre2_match_context *mc;
-    pcre2_jit_stack *js;
+    rf_scanner *keep;
+    matcher *m;
     rf_result *res;
     buf errors;
     hit *hits;
@@ -62,11 +103,22 @@ typedef struct scanner {
     int oom;
 } scanner;
 
-static void add_error(scanner *sc, const rf_rule *r, const char *what)
+static void add_error_for(scanner *sc, const char *id, const char *what)
 {
+    /* once per rule and message: a pattern that does not compile would
+     * otherwise be reported at every hit */
+    char one[400];
+    snprintf(one, sizeof(one), "rule %s: %s", id, what);
+    if (sc->errors.data && strstr(sc->errors.data, one))
+        return;
     if (sc->errors.len)
         buf_puts(&sc->errors, "; ");
-    buf_printf(&sc->errors, "rule %s: %s", r->id, what);
+    buf_puts(&sc->errors, one);
+}
+
+static void add_error(scanner *sc, const rf_rule *r, const char *what)
+{
+    add_error_for(sc, r->id, what);
 }
 
 static const char *match_error(int rc)
@@ -85,32 +137,27 @@ static const char *match_error(int rc)
 }
 
 /*
- * Next match of re in text[0..len) at or after *from; 1 and [*s,*e) on a
- * match, 0 when there is none, a PCRE2 error code (< 0) on failure. Empty
- * matches are stepped over.
+ * Starts a search for the matches of p in text[0..len) from `from` on (see
+ * matcher.h; `slot` keeps searches that are open at once apart). Returns 1,
+ * or 0 when there is nothing to search: no pattern, one that does not
+ * compile (noted as an error of `id`), or no memory.
  */
-static int next_match(scanner *sc, const pcre2_code *re, const char *text,
-                      size_t len, size_t *from, size_t *s, size_t *e)
+static int search(scanner *sc, msearch *it, const pattern *p, const char *id,
+                  size_t from, size_t len, int slot)
 {
-    while (*from <= len) {
-        int rc = pcre2_match(re, (PCRE2_SPTR)text, len, *from, 0, sc->md,
-                             sc->mc);
-        if (rc == PCRE2_ERROR_NOMATCH)
-            return 0;
-        if (rc < 0)
-            return rc;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
-        if (ov[1] <= ov[0] || ov[0] < *from) {
-            /* an empty match, or one that \K moved back: step on */
-            *from = (ov[1] > *from ? ov[1] : *from) + 1;
-            continue;
-        }
-        *s = ov[0];
-        *e = ov[1];
-        *from = ov[1];
-        return 1;
+    if (!p->src)
+        return 0;
+    char msg[300];
+    const pcre2_code *re = pattern_code(p, msg, sizeof(msg));
+    if (!re) {
+        add_error_for(sc, id, msg);
+        return 0;
     }
-    return 0;
+    if (msearch_start(it, sc->m, re, p, sc->doc->text, len, from, slot)) {
+        sc->oom = 1;
+        return 0;
+    }
+    return 1;
 }
 
 static int is_clause_end(const unsigned char *u, size_t i)
@@ -152,12 +199,15 @@ static size_t count_words(const char *text, size_t a, size_t b)
     return n;
 }
 
-/* Does any match of re in text[a..b) overlap [s, e)? */
-static int overlapped(scanner *sc, const pcre2_code *re, const char *text,
-                      size_t a, size_t b, size_t s, size_t e)
+/* Does any match of p in text[a..b) overlap [s, e)? */
+static int overlapped(scanner *sc, const pattern *p, size_t a, size_t b,
+                      size_t s, size_t e)
 {
-    size_t from = a, ms, me;
-    while (next_match(sc, re, text, b, &from, &ms, &me) == 1) {
+    msearch it;
+    size_t ms, me;
+    if (!search(sc, &it, p, "@negation", a, b, 2))
+        return 0;
+    while (msearch_next(&it, &ms, &me) == 1) {
         if (ms >= e)
             return 0;
         if (me > s)
@@ -171,12 +221,13 @@ static const char *unless_reason(scanner *sc, const hit *h)
 {
     const char *text = sc->doc->text;
     size_t len = sc->doc->len, hs = h->start, he = h->end;
-    if (!h->rule->unless_re)
-        return NULL;
     size_t a = hs > LOOKBACK ? text_floor_char(text, len, hs - LOOKBACK) : 0;
     size_t b = len - he > LOOKBACK ? he + LOOKBACK : len;
-    size_t from = a, us, ue;
-    while (next_match(sc, h->rule->unless_re, text, b, &from, &us, &ue) == 1) {
+    size_t us, ue;
+    msearch it;
+    if (!search(sc, &it, &h->rule->unless_re, h->rule->pub.id, a, b, 1))
+        return NULL;
+    while (msearch_next(&it, &us, &ue) == 1) {
         if (us >= he)
             break;
         if (ue > hs) {
@@ -203,10 +254,10 @@ static size_t clause_start(const char *text, size_t hs)
 /* Does a stop word ("but") stand in text[a..b)? */
 static int stopped(scanner *sc, size_t a, size_t b)
 {
-    const negation *ng = &sc->rs->neg;
-    size_t from = a, ss, se;
-    return ng->stop_re &&
-           next_match(sc, ng->stop_re, sc->doc->text, b, &from, &ss, &se) == 1;
+    msearch it;
+    size_t ss, se;
+    return search(sc, &it, &sc->rs->neg.stop_re, "@negation", a, b, 2) &&
+           msearch_next(&it, &ss, &se) == 1;
 }
 
 /* The reason a negating word before the hit suppresses it, or NULL. */
@@ -215,15 +266,17 @@ static const char *negation_reason(scanner *sc, size_t hs)
     const negation *ng = &sc->rs->neg;
     const char *text = sc->doc->text;
     size_t len = sc->doc->len;
-    if (!ng->re || hs == 0)
+    if (!ng->re.src || hs == 0)
         return NULL;
     size_t cs = clause_start(text, hs);
-    size_t from = cs, ns, ne;
-    while (next_match(sc, ng->re, text, hs, &from, &ns, &ne) == 1) {
+    size_t ns, ne;
+    msearch it;
+    if (!search(sc, &it, &ng->re, "@negation", cs, hs, 1))
+        return NULL;
+    while (msearch_next(&it, &ns, &ne) == 1) {
         if (count_words(text, ne, hs) > (size_t)ng->window)
             continue;
-        if (ng->except_re &&
-            overlapped(sc, ng->except_re, text, cs,
+        if (overlapped(sc, &ng->except_re, cs,
                        len - hs > LOOKBACK ? hs + LOOKBACK : len, ns, ne))
             continue;
         if (stopped(sc, ne, hs))
@@ -422,13 +475,159 @@ static void collect(scanner *sc, size_t a, size_t b)
     }
 }
 
+/*
+ * Finds the literals of every rule in the document and lists the
+ * candidates of each part of a rule (where its literals are, with how far
+ * back a match may start) in keep->cands[first[i] .. first[i + 1]).
+ */
+static int find_candidates(scanner *sc)
+{
+    rf_scanner *k = sc->keep;
+    const litset *ls = sc->rs->prefilter;
+    size_t nr = sc->rs->n_parts;
+    k->occ.n = 0;
+    memset(k->first, 0, (nr + 1) * sizeof(size_t));
+    if (litset_find(ls, sc->doc->text, 0, sc->doc->len, &k->occ))
+        return -1;
+    /* Occurrences whose surroundings rule them out (a "kill" inside
+     * "skill" for a phrase) are dropped; the rest are sorted by owner,
+     * keeping their order. */
+    const unsigned char *t = (const unsigned char *)sc->doc->text;
+    size_t len = sc->doc->len;
+    k->any.n = 0;
+    for (size_t i = 0; i < k->occ.n; i++) {
+        size_t n;
+        const lit_occ *oc = &k->occ.v[i];
+        const lit_owner *o = litset_owners(ls, oc->lit, &n);
+        for (size_t j = 0; j < n; j++) {
+            if (!lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
+                                o[j].right))
+                continue;
+            if (k->any.n == k->any.cap) {
+                size_t cap = k->any.cap ? k->any.cap * 2 : 256;
+                owned *v = realloc(k->any.v, cap * sizeof(*v));
+                if (!v)
+                    return -1;
+                k->any.v = v;
+                k->any.cap = cap;
+            }
+            k->any.v[k->any.n++] = (owned){o[j].owner, {oc->pos, o[j].back}};
+            k->first[o[j].owner + 1]++;
+        }
+    }
+    if (k->any.n > k->cap_cands) {
+        mcand *c = realloc(k->cands, k->any.n * sizeof(*c));
+        if (!c)
+            return -1;
+        k->cands = c;
+        k->cap_cands = k->any.n;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        k->first[i + 1] += k->first[i];
+        k->fill[i] = k->first[i];
+    }
+    for (size_t i = 0; i < k->any.n; i++)
+        k->cands[k->fill[k->any.v[i].owner]++] = k->any.v[i].c;
+    return 0;
+}
+
+/*
+ * The hits of a rule whose parts are searched one by one: the rule's
+ * pattern is the alternation of its parts, which at each place takes the
+ * first part that matches there, and searches on from the end of the last
+ * hit. So the next hit is that of the part whose next match starts
+ * leftmost (the first such part on a tie), and every part then looks on
+ * from its end. Returns 0; 1 when a part cannot be searched this way (a
+ * match limit, a pattern that does not compile alone, an empty match),
+ * and the caller searches the whole pattern instead.
+ */
+static int scan_parts(scanner *sc, const rule *r, size_t order)
+{
+    rf_scanner *k = sc->keep;
+    const char *text = sc->doc->text;
+    size_t len = sc->doc->len, np = r->n_parts, fp = r->first_part;
+    struct part_search *ps = k->parts + fp;
+    k->pwins.n = 0;
+    for (size_t i = 0; i < np; i++) {
+        ps[i].at = k->pwins.n;
+        if (mwin_add(&k->pwins, text, k->cands + k->first[fp + i],
+                     k->first[fp + i + 1] - k->first[fp + i])) {
+            sc->oom = 1;
+            return 0;
+        }
+        ps[i].nw = k->pwins.n - ps[i].at;
+    }
+    for (size_t i = 0; i < np; i++) {
+        ps[i].state = 0;
+        if (!ps[i].nw)
+            continue;
+        char msg[300];
+        const pcre2_code *re = pattern_code(&r->parts[i], msg, sizeof(msg));
+        if (!re)
+            return 1;
+        msearch_start_wins(&ps[i].it, sc->m, re, text, len,
+                           k->pwins.v + ps[i].at, ps[i].nw);
+        ps[i].state = 1;
+    }
+    size_t clear = 0;
+    for (;;) {
+        struct part_search *best = NULL;
+        for (size_t i = 0; i < np; i++) {
+            struct part_search *p = &ps[i];
+            if (p->state == 2 && p->rs < clear)
+                p->state = 1;
+            if (p->state == 1) {
+                int rc = msearch_find(&p->it, clear, &p->rs, &p->ms, &p->me);
+                if (rc < 0 || rc == 2)
+                    return 1;
+                p->state = rc ? 2 : 0;
+            }
+            if (p->state == 2 && (!best || p->rs < best->rs))
+                best = p;
+        }
+        if (!best)
+            return 0;
+        if (push_hit(sc, r, order, best->ms, best->me)) {
+            sc->oom = 1;
+            return 0;
+        }
+        clear = best->me;
+        best->state = 1;
+    }
+}
+
 /* Adds every hit of rule r to sc->hits. */
 static void scan_rule(scanner *sc, const rule *r, size_t order)
 {
     const char *text = sc->doc->text;
-    size_t len = sc->doc->len, from = 0, s, e, first = sc->n_hits;
+    size_t len = sc->doc->len, s, e, first = sc->n_hits;
+    int fast = !sc->m->reference && r->re.lits.ok;
+    rf_scanner *k = sc->keep;
+    size_t c0 = k->first[r->first_part];
+    size_t c1 = k->first[r->first_part + (r->n_parts ? r->n_parts : 1)];
+    if (fast && c0 == c1)
+        return; /* none of its literals is in the text: no match */
+    if (fast && r->n_parts) {
+        if (!scan_parts(sc, r, order))
+            return;
+        sc->n_hits = first; /* start again with the whole pattern */
+    }
+    char msg[300];
+    const pcre2_code *re = pattern_code(&r->re, msg, sizeof(msg));
+    if (!re) {
+        add_error(sc, &r->pub, msg);
+        return;
+    }
+    msearch it;
+    if (!fast)
+        msearch_start_full(&it, sc->m, re, text, len, 0);
+    else if (msearch_start_cands(&it, sc->m, re, text, len, k->cands + c0,
+                                 c1 - c0, 0)) {
+        sc->oom = 1;
+        return;
+    }
     int rc;
-    while ((rc = next_match(sc, r->re, text, len, &from, &s, &e)) == 1) {
+    while ((rc = msearch_next(&it, &s, &e)) == 1) {
         if (push_hit(sc, r, order, s, e)) {
             sc->oom = 1;
             return;
@@ -515,10 +714,44 @@ static void resolve_positions(scanner *sc)
     free(all);
 }
 
-rf_result *rf_scan_source(const rf_rules *rs, const rf_source *doc,
-                          const rf_scan_opts *opts, rf_error *err)
+rf_scanner *rf_scanner_new(const rf_rules *rs)
 {
-    rf_scan_opts o = {0, 0, 0};
+    rf_scanner *k = calloc(1, sizeof(*k));
+    if (!k)
+        return NULL;
+    k->rs = rs;
+    k->first = calloc(rs->n_parts + 1, sizeof(size_t));
+    k->fill = calloc(rs->n_parts + 1, sizeof(size_t));
+    k->parts = calloc(rs->n_parts + 1, sizeof(*k->parts));
+    if (!k->first || !k->fill || !k->parts ||
+        matcher_init(&k->m, DEFAULT_MATCH_LIMIT)) {
+        rf_scanner_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+void rf_scanner_free(rf_scanner *k)
+{
+    if (!k)
+        return;
+    matcher_free(&k->m);
+    occ_vec_free(&k->occ);
+    free(k->first);
+    free(k->fill);
+    free(k->cands);
+    free(k->hits);
+    free(k->parts);
+    free(k->pwins.v);
+    free(k->any.v);
+    free(k);
+}
+
+rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
+                           const rf_scan_opts *opts, rf_error *err)
+{
+    const rf_rules *rs = k->rs;
+    rf_scan_opts o = {0, 0, 0, 0};
     if (opts)
         o = *opts;
     if (!rs->compiled) {
@@ -535,20 +768,23 @@ rf_result *rf_scan_source(const rf_rules *rs, const rf_source *doc,
     sc.doc = doc;
     sc.max_evidence = o.max_evidence ? o.max_evidence : DEFAULT_MAX_EVIDENCE;
     sc.context = o.context_width ? o.context_width : DEFAULT_CONTEXT;
+    sc.keep = k;
+    sc.m = &k->m;
+    sc.hits = k->hits;
+    sc.cap_hits = k->cap_hits;
     sc.res = calloc(1, sizeof(*sc.res));
-    sc.md = pcre2_match_data_create(1, NULL);
-    sc.mc = pcre2_match_context_create(NULL);
-    sc.js = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-    if (!sc.res || !sc.md || !sc.mc) {
+    if (!sc.res) {
         sc.oom = 1;
         goto done;
     }
-    pcre2_set_match_limit(sc.mc, o.match_limit ? (uint32_t)o.match_limit
-                                                 : DEFAULT_MATCH_LIMIT);
-    pcre2_set_depth_limit(sc.mc, 10000);
-    if (sc.js)
-        pcre2_jit_stack_assign(sc.mc, NULL, sc.js);
+    uint32_t limit = o.match_limit ? (uint32_t)o.match_limit
+                                   : DEFAULT_MATCH_LIMIT;
+    pcre2_set_match_limit(k->m.mc, limit);
+    pcre2_set_match_limit(k->m.mc_lim, limit);
+    k->m.reference = (o.flags & RF_SCAN_REFERENCE) != 0;
 
+    if (!k->m.reference && find_candidates(&sc))
+        sc.oom = 1;
     for (size_t i = 0; i < rs->n && !sc.oom; i++)
         scan_rule(&sc, rs->rules[i], i);
     if (sc.oom)
@@ -593,13 +829,11 @@ rf_result *rf_scan_source(const rf_rules *rs, const rf_source *doc,
         sc.oom = 1;
 
 done:
-    free(sc.hits);
+    k->hits = sc.hits; /* kept for the next document */
+    k->cap_hits = sc.cap_hits;
     free(sc.flags);
     free(sc.supp);
     buf_free(&sc.errors);
-    pcre2_match_data_free(sc.md);
-    pcre2_match_context_free(sc.mc);
-    pcre2_jit_stack_free(sc.js);
     if (sc.oom) {
         rf_result_free(sc.res);
         if (err) {
@@ -609,6 +843,22 @@ done:
         return NULL;
     }
     return sc.res;
+}
+
+rf_result *rf_scan_source(const rf_rules *rs, const rf_source *doc,
+                          const rf_scan_opts *opts, rf_error *err)
+{
+    rf_scanner *k = rf_scanner_new(rs);
+    if (!k) {
+        if (err) {
+            err->code = RF_ERR_NOMEM;
+            snprintf(err->message, sizeof(err->message), "out of memory");
+        }
+        return NULL;
+    }
+    rf_result *r = rf_scanner_scan(k, doc, opts, err);
+    rf_scanner_free(k);
+    return r;
 }
 
 rf_result *rf_scan(const rf_rules *rs, const char *text, size_t len,

@@ -1,0 +1,952 @@
+/*
+ * lit.c - literal summaries of phrases and regexes (see lit.h).
+ *
+ * Which literal to keep is a guess at how often it occurs in postings: the
+ * product of English letter frequencies, made worse for the common words
+ * that a letter model underrates ("you", "team", "work"). A poor guess costs
+ * time, never correctness: any literal every match contains will do.
+ */
+#include "lit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+/* Letters a..z in English text, per thousand letters. */
+static const double letter_freq[26] = {
+    81.7, 14.9, 27.8, 42.5, 127.0, 22.3, 20.2, 60.9, 69.7, 1.5, 7.7, 40.3,
+    24.1, 67.5, 75.1, 19.3, 1.0, 59.9, 63.3, 90.6, 27.6, 9.8, 23.6, 1.5,
+    19.7, 0.7,
+};
+
+/* Words a letter model makes look rarer than they are. */
+static const char *const common_words[] = {
+    "a", "about", "all", "an", "and", "are", "as", "at", "be", "best", "build",
+    "business", "by", "can", "company", "customer", "customers", "day", "do",
+    "experience", "for", "from", "get", "great", "have", "help", "high", "if",
+    "in", "is", "it", "job", "join", "just", "make", "more", "new", "not",
+    "of", "on", "one", "only", "or", "our", "out", "people", "role", "sales",
+    "skills", "so", "team", "that", "the", "their", "they", "this", "time",
+    "to", "up", "us", "we", "what", "when", "who", "will", "with", "work",
+    "working", "year", "years", "you", "your",
+};
+
+static double byte_freq(unsigned char c)
+{
+    if (c >= 'a' && c <= 'z')
+        return letter_freq[c - 'a'] / 1000.0 * 0.8;
+    if (c >= '0' && c <= '9')
+        return 0.0015;
+    if (c == ' ')
+        return 0.15;
+    if (c == '.' || c == ',')
+        return 0.01;
+    return 0.002;
+}
+
+static double lit_cost(const char *s, size_t n)
+{
+    double p = 1.0;
+    for (size_t i = 0; i < n; i++)
+        p *= byte_freq((unsigned char)s[i]);
+    for (size_t i = 0; i < sizeof(common_words) / sizeof(common_words[0]); i++)
+        if (strlen(common_words[i]) == n && memcmp(common_words[i], s, n) == 0)
+            return p * 40.0 + 0.002;
+    return p;
+}
+
+size_t lit_add(size_t a, size_t b)
+{
+    return a > LIT_UNBOUNDED - b ? LIT_UNBOUNDED : a + b;
+}
+
+static size_t lit_mul(size_t a, size_t k)
+{
+    if (a == 0 || k == 0)
+        return 0;
+    return a > LIT_UNBOUNDED / k ? LIT_UNBOUNDED : a * k;
+}
+
+size_t lit_char_cons(unsigned char c)
+{
+    c = (unsigned char)(c | 0x20);
+    return c == 'k' || c == 's' ? 3 : 1;
+}
+
+void lit_sum_free(lit_sum *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->lits[i].s);
+    free(s->lits);
+    s->lits = NULL;
+    s->n = 0;
+    s->ok = 0;
+    s->cost = 0;
+}
+
+int lit_sum_copy(lit_sum *dst, const lit_sum *src)
+{
+    *dst = *src;
+    dst->lits = NULL;
+    dst->n = 0;
+    if (!src->n)
+        return 0;
+    if (!(dst->lits = malloc(src->n * sizeof(lit))))
+        goto oom;
+    for (; dst->n < src->n; dst->n++) {
+        lit *l = &dst->lits[dst->n];
+        *l = src->lits[dst->n];
+        if (!(l->s = malloc(l->len + 1)))
+            goto oom;
+        memcpy(l->s, src->lits[dst->n].s, l->len + 1);
+    }
+    return 0;
+oom:
+    lit_sum_free(dst);
+    return -1;
+}
+
+void lit_none(size_t cons, lit_sum *out)
+{
+    lit_sum none = LIT_SUM_NONE;
+    *out = none;
+    out->cons = cons;
+}
+
+static int push_lit(lit_sum *s, const char *str, size_t n, size_t back)
+{
+    lit *p = realloc(s->lits, (s->n + 1) * sizeof(*p));
+    if (!p)
+        return -1;
+    s->lits = p;
+    char *c = malloc(n + 1);
+    if (!c)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)str[i];
+        c[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch | 0x20 : ch);
+    }
+    c[n] = '\0';
+    s->lits[s->n++] = (lit){c, n, back, LIT_INHERIT, LIT_INHERIT};
+    s->cost += lit_cost(c, n);
+    return 0;
+}
+
+/* Each k or s doubles the byte strings a literal stands for (see lit.h). */
+#define MAX_KS 3
+
+static int is_ks(char c)
+{
+    c = (char)(c | 0x20);
+    return c == 'k' || c == 's';
+}
+
+void lit_run(const char *s, size_t n, lit_sum *out)
+{
+    size_t cons = 0;
+    for (size_t i = 0; i < n; i++)
+        cons = lit_add(cons, lit_char_cons((unsigned char)s[i]));
+    lit_none(cons, out);
+    if (n == 0)
+        return;
+    /* The longest part with at most MAX_KS of k and s. */
+    size_t best_i = 0, best_n = 0, ks = 0;
+    for (size_t i = 0, j = 0; j < n; j++) {
+        ks += is_ks(s[j]);
+        while (ks > MAX_KS)
+            ks -= is_ks(s[i++]);
+        if (j + 1 - i > best_n) {
+            best_i = i;
+            best_n = j + 1 - i;
+        }
+    }
+    if (best_n == 0)
+        return;
+    size_t back = 0;
+    for (size_t i = 0; i < best_i; i++)
+        back += lit_char_cons((unsigned char)s[i]);
+    if (push_lit(out, s + best_i, best_n, back)) {
+        lit_sum_free(out);
+        out->oom = 1;
+        return;
+    }
+    /* a part of the run has letters of the run around it */
+    if (best_i > 0)
+        out->lits[0].left = LIT_ANY;
+    if (best_i + best_n < n)
+        out->lits[0].right = LIT_ANY;
+    out->ok = 1;
+}
+
+/*
+ * How good an item is as the sequence's literal: rare, and near the start
+ * of the match, because the pattern is tried from that far back. A literal
+ * with no bound before it makes every search start at the previous hit,
+ * which on a big file is a scan of every byte: the last resort.
+ */
+static double lit_score(const lit_sum *s)
+{
+    size_t back = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->lits[i].back > back)
+            back = s->lits[i].back;
+    if (back == LIT_UNBOUNDED)
+        return s->cost * 1e12;
+    return s->cost * (1.0 + (double)back / 16.0);
+}
+
+void lit_seq_init(lit_seq *q)
+{
+    lit_sum none = LIT_SUM_NONE;
+    q->best = none;
+    q->cons = 0;
+    q->oom = 0;
+    q->prev = LIT_INHERIT;
+    q->best_open = 0;
+}
+
+/* The right context of the best item, now that what follows is known. */
+static void close_best(lit_seq *q, int kind)
+{
+    if (!q->best_open)
+        return;
+    for (size_t i = 0; i < q->best.n; i++) {
+        lit *l = &q->best.lits[i];
+        if (l->right == LIT_INHERIT ||
+            (l->right == LIT_WORDB && kind == LIT_SPACE))
+            l->right = (unsigned char)kind;
+    }
+}
+
+void lit_seq_mark(lit_seq *q, int kind)
+{
+    close_best(q, kind);
+    if (q->prev == LIT_INHERIT || q->prev == LIT_ANY ||
+        (q->prev == LIT_WORDB && kind == LIT_SPACE))
+        q->prev = kind;
+}
+
+void lit_seq_add(lit_seq *q, lit_sum *item)
+{
+    q->oom |= item->oom;
+    close_best(q, LIT_ANY);
+    q->best_open = 0;
+    if (item->ok && !item->oom) {
+        for (size_t i = 0; i < item->n; i++) {
+            item->lits[i].back = lit_add(item->lits[i].back, q->cons);
+            if (item->lits[i].left == LIT_INHERIT)
+                item->lits[i].left = (unsigned char)q->prev;
+        }
+    }
+    if (item->ok && !item->oom &&
+        (!q->best.ok || lit_score(item) < lit_score(&q->best))) {
+        lit_sum_free(&q->best);
+        q->best = *item;
+        item->lits = NULL;
+        item->n = 0;
+        q->best_open = 1;
+    }
+    q->cons = lit_add(q->cons, item->cons);
+    q->prev = LIT_ANY;
+    lit_sum_free(item);
+}
+
+void lit_seq_end(lit_seq *q, lit_sum *out)
+{
+    *out = q->best;
+    out->cons = q->cons;
+    out->oom = q->oom;
+    if (out->oom)
+        lit_sum_free(out);
+    lit_seq_init(q);
+}
+
+void lit_alt(lit_sum *acc, lit_sum *alt)
+{
+    acc->oom |= alt->oom;
+    acc->cons = acc->cons > alt->cons ? acc->cons : alt->cons;
+    if (acc->ok && alt->ok && !acc->oom) {
+        lit *p = realloc(acc->lits, (acc->n + alt->n) * sizeof(*p));
+        if (p) {
+            acc->lits = p;
+            memcpy(p + acc->n, alt->lits, alt->n * sizeof(*p));
+            acc->n += alt->n;
+            acc->cost += alt->cost;
+            free(alt->lits);
+            alt->lits = NULL;
+            alt->n = 0;
+        } else {
+            acc->oom = 1;
+        }
+    }
+    if (!alt->ok || acc->oom) {
+        size_t cons = acc->cons;
+        int oom = acc->oom;
+        lit_sum_free(acc);
+        acc->cons = cons;
+        acc->oom = oom;
+    }
+    lit_sum_free(alt);
+}
+
+void lit_repeat(lit_sum *item, size_t min, size_t max)
+{
+    if (min == 0)
+        lit_sum_free(item);
+    if (max != 1)
+        for (size_t i = 0; i < item->n; i++) /* repeats touch each other */
+            item->lits[i].left = item->lits[i].right = LIT_ANY;
+    if (max == LIT_UNBOUNDED)
+        item->cons = item->cons ? LIT_UNBOUNDED : 0;
+    else
+        item->cons = lit_mul(item->cons, max);
+}
+
+void lit_resolve(lit_sum *s, int ctx)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->lits[i].left == LIT_INHERIT)
+            s->lits[i].left = (unsigned char)ctx;
+        if (s->lits[i].right == LIT_INHERIT)
+            s->lits[i].right = (unsigned char)ctx;
+    }
+}
+
+int lit_context_join(int a, int b)
+{
+    if (a == b)
+        return a;
+    if ((a == LIT_EDGE && b == LIT_SPACE) || (a == LIT_SPACE && b == LIT_EDGE))
+        return LIT_EDGE;
+    return LIT_ANY;
+}
+
+static int ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static int ascii_word(unsigned char c) { return ascii_alnum(c) || c == '_'; }
+
+static int ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * Can `out` (the byte just outside the literal, or -1 at the end of the
+ * text) stand next to `in` (the literal's byte at that side) under ctx?
+ * Bytes of other characters (>= 0x80) may be anything, so they pass.
+ * `lower_upper` says whether out/in read left to right form a lower-case
+ * letter followed by an upper-case one.
+ */
+static int side_ok(int ctx, int out, unsigned char in, int lower_upper)
+{
+    switch (ctx) {
+    case LIT_SPACE:
+        return out >= 0x80 || (out >= 0 && ascii_space((unsigned char)out));
+    case LIT_EDGE:
+        return !ascii_alnum(in) || out < 0 || out >= 0x80 ||
+               !ascii_alnum((unsigned char)out) || lower_upper;
+    case LIT_WORDB:
+        return !ascii_word(in) || out < 0 || out >= 0x80 ||
+               !ascii_word((unsigned char)out);
+    }
+    return 1;
+}
+
+static int lower_upper(int a, int b)
+{
+    return a >= 'a' && a <= 'z' && b >= 'A' && b <= 'Z';
+}
+
+int lit_context_ok(const unsigned char *t, size_t len, size_t p, size_t q,
+                   int left, int right)
+{
+    int before = p > 0 ? t[p - 1] : -1;
+    int after = q < len ? t[q] : -1;
+    return side_ok(left, before, t[p], lower_upper(before, t[p])) &&
+           side_ok(right, after, t[q - 1], lower_upper(t[q - 1], after));
+}
+
+/* ---- white space, as PCRE2's \s sees it with UCP ---- */
+
+size_t lit_space_len(const unsigned char *u, size_t n)
+{
+    size_t k = text_space_len((const char *)u, n);
+    if (k)
+        return k;
+    /* two more that PCRE2 counts as spaces */
+    if (n >= 3 && u[0] == 0xE1 && ((u[1] == 0x9A && u[2] == 0x80) || /* U+1680 */
+                                   (u[1] == 0xA0 && u[2] == 0x8E)))  /* U+180E */
+        return 3;
+    return 0;
+}
+
+/* ---- raw PCRE2 patterns ---- */
+
+typedef struct rx {
+    const char *p;
+    int bad;
+    int depth;
+} rx;
+
+#define RX_MAX_DEPTH 100
+/* Classes with at most this many characters become literal sets. */
+#define RX_CLASS_LITS 10
+
+static void rx_alt(rx *x, lit_sum *out);
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static int is_hex(char c)
+{
+    return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* Length of the UTF-8 sequence starting with c (1 for a stray byte). */
+static size_t utf8_len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+static size_t read_number(rx *x, size_t *v)
+{
+    size_t n = 0;
+    *v = 0;
+    while (is_digit(*x->p)) {
+        if (*v < 100000)
+            *v = *v * 10 + (size_t)(*x->p - '0');
+        x->p++;
+        n++;
+    }
+    return n;
+}
+
+/* A quantifier at x->p: 1 with its bounds, 0 when there is none. */
+static int rx_quant(rx *x, size_t *min, size_t *max)
+{
+    const char *save = x->p;
+    switch (*x->p) {
+    case '?': *min = 0; *max = 1; x->p++; break;
+    case '*': *min = 0; *max = LIT_UNBOUNDED; x->p++; break;
+    case '+': *min = 1; *max = LIT_UNBOUNDED; x->p++; break;
+    case '{': {
+        x->p++;
+        if (*x->p == ',') {
+            /* "{,n}" changed meaning between PCRE2 versions. */
+            x->bad = 1;
+            return 0;
+        }
+        if (!read_number(x, min)) {
+            x->p = save; /* a literal '{' */
+            return 0;
+        }
+        *max = *min;
+        if (*x->p == ',') {
+            x->p++;
+            if (!read_number(x, max))
+                *max = LIT_UNBOUNDED;
+        }
+        if (*x->p != '}') {
+            x->p = save;
+            return 0;
+        }
+        x->p++;
+        break;
+    }
+    default:
+        return 0;
+    }
+    if (*x->p == '?' || *x->p == '+')
+        x->p++; /* lazy or possessive: the same characters */
+    return 1;
+}
+
+/* A non-ASCII character that has no case: symbols, dashes, quotes. */
+static int caseless_symbol(unsigned long cp)
+{
+    if (cp >= 0xA1 && cp <= 0xBF)
+        return cp != 0xAA && cp != 0xB5 && cp != 0xBA;
+    return (cp >= 0x2010 && cp <= 0x205E) || (cp >= 0x20A0 && cp <= 0x20CF);
+}
+
+static unsigned long utf8_decode(const unsigned char *s, size_t n)
+{
+    if (n == 1)
+        return s[0];
+    unsigned long cp = s[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    return cp;
+}
+
+/*
+ * A character class; x->p is just past '['. Gives a literal set when it
+ * holds a few plain characters, consumes nothing that is not white space
+ * when it holds only spaces, and otherwise stands for one character.
+ */
+static void rx_class(rx *x, lit_sum *out, int *space)
+{
+    *space = 0;
+    int negated = 0, only_space = 1, plain = 1;
+    char members[RX_CLASS_LITS][4];
+    size_t mlen[RX_CLASS_LITS], nm = 0;
+    if (*x->p == '^') {
+        negated = 1;
+        x->p++;
+    }
+    int first = 1;
+    int prev_char = -1; /* last single ASCII member, for ranges */
+    while (*x->p && (*x->p != ']' || first)) {
+        first = 0;
+        const unsigned char *c = (const unsigned char *)x->p;
+        if (c[0] == '[' && c[1] == ':') {
+            const char *end = strstr(x->p + 2, ":]");
+            if (!end) {
+                x->bad = 1;
+                return;
+            }
+            x->p = end + 2;
+            only_space = plain = 0;
+            prev_char = -1;
+            continue;
+        }
+        if (c[0] == '-' && prev_char >= 0 && c[1] && c[1] != ']') {
+            /* a range prev-next of plain ASCII characters */
+            unsigned char hi = c[1];
+            if (hi == '\\' || hi >= 0x80 || hi < (unsigned char)prev_char) {
+                plain = only_space = 0;
+                x->p += hi == '\\' && c[2] ? 3 : 2;
+                prev_char = -1;
+                continue;
+            }
+            only_space = 0;
+            for (int ch = prev_char + 1; ch <= hi && plain; ch++) {
+                if (nm == RX_CLASS_LITS) {
+                    plain = 0;
+                    break;
+                }
+                members[nm][0] = (char)ch;
+                mlen[nm++] = 1;
+            }
+            x->p += 2;
+            prev_char = -1;
+            continue;
+        }
+        if (c[0] == '\\') {
+            char e = (char)c[1];
+            x->p += 2;
+            prev_char = -1;
+            if (e == 's' || e == 'h' || e == 'v') {
+                plain = 0;
+                continue;
+            }
+            only_space = 0;
+            if (e == '\0' || e == 'Q' || e == 'E') {
+                x->bad = 1;
+                return;
+            }
+            if (e == 'p' || e == 'P') {
+                if (*x->p == '{') {
+                    const char *end = strchr(x->p, '}');
+                    if (!end) {
+                        x->bad = 1;
+                        return;
+                    }
+                    x->p = end + 1;
+                } else if (*x->p) {
+                    x->p++;
+                }
+                plain = 0;
+                continue;
+            }
+            if (e == 'x' && *x->p == '{') {
+                const char *end = strchr(x->p, '}');
+                if (!end) {
+                    x->bad = 1;
+                    return;
+                }
+                x->p = end + 1;
+                plain = 0;
+                continue;
+            }
+            if (is_alpha(e) || is_digit(e)) {
+                /* \d \w \x41 \n ...: not a plain member. Skip the digits
+                 * of \xhh and \0oo so they are not read as members. */
+                while (is_hex(*x->p) && (e == 'x' || is_digit(e)))
+                    x->p++;
+                plain = 0;
+                continue;
+            }
+            if ((unsigned char)e >= 0x80) {
+                x->bad = 1;
+                return;
+            }
+            /* an escaped ASCII punctuation character stands for itself */
+            if (nm == RX_CLASS_LITS)
+                plain = 0;
+            else {
+                members[nm][0] = e;
+                mlen[nm++] = 1;
+            }
+            prev_char = (unsigned char)e;
+            continue;
+        }
+        size_t n = utf8_len(c[0]);
+        for (size_t i = 1; i < n; i++)
+            if (!c[i]) {
+                x->bad = 1;
+                return;
+            }
+        if (lit_space_len(c, n) != n)
+            only_space = 0;
+        if (n > 1 && !caseless_symbol(utf8_decode(c, n)))
+            plain = 0;
+        if (nm == RX_CLASS_LITS)
+            plain = 0;
+        else if (plain) {
+            memcpy(members[nm], c, n);
+            mlen[nm++] = n;
+        }
+        prev_char = n == 1 ? c[0] : -1;
+        x->p += n;
+    }
+    if (*x->p != ']') {
+        x->bad = 1;
+        return;
+    }
+    x->p++;
+    if (!negated && only_space) {
+        lit_none(0, out);
+        *space = 1;
+        return;
+    }
+    lit_none(4, out);
+    if (negated || !plain || nm == 0)
+        return;
+    for (size_t i = 0; i < nm; i++) {
+        char m[4];
+        for (size_t k = 0; k < mlen[i]; k++)
+            m[k] = (char)(is_alpha(members[i][k]) ? members[i][k] | 0x20
+                                                  : members[i][k]);
+        int dup = 0;
+        for (size_t j = 0; j < out->n; j++)
+            dup |= out->lits[j].len == mlen[i] &&
+                   memcmp(out->lits[j].s, m, mlen[i]) == 0;
+        if (!dup && push_lit(out, m, mlen[i], 0)) {
+            lit_sum_free(out);
+            out->oom = 1;
+            return;
+        }
+    }
+    out->ok = 1;
+}
+
+/* Skips a group name up to `close`; returns 0 if it is not there. */
+static int skip_name(rx *x, char close)
+{
+    while (*x->p && *x->p != close)
+        x->p++;
+    if (*x->p != close)
+        return 0;
+    x->p++;
+    return 1;
+}
+
+/* A group; x->p is just past '('. */
+static void rx_group(rx *x, lit_sum *out)
+{
+    lit_none(0, out);
+    int assertion = 0;
+    if (*x->p == '*') {
+        x->bad = 1; /* backtracking verbs and (*pla:...) */
+        return;
+    }
+    if (*x->p == '?') {
+        x->p++;
+        char c = *x->p;
+        if (c == '#') {
+            if (!skip_name(x, ')'))
+                x->bad = 1;
+            return;
+        } else if (c == ':' || c == '|' || c == '>') {
+            x->p++;
+        } else if (c == '=' || c == '!') {
+            x->p++;
+            assertion = 1;
+        } else if (c == '<' && (x->p[1] == '=' || x->p[1] == '!')) {
+            x->p += 2;
+            assertion = 1;
+        } else if (c == '<' || c == '\'') {
+            x->p++;
+            if (!skip_name(x, c == '<' ? '>' : '\'')) {
+                x->bad = 1;
+                return;
+            }
+        } else if (c == 'P' && x->p[1] == '<') {
+            x->p += 2;
+            if (!skip_name(x, '>')) {
+                x->bad = 1;
+                return;
+            }
+        } else {
+            /* option letters: (?i) (?-i) (?i:...) (?^) */
+            int on = 1;
+            while (is_alpha(*x->p) || *x->p == '-' || *x->p == '^') {
+                if (*x->p == '-')
+                    on = 0;
+                else if (*x->p == 'x' && on)
+                    x->bad = 1; /* extended mode changes what spaces mean */
+                else if (!strchr("imnsxJU^", *x->p))
+                    x->bad = 1;
+                x->p++;
+            }
+            if (x->bad)
+                return;
+            if (*x->p == ')') {
+                x->p++;
+                return;
+            }
+            if (*x->p != ':') {
+                x->bad = 1; /* recursion, conditions, callouts, ... */
+                return;
+            }
+            x->p++;
+        }
+    }
+    if (++x->depth > RX_MAX_DEPTH) {
+        x->bad = 1;
+        return;
+    }
+    lit_sum inner = LIT_SUM_NONE;
+    rx_alt(x, &inner);
+    x->depth--;
+    if (*x->p != ')') {
+        lit_sum_free(&inner);
+        x->bad = 1;
+        return;
+    }
+    x->p++;
+    if (assertion) {
+        /* zero-width: its words need not be in the match */
+        lit_sum_free(&inner);
+        return;
+    }
+    *out = inner;
+}
+
+/* What an atom is, for the context of its neighbours. */
+enum { ATOM_OTHER, ATOM_SPACE, ATOM_WORDB };
+
+/*
+ * A backslash escape; x->p is just past '\'. Sets *lit_char to the ASCII
+ * character it stands for (-1 when it is not one) or fills *out; *kind
+ * says whether it is white space or \b.
+ */
+static void rx_escape(rx *x, int *lit_char, lit_sum *out, int *kind)
+{
+    char e = *x->p;
+    *lit_char = -1;
+    *kind = ATOM_OTHER;
+    lit_none(0, out);
+    if (e == '\0') {
+        x->bad = 1;
+        return;
+    }
+    x->p++;
+    switch (e) {
+    case 'b':
+        *kind = ATOM_WORDB;
+        return;
+    case 'B': case 'A': case 'z': case 'Z': case 'K': case 'E':
+        return; /* zero-width */
+    case 's': case 'h': case 'v': case 'R':
+        *kind = ATOM_SPACE;
+        return; /* white space only */
+    case 'd': case 'D': case 'w': case 'W': case 'S': case 'H': case 'V':
+    case 'N': case 'C':
+        out->cons = 4;
+        return;
+    case 'X':
+        out->cons = LIT_UNBOUNDED;
+        return;
+    case 'p': case 'P':
+        if (*x->p == '{') {
+            if (!skip_name(x, '}'))
+                x->bad = 1;
+        } else if (*x->p) {
+            x->p++;
+        }
+        out->cons = 4;
+        return;
+    case 'x':
+        if (*x->p == '{') {
+            if (!skip_name(x, '}'))
+                x->bad = 1;
+        } else {
+            for (int i = 0; i < 2 && is_hex(*x->p); i++)
+                x->p++;
+        }
+        out->cons = 4;
+        return;
+    case 'o':
+        if (*x->p != '{' || !(x->p++, skip_name(x, '}')))
+            x->bad = 1;
+        out->cons = 4;
+        return;
+    case '0':
+        for (int i = 0; i < 2 && *x->p >= '0' && *x->p <= '7'; i++)
+            x->p++;
+        out->cons = 4;
+        return;
+    case 'c':
+        if (*x->p)
+            x->p++;
+        out->cons = 4;
+        return;
+    case 'a': case 'e': case 'f': case 'n': case 'r': case 't':
+        out->cons = 4;
+        return;
+    }
+    if (is_alpha(e) || is_digit(e)) {
+        /* \G, back references (\1 \g \k), and escapes we do not know */
+        x->bad = 1;
+        return;
+    }
+    if ((unsigned char)e >= 0x80) {
+        x->p += utf8_len((unsigned char)e) - 1;
+        out->cons = 4;
+        return;
+    }
+    *lit_char = (unsigned char)e;
+}
+
+#define RX_RUN_MAX 256
+
+/* Flushes the pending run of literal characters into the sequence. */
+static void flush_run(lit_seq *q, char *run, size_t *rn)
+{
+    if (!*rn)
+        return;
+    lit_sum item;
+    lit_run(run, *rn, &item);
+    lit_seq_add(q, &item);
+    *rn = 0;
+}
+
+static void rx_seq(rx *x, lit_sum *out)
+{
+    lit_seq q;
+    lit_seq_init(&q);
+    char run[RX_RUN_MAX];
+    size_t rn = 0;
+    int in_quote = 0; /* inside \Q...\E */
+    while (*x->p && !x->bad) {
+        unsigned char c = (unsigned char)*x->p;
+        lit_sum item = LIT_SUM_NONE;
+        int ch = -1, kind = ATOM_OTHER;
+        if (in_quote) {
+            if (c == '\\' && x->p[1] == 'E') {
+                in_quote = 0;
+                x->p += 2;
+                continue;
+            }
+            if (c >= 0x80 || c < 0x20) {
+                x->p += utf8_len(c);
+                lit_none(4, &item);
+            } else {
+                ch = c;
+                x->p++;
+            }
+        } else if (c == '|' || c == ')') {
+            break;
+        } else if (c == '(') {
+            x->p++;
+            rx_group(x, &item);
+        } else if (c == '[') {
+            x->p++;
+            int space;
+            rx_class(x, &item, &space);
+            kind = space ? ATOM_SPACE : ATOM_OTHER;
+        } else if (c == '\\') {
+            if (x->p[1] == 'Q') {
+                in_quote = 1;
+                x->p += 2;
+                continue;
+            }
+            x->p++;
+            rx_escape(x, &ch, &item, &kind);
+        } else if (c == '.') {
+            x->p++;
+            lit_none(4, &item);
+        } else if (c == '^' || c == '$') {
+            x->p++;
+        } else if (c == '*' || c == '+' || c == '?') {
+            x->bad = 1; /* nothing to repeat */
+            break;
+        } else if (c >= 0x80 || c < 0x20) {
+            x->p += utf8_len(c);
+            lit_none(4, &item);
+        } else {
+            ch = c;
+            x->p++;
+        }
+        if (x->bad) {
+            lit_sum_free(&item);
+            break;
+        }
+        size_t min = 0, max = 0;
+        int quantified = !in_quote && rx_quant(x, &min, &max);
+        if (ch >= 0 && !quantified && rn < RX_RUN_MAX) {
+            run[rn++] = (char)ch;
+            continue;
+        }
+        flush_run(&q, run, &rn);
+        if ((kind == ATOM_SPACE && (!quantified || min > 0)) ||
+            (kind == ATOM_WORDB && !quantified)) {
+            /* one or more spaces, or \b: only a mark between items */
+            lit_seq_mark(&q, kind == ATOM_SPACE ? LIT_SPACE : LIT_WORDB);
+            lit_sum_free(&item);
+            continue;
+        }
+        if (ch >= 0) {
+            char one = (char)ch;
+            lit_run(&one, 1, &item);
+        }
+        if (quantified)
+            lit_repeat(&item, min, max);
+        lit_seq_add(&q, &item);
+    }
+    flush_run(&q, run, &rn);
+    lit_seq_end(&q, out);
+}
+
+static void rx_alt(rx *x, lit_sum *out)
+{
+    rx_seq(x, out);
+    while (*x->p == '|' && !x->bad) {
+        x->p++;
+        lit_sum alt;
+        rx_seq(x, &alt);
+        lit_alt(out, &alt);
+    }
+}
+
+void lit_from_regex(const char *re, lit_sum *out)
+{
+    rx x = {re, 0, 0};
+    rx_alt(&x, out);
+    if (x.bad || *x.p != '\0' || out->oom) {
+        lit_sum_free(out);
+        out->cons = LIT_UNBOUNDED;
+    }
+    lit_resolve(out, LIT_ANY);
+}

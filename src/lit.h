@@ -1,0 +1,133 @@
+/*
+ * lit.h - the literal words every match of a pattern must contain.
+ *
+ * The fast matcher does not run a rule's pattern over every byte. It looks
+ * for literals first (one pass over the text for all rules at once) and runs
+ * the pattern only near them. For that, each pattern is summarised as:
+ *
+ *   - a set of literals such that every match contains at least one of them
+ *     (ASCII letters folded to lower case; a match may hold them in any
+ *     case, and 'k'/'s' also as the Kelvin sign and the long s, which PCRE2
+ *     treats as the same letters);
+ *   - for each literal, how many bytes that are not white space the match
+ *     may consume before it (white space is free: `\s+` has no bound), so
+ *     that the pattern need only be tried that far back.
+ *
+ * Summaries are built bottom-up while a phrase or a regex is parsed: a
+ * sequence takes the best of its mandatory items, an alternation needs a
+ * literal in every branch, an optional item offers none.
+ */
+#ifndef RF_LIT_H
+#define RF_LIT_H
+
+#include <stddef.h>
+
+/* A byte count with no bound. */
+#define LIT_UNBOUNDED ((size_t)-1)
+
+/*
+ * What a match holds right before or after a literal, when the pattern
+ * says: white space (a phrase's space), a phrase's word edge, or a regex's
+ * \b. The prefilter drops the occurrences that cannot be the literal of a
+ * match: "kill" inside "skill" for the phrase "eat what you kill".
+ */
+enum {
+    LIT_ANY,     /* nothing known */
+    LIT_EDGE,    /* a phrase edge: no letter or digit, or a lower/upper turn */
+    LIT_SPACE,   /* white space */
+    LIT_WORDB,   /* \b */
+    LIT_INHERIT  /* the edge of the enclosing sequence: not known yet */
+};
+
+/* One literal of a summary. */
+typedef struct lit {
+    char *s;     /* folded, NUL-terminated; owned */
+    size_t len;
+    size_t back; /* most non-space bytes a match consumes before it */
+    unsigned char left, right; /* LIT_* */
+} lit;
+
+typedef struct lit_sum {
+    int ok;          /* every match contains one of lits[] */
+    lit *lits;
+    size_t n;
+    double cost;     /* expected literal starts per byte of text: lower wins */
+    size_t cons;     /* most non-space bytes a match consumes in all */
+    int oom;         /* an allocation failed: treat as !ok */
+} lit_sum;
+
+#define LIT_SUM_NONE {0, NULL, 0, 0.0, 0, 0}
+
+void lit_sum_free(lit_sum *s);
+/* A deep copy of src into *dst; -1 when out of memory. */
+int lit_sum_copy(lit_sum *dst, const lit_sum *src);
+
+/* a + b, saturating at LIT_UNBOUNDED. */
+size_t lit_add(size_t a, size_t b);
+
+/* Most non-space bytes an ASCII character of a pattern consumes when
+ * matched without case: 3 for k and s (the Kelvin sign is 3 bytes), else 1. */
+size_t lit_char_cons(unsigned char c);
+
+/*
+ * A run of literal characters (ASCII; letters in any case) as an item: the
+ * whole run, or its best part when it holds too many k and s to expand.
+ */
+void lit_run(const char *s, size_t n, lit_sum *out);
+
+/* An item that offers no literal but consumes up to `cons` bytes. */
+void lit_none(size_t cons, lit_sum *out);
+
+/* Builds the summary of a sequence of items, left to right. */
+typedef struct lit_seq {
+    lit_sum best;
+    size_t cons;
+    int oom;
+    int prev;       /* what the next item has on its left (LIT_*) */
+    int best_open;  /* only marks came after the best item: its right */
+} lit_seq;
+
+void lit_seq_init(lit_seq *q);
+/* Adds the next item; takes ownership of *item. */
+void lit_seq_add(lit_seq *q, lit_sum *item);
+/* Adds a mark between items that consumes only white space or nothing:
+ * LIT_SPACE (one or more spaces) or LIT_WORDB. */
+void lit_seq_mark(lit_seq *q, int kind);
+/* The sequence as one item; q is reset. */
+void lit_seq_end(lit_seq *q, lit_sum *out);
+
+/* Alternation: *acc becomes "acc or alt"; takes ownership of *alt. Start
+ * with the first branch as acc. */
+void lit_alt(lit_sum *acc, lit_sum *alt);
+
+/* Applies a quantifier {min,max} (max LIT_UNBOUNDED for none) to an item. */
+void lit_repeat(lit_sum *item, size_t min, size_t max);
+
+/* Gives the literals at the edges of the whole pattern their context:
+ * LIT_EDGE for a phrase, LIT_ANY for a regex. */
+void lit_resolve(lit_sum *s, int ctx);
+
+/*
+ * May the occurrence text[p..q) of a literal with contexts left and right
+ * be the literal of a match in text[0..len)? A cheap check of the bytes
+ * around it; it never says no to a real match.
+ */
+int lit_context_ok(const unsigned char *text, size_t len, size_t p, size_t q,
+                   int left, int right);
+
+/* Combines the contexts of one literal used at two places. */
+int lit_context_join(int a, int b);
+
+/*
+ * The summary of a raw PCRE2 pattern (compiled with UTF, CASELESS and UCP).
+ * Constructs it does not understand (backreferences, recursion, \G,
+ * backtracking verbs, extended mode ...) give !ok: the pattern is then
+ * matched over every byte.
+ */
+void lit_from_regex(const char *re, lit_sum *out);
+
+/* Is the UTF-8 character at s[0..n) one that \s matches? Returns its length,
+ * or 0. Covers every character PCRE2's \s matches with UCP. */
+size_t lit_space_len(const unsigned char *s, size_t n);
+
+#endif

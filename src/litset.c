@@ -1,0 +1,482 @@
+/*
+ * litset.c - many literals, one pass (see litset.h).
+ */
+#include "litset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lit.h"
+
+/* A byte string searched for: a literal or one of its k/s variants. */
+typedef struct entry {
+    const unsigned char *s; /* points into litset.bytes after build */
+    size_t off;             /* offset into bytes while building */
+    size_t len;
+    uint32_t lit;
+    uint32_t key;           /* first 4 (or 2) bytes, case folded loosely */
+} entry;
+
+typedef struct litrec {
+    char *s;
+    size_t len;
+    lit_owner *owners;
+    size_t n_owners;
+} litrec;
+
+struct litset {
+    litrec *lits;
+    size_t n_lits, cap_lits;
+    uint32_t *index;       /* open addressing: text -> literal + 1 */
+    size_t index_cap;
+    unsigned char *bytes; /* every entry's bytes, back to back */
+    size_t n_bytes, cap_bytes;
+    entry *ents;
+    size_t n_ents, cap_ents;
+    /* long entries (4 bytes or more), sorted by key */
+    entry *longs;
+    size_t n_longs;
+    unsigned char *filter; /* 1 << bits: may a 4-byte key start one here? */
+    unsigned bits;
+    uint32_t *slots;       /* open addressing: key -> first index in longs + 1 */
+    uint32_t slot_mask;
+    /* short entries (1 to 3 bytes), sorted by their first two bytes */
+    entry *shorts;
+    size_t n_shorts;
+    unsigned char *pair;   /* 65536: may a short entry start with these two bytes? */
+    int built;
+};
+
+/* Case folding: exact (A-Z to a-z) for checking, loose (OR 0x20, which
+ * maps A-Z to a-z and merges a few other bytes) for the filters. */
+#define LOOSE4 0x20202020u
+#define LOOSE2 0x2020u
+
+static unsigned char fold(unsigned char c)
+{
+    return (unsigned char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+}
+
+static uint32_t load4(const unsigned char *p)
+{
+    uint32_t x;
+    memcpy(&x, p, 4);
+    return x;
+}
+
+static uint64_t load8(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+static uint32_t hash4(uint32_t key, unsigned bits)
+{
+    return (key * 0x9E3779B1u) >> (32 - bits);
+}
+
+litset *litset_new(void) { return calloc(1, sizeof(litset)); }
+
+void litset_free(litset *ls)
+{
+    if (!ls)
+        return;
+    for (size_t i = 0; i < ls->n_lits; i++) {
+        free(ls->lits[i].s);
+        free(ls->lits[i].owners);
+    }
+    free(ls->lits);
+    free(ls->index);
+    free(ls->bytes);
+    free(ls->ents);
+    free(ls->longs);
+    free(ls->filter);
+    free(ls->slots);
+    free(ls->shorts);
+    free(ls->pair);
+    free(ls);
+}
+
+void occ_vec_free(occ_vec *v)
+{
+    free(v->v);
+    v->v = NULL;
+    v->n = v->cap = 0;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+/* Adds the byte strings for literal `lit` from position i of s on, with
+ * the prefix already in the bytes buffer at `start`. */
+static int add_variants(litset *ls, const char *s, size_t len, size_t i,
+                        size_t start, uint32_t li)
+{
+    for (; i < len && s[i] != 'k' && s[i] != 's'; i++) {
+        if (grow((void **)&ls->bytes, &ls->cap_bytes, ls->n_bytes + 1, 1))
+            return -1;
+        ls->bytes[ls->n_bytes++] = (unsigned char)s[i];
+    }
+    if (i == len) {
+        if (grow((void **)&ls->ents, &ls->cap_ents, ls->n_ents + 1,
+                 sizeof(entry)))
+            return -1;
+        entry e = {NULL, start, ls->n_bytes - start, li, 0};
+        ls->ents[ls->n_ents++] = e;
+        return 0;
+    }
+    /* 'k' or 's' as itself, then as the Kelvin sign or the long s: the
+     * second copy starts with the prefix copied. */
+    static const unsigned char kelvin[] = {0xE2, 0x84, 0xAA};
+    static const unsigned char long_s[] = {0xC5, 0xBF};
+    const unsigned char *alt = s[i] == 'k' ? kelvin : long_s;
+    size_t alt_len = s[i] == 'k' ? sizeof(kelvin) : sizeof(long_s);
+    size_t prefix = ls->n_bytes - start;
+    if (grow((void **)&ls->bytes, &ls->cap_bytes, ls->n_bytes + 1, 1))
+        return -1;
+    ls->bytes[ls->n_bytes++] = (unsigned char)s[i];
+    if (add_variants(ls, s, len, i + 1, start, li))
+        return -1;
+    size_t start2 = ls->n_bytes;
+    if (grow((void **)&ls->bytes, &ls->cap_bytes,
+             ls->n_bytes + prefix + alt_len, 1))
+        return -1;
+    memmove(ls->bytes + start2, ls->bytes + start, prefix);
+    memcpy(ls->bytes + start2 + prefix, alt, alt_len);
+    ls->n_bytes += prefix + alt_len;
+    return add_variants(ls, s, len, i + 1, start2, li);
+}
+
+static size_t text_hash(const char *s, size_t len)
+{
+    size_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The index slot for s: where it is, or the empty slot it would take. */
+static size_t index_slot(const litset *ls, const char *s, size_t len)
+{
+    size_t mask = ls->index_cap - 1, h = text_hash(s, len) & mask;
+    for (; ls->index[h]; h = (h + 1) & mask) {
+        const litrec *r = &ls->lits[ls->index[h] - 1];
+        if (r->len == len && memcmp(r->s, s, len) == 0)
+            break;
+    }
+    return h;
+}
+
+static int grow_index(litset *ls)
+{
+    if (ls->index_cap && (ls->n_lits + 1) * 2 <= ls->index_cap)
+        return 0;
+    size_t cap = ls->index_cap ? ls->index_cap * 2 : 64;
+    uint32_t *old = ls->index;
+    ls->index = calloc(cap, sizeof(uint32_t));
+    if (!ls->index) {
+        ls->index = old;
+        return -1;
+    }
+    ls->index_cap = cap;
+    free(old);
+    for (size_t i = 0; i < ls->n_lits; i++)
+        ls->index[index_slot(ls, ls->lits[i].s, ls->lits[i].len)] =
+            (uint32_t)i + 1;
+    return 0;
+}
+
+int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
+               size_t back, int left, int right)
+{
+    if (len == 0)
+        return 0;
+    if (grow_index(ls))
+        return -1;
+    size_t slot = index_slot(ls, s, len);
+    size_t i = ls->index[slot] ? ls->index[slot] - 1 : ls->n_lits;
+    if (i == ls->n_lits) {
+        if (grow((void **)&ls->lits, &ls->cap_lits, ls->n_lits + 1,
+                 sizeof(litrec)))
+            return -1;
+        litrec *r = &ls->lits[ls->n_lits];
+        memset(r, 0, sizeof(*r));
+        if (!(r->s = malloc(len + 1)))
+            return -1;
+        memcpy(r->s, s, len);
+        r->s[len] = '\0';
+        r->len = len;
+        ls->n_lits++;
+        ls->index[slot] = (uint32_t)ls->n_lits;
+        if (add_variants(ls, s, len, 0, ls->n_bytes, (uint32_t)i))
+            return -1;
+    }
+    litrec *r = &ls->lits[i];
+    for (size_t j = 0; j < r->n_owners; j++)
+        if (r->owners[j].owner == owner) {
+            lit_owner *o = &r->owners[j];
+            if (back > o->back)
+                o->back = back;
+            o->left = (unsigned char)lit_context_join(o->left, left);
+            o->right = (unsigned char)lit_context_join(o->right, right);
+            return 0;
+        }
+    lit_owner *o = realloc(r->owners, (r->n_owners + 1) * sizeof(*o));
+    if (!o)
+        return -1;
+    r->owners = o;
+    o[r->n_owners++] =
+        (lit_owner){owner, back, (unsigned char)left, (unsigned char)right};
+    ls->built = 0;
+    return 0;
+}
+
+static int cmp_key(const void *pa, const void *pb)
+{
+    const entry *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+int litset_build(litset *ls)
+{
+    free(ls->longs);
+    free(ls->filter);
+    free(ls->slots);
+    free(ls->shorts);
+    free(ls->pair);
+    ls->longs = ls->shorts = NULL;
+    ls->filter = ls->pair = NULL;
+    ls->slots = NULL;
+    ls->n_longs = ls->n_shorts = 0;
+    for (size_t i = 0; i < ls->n_ents; i++) {
+        entry *e = &ls->ents[i];
+        e->s = ls->bytes + e->off;
+        if (e->len >= 4) {
+            e->key = load4(e->s) | LOOSE4;
+            ls->n_longs++;
+        } else {
+            e->key = e->s[0] | 0x20u;
+            if (e->len > 1)
+                e->key |= (uint32_t)(e->s[1] | 0x20u) << 8;
+            ls->n_shorts++;
+        }
+    }
+    ls->longs = malloc((ls->n_longs + 1) * sizeof(entry));
+    ls->shorts = malloc((ls->n_shorts + 1) * sizeof(entry));
+    if (!ls->longs || !ls->shorts)
+        return -1;
+    size_t nl = 0, ns = 0;
+    for (size_t i = 0; i < ls->n_ents; i++) {
+        if (ls->ents[i].len >= 4)
+            ls->longs[nl++] = ls->ents[i];
+        else
+            ls->shorts[ns++] = ls->ents[i];
+    }
+    qsort(ls->longs, nl, sizeof(entry), cmp_key);
+    qsort(ls->shorts, ns, sizeof(entry), cmp_key);
+
+    /* The filter: about 1 bit in 128 set, at most 64 KiB. */
+    unsigned bits = 10;
+    while (bits < 16 && ((size_t)1 << bits) < nl * 128)
+        bits++;
+    ls->bits = bits;
+    ls->filter = calloc((size_t)1 << bits, 1);
+    size_t nslots = 16;
+    while (nslots < nl * 2)
+        nslots *= 2;
+    ls->slots = calloc(nslots, sizeof(uint32_t));
+    ls->slot_mask = (uint32_t)(nslots - 1);
+    if (!ls->filter || !ls->slots)
+        return -1;
+    for (size_t i = 0; i < nl; i++) {
+        uint32_t key = ls->longs[i].key;
+        ls->filter[hash4(key, bits)] = 1;
+        if (i > 0 && ls->longs[i - 1].key == key)
+            continue;
+        uint32_t h = (key * 0x85EBCA6Bu) & ls->slot_mask;
+        while (ls->slots[h])
+            h = (h + 1) & ls->slot_mask;
+        ls->slots[h] = (uint32_t)i + 1;
+    }
+    if (ns) {
+        ls->pair = calloc(65536, 1);
+        if (!ls->pair)
+            return -1;
+        for (size_t i = 0; i < ns; i++) {
+            const entry *e = &ls->shorts[i];
+            if (e->len > 1) {
+                ls->pair[e->key] = 1;
+            } else {
+                for (uint32_t second = 0; second < 256; second++)
+                    ls->pair[e->key | second << 8] = 1;
+            }
+        }
+    }
+    ls->built = 1;
+    return 0;
+}
+
+size_t litset_count(const litset *ls) { return ls->n_lits; }
+
+const char *litset_text(const litset *ls, uint32_t li, size_t *len)
+{
+    *len = ls->lits[li].len;
+    return ls->lits[li].s;
+}
+
+const lit_owner *litset_owners(const litset *ls, uint32_t li, size_t *n)
+{
+    *n = ls->lits[li].n_owners;
+    return ls->lits[li].owners;
+}
+
+static int same_folded(const unsigned char *t, const unsigned char *s,
+                       size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fold(t[i]) != s[i])
+            return 0;
+    return 1;
+}
+
+static int emit(occ_vec *out, size_t pos, size_t len, uint32_t li)
+{
+    if (out->n == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 64;
+        lit_occ *v = realloc(out->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        out->v = v;
+        out->cap = cap;
+    }
+    out->v[out->n++] = (lit_occ){pos, pos + len, li};
+    return 0;
+}
+
+/* The entries that may start at t[i] (i + 4 <= b); appends matches. */
+static int check_long(const litset *ls, const unsigned char *t, size_t i,
+                      size_t b, occ_vec *out)
+{
+    uint32_t key = load4(t + i) | LOOSE4;
+    uint32_t h = (key * 0x85EBCA6Bu) & ls->slot_mask;
+    for (; ls->slots[h]; h = (h + 1) & ls->slot_mask) {
+        size_t k = ls->slots[h] - 1;
+        if (ls->longs[k].key != key)
+            continue;
+        for (; k < ls->n_longs && ls->longs[k].key == key; k++) {
+            const entry *e = &ls->longs[k];
+            if (e->len <= b - i && same_folded(t + i, e->s, e->len) &&
+                emit(out, i, e->len, e->lit))
+                return -1;
+        }
+        break;
+    }
+    return 0;
+}
+
+static int check_short(const litset *ls, const unsigned char *t, size_t i,
+                       size_t b, occ_vec *out)
+{
+    /* shorts are few: a linear look at those with the right first byte */
+    unsigned char c0 = (unsigned char)(t[i] | 0x20);
+    for (size_t k = 0; k < ls->n_shorts; k++) {
+        const entry *e = &ls->shorts[k];
+        if ((e->key & 0xFF) != c0)
+            continue;
+        if (e->len <= b - i && same_folded(t + i, e->s, e->len) &&
+            emit(out, i, e->len, e->lit))
+            return -1;
+    }
+    return 0;
+}
+
+static int check_at(const litset *ls, const unsigned char *t, size_t i,
+                    size_t b, occ_vec *out)
+{
+    if (ls->pair) {
+        uint32_t k2 = (uint32_t)(t[i] | 0x20);
+        if (b - i >= 2)
+            k2 |= (uint32_t)(t[i + 1] | 0x20) << 8;
+        if ((b - i == 1 || ls->pair[k2]) && check_short(ls, t, i, b, out))
+            return -1;
+    }
+    if (ls->n_longs && b - i >= 4 &&
+        ls->filter[hash4(load4(t + i) | LOOSE4, ls->bits)] &&
+        check_long(ls, t, i, b, out))
+        return -1;
+    return 0;
+}
+
+#define LOOSE8 0x2020202020202020ull
+
+int litset_find(const litset *ls, const char *text, size_t a, size_t b,
+                occ_vec *out)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    const unsigned char *filter = ls->filter;
+    const unsigned char *pair = ls->pair;
+    unsigned bits = ls->bits;
+    size_t i = a;
+    if (!ls->n_ents || b <= a)
+        return 0;
+    /* Blocks of 16 positions: the filter bytes of all 16 are ORed, and only
+     * a block with a hit is looked at again. Loads reach i + 24 <= b. */
+    while (b - i >= 24) {
+        uint64_t x0 = load8(t + i) | LOOSE8;
+        uint64_t x1 = load8(t + i + 8) | LOOSE8;
+        uint64_t x2 = load8(t + i + 16) | LOOSE8;
+        uint64_t x01 = x0 >> 40 | x1 << 24;
+        uint64_t x12 = x1 >> 40 | x2 << 24;
+        unsigned acc = 0;
+#define F(x, s) acc |= filter[hash4((uint32_t)((x) >> (s)), bits)]
+        if (ls->n_longs) {
+            F(x0, 0); F(x0, 8); F(x0, 16); F(x0, 24); F(x0, 32);
+            F(x01, 0); F(x01, 8); F(x01, 16);
+            F(x1, 0); F(x1, 8); F(x1, 16); F(x1, 24); F(x1, 32);
+            F(x12, 0); F(x12, 8); F(x12, 16);
+        }
+#undef F
+#define P(x, s) acc |= pair[(uint32_t)((x) >> (s)) & 0xFFFF]
+        if (pair) {
+            P(x0, 0); P(x0, 8); P(x0, 16); P(x0, 24); P(x0, 32); P(x0, 40);
+            P(x0, 48); P(x01, 16);
+            P(x1, 0); P(x1, 8); P(x1, 16); P(x1, 24); P(x1, 32); P(x1, 40);
+            P(x1, 48); P(x12, 16);
+        }
+#undef P
+        if (acc) {
+            for (size_t j = i; j < i + 16; j++)
+                if (check_at(ls, t, j, b, out))
+                    return -1;
+        }
+        i += 16;
+    }
+    for (; i < b; i++)
+        if (check_at(ls, t, i, b, out))
+            return -1;
+    return 0;
+}
+
+int litset_any(const litset *ls, const char *text, size_t a, size_t b)
+{
+    occ_vec v = {NULL, 0, 0};
+    int rc = litset_find(ls, text, a, b, &v);
+    int any = rc != 0 || v.n > 0; /* without memory, say yes: it is safe */
+    occ_vec_free(&v);
+    return any;
+}

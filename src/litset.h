@@ -1,0 +1,75 @@
+/*
+ * litset.h - find many literals in a text in one pass.
+ *
+ * Literals are byte strings with ASCII letters folded to lower case; the
+ * text may hold them in any case, and 'k'/'s' also as U+212A KELVIN SIGN and
+ * U+017F LATIN SMALL LETTER LONG S, which PCRE2's caseless matching takes
+ * for the same letters (each such letter doubles the byte strings searched).
+ * Each literal belongs to one or more owners (a rule, a pattern), with the
+ * bytes its owner's pattern may consume before it.
+ *
+ * The search tests every position with a hash of its next four bytes (case
+ * folded) against a small table, in blocks of 16 without branches, and
+ * checks the rare positions that pass; literals shorter than four bytes
+ * are looked up by their first two bytes.
+ */
+#ifndef RF_LITSET_H
+#define RF_LITSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct litset litset;
+
+/* One owner of a literal, with the bytes its owner's pattern may consume
+ * before the literal (LIT_UNBOUNDED when there is no bound) and what the
+ * pattern puts around it (LIT_* of lit.h). */
+typedef struct lit_owner {
+    uint32_t owner;
+    size_t back;
+    unsigned char left, right;
+} lit_owner;
+
+/* Where a literal occurs: text[pos..end) and the literal's index. */
+typedef struct lit_occ {
+    size_t pos, end;
+    uint32_t lit;
+} lit_occ;
+
+typedef struct occ_vec {
+    lit_occ *v;
+    size_t n, cap;
+} occ_vec;
+
+/* An empty set, or NULL when out of memory. */
+litset *litset_new(void);
+void litset_free(litset *ls);
+
+/* Adds literal s[0..len) (already folded, len >= 1) for owner. The same
+ * literal added twice for one owner keeps the larger back and the weaker
+ * contexts. Returns 0, or -1 when out of memory. */
+int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
+               size_t back, int left, int right);
+
+/* Builds the search tables once every literal is added. Returns 0 or -1. */
+int litset_build(litset *ls);
+
+/* Number of distinct literals; a literal's text and owners. */
+size_t litset_count(const litset *ls);
+const char *litset_text(const litset *ls, uint32_t li, size_t *len);
+const lit_owner *litset_owners(const litset *ls, uint32_t li, size_t *n);
+
+/*
+ * Appends to out each occurrence of a literal lying wholly inside
+ * text[a..b), in increasing position. Reads no byte outside text[a..b).
+ * Returns 0, or -1 when out of memory.
+ */
+int litset_find(const litset *ls, const char *text, size_t a, size_t b,
+                occ_vec *out);
+
+/* Does any literal lie wholly inside text[a..b)? */
+int litset_any(const litset *ls, const char *text, size_t a, size_t b);
+
+void occ_vec_free(occ_vec *v);
+
+#endif

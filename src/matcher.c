@@ -1,0 +1,346 @@
+/*
+ * matcher.c - lazily compiled patterns and windowed searches (matcher.h).
+ */
+#include "matcher.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pattern_init(pattern *p, char *src, lit_sum *lits)
+{
+    memset(p, 0, sizeof(*p));
+    atomic_init(&p->code, NULL);
+    p->src = src;
+    p->lits = *lits;
+    memset(lits, 0, sizeof(*lits));
+    if (!p->lits.ok)
+        return 0;
+    if (!(p->ls = litset_new()))
+        goto oom;
+    for (size_t i = 0; i < p->lits.n; i++)
+        if (litset_add(p->ls, p->lits.lits[i].s, p->lits.lits[i].len, 0,
+                       p->lits.lits[i].back, p->lits.lits[i].left,
+                       p->lits.lits[i].right))
+            goto oom;
+    if (litset_build(p->ls))
+        goto oom;
+    return 0;
+oom:
+    pattern_free(p);
+    return -1;
+}
+
+void pattern_free(pattern *p)
+{
+    if (!p)
+        return;
+    free(p->src);
+    pcre2_code_free(p->checked);
+    pcre2_code_free(atomic_load(&p->code));
+    lit_sum_free(&p->lits);
+    litset_free(p->ls);
+    memset(p, 0, sizeof(*p));
+}
+
+pcre2_code *pattern_code(const pattern *cp, char *msg, size_t msglen)
+{
+    /* The one field that changes after loading; the rule set is shared by
+     * every thread, so it is set once, by compare-and-swap. */
+    pattern *p = (pattern *)cp;
+    pcre2_code *code = atomic_load_explicit(&p->code, memory_order_acquire);
+    if (code)
+        return code;
+    if (p->checked) {
+        code = pcre2_code_copy(p->checked);
+        if (!code)
+            snprintf(msg, msglen, "out of memory");
+    } else {
+        int ec;
+        PCRE2_SIZE eo;
+        code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
+                             MATCHER_PCRE2_OPTIONS, &ec, &eo, NULL);
+        if (!code) {
+            PCRE2_UCHAR m[256];
+            pcre2_get_error_message(ec, m, sizeof(m));
+            snprintf(msg, msglen, "pattern does not compile: %s at offset %zu",
+                     (char *)m, (size_t)eo);
+        }
+    }
+    if (!code)
+        return NULL;
+    /* Without JIT support the interpreter is used: slower, same results. */
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    pcre2_code *expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&p->code, &expected, code,
+                                                 memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        pcre2_code_free(code); /* another thread was first */
+        return expected;
+    }
+    return code;
+}
+
+int matcher_init(matcher *m, unsigned long match_limit)
+{
+    memset(m, 0, sizeof(*m));
+    m->md = pcre2_match_data_create(1, NULL);
+    m->mc = pcre2_match_context_create(NULL);
+    m->mc_lim = pcre2_match_context_create(NULL);
+    m->js = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+    if (!m->md || !m->mc || !m->mc_lim)
+        return -1;
+    pcre2_match_context *cs[] = {m->mc, m->mc_lim};
+    for (int i = 0; i < 2; i++) {
+        pcre2_set_match_limit(cs[i], (uint32_t)match_limit);
+        pcre2_set_depth_limit(cs[i], 10000);
+        if (m->js)
+            pcre2_jit_stack_assign(cs[i], NULL, m->js);
+    }
+    return 0;
+}
+
+void matcher_free(matcher *m)
+{
+    pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mc);
+    pcre2_match_context_free(m->mc_lim);
+    pcre2_jit_stack_free(m->js);
+    for (int i = 0; i < 3; i++) {
+        occ_vec_free(&m->occ[i]);
+        free(m->wins[i].v);
+    }
+    memset(m, 0, sizeof(*m));
+}
+
+/* ---- windows ---- */
+
+static size_t utf8_len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/*
+ * How far before p a match may start that consumes at most `budget`
+ * non-space bytes before p: steps back over whole characters, white space
+ * for free, and stops at `start`.
+ */
+static size_t window_start(const unsigned char *t, size_t p, size_t start,
+                           size_t budget)
+{
+    if (budget == LIT_UNBOUNDED)
+        return start;
+    size_t q = p;
+    while (q > start) {
+        size_t c = q - 1;
+        if (t[c] >= 0x80) {
+            size_t k = c;
+            while (k > start && q - k < 4 && (t[k] & 0xC0) == 0x80)
+                k--;
+            if ((t[k] & 0xC0) == 0xC0 && utf8_len(t[k]) == q - k)
+                c = k; /* a whole character; otherwise a stray byte */
+        }
+        size_t n = q - c;
+        if (lit_space_len(t + c, n) != n) {
+            if (n > budget)
+                break;
+            budget -= n;
+        }
+        q = c;
+    }
+    return q;
+}
+
+static int cmp_win(const void *pa, const void *pb)
+{
+    const mwin *a = pa, *b = pb;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    return a->p < b->p ? -1 : a->p > b->p;
+}
+
+static int push_win(mwin_vec *w, size_t lo, size_t p)
+{
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        mwin *v = realloc(w->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        w->v = v;
+        w->cap = cap;
+    }
+    w->v[w->n++] = (mwin){lo, p};
+    return 0;
+}
+
+/* Sorts the windows by start; most arrive nearly sorted. */
+static void sort_wins(mwin_vec *w)
+{
+    int sorted = 1;
+    for (size_t i = 1; i < w->n && sorted; i++)
+        sorted = cmp_win(&w->v[i - 1], &w->v[i]) <= 0;
+    if (!sorted)
+        qsort(w->v, w->n, sizeof(mwin), cmp_win);
+}
+
+void msearch_start_full(msearch *s, matcher *m, const pcre2_code *re,
+                        const char *text, size_t len, size_t from)
+{
+    memset(s, 0, sizeof(*s));
+    s->m = m;
+    s->re = re;
+    s->text = text;
+    s->len = len;
+    s->from = from;
+    s->full = 1;
+}
+
+static void start_windows(msearch *s, matcher *m, const pcre2_code *re,
+                          const char *text, size_t len, size_t from,
+                          const mwin_vec *w)
+{
+    msearch_start_full(s, m, re, text, len, from);
+    s->full = 0;
+    s->clear = from;
+    s->w = w->v;
+    s->nw = w->n;
+}
+
+int msearch_start(msearch *s, matcher *m, const pcre2_code *re,
+                  const pattern *p, const char *text, size_t len,
+                  size_t from, int slot)
+{
+    if (m->reference || !p->lits.ok || from >= len) {
+        msearch_start_full(s, m, re, text, len, from);
+        return 0;
+    }
+    occ_vec *occ = &m->occ[slot];
+    mwin_vec *w = &m->wins[slot];
+    occ->n = w->n = 0;
+    if (litset_find(p->ls, text, from, len, occ))
+        return -1;
+    const unsigned char *t = (const unsigned char *)text;
+    for (size_t i = 0; i < occ->n; i++) {
+        size_t n;
+        const lit_owner *o = litset_owners(p->ls, occ->v[i].lit, &n);
+        size_t pos = occ->v[i].pos;
+        if (!lit_context_ok(t, len, pos, occ->v[i].end, o->left, o->right))
+            continue;
+        if (push_win(w, window_start(t, pos, from, o->back), pos))
+            return -1;
+    }
+    sort_wins(w);
+    start_windows(s, m, re, text, len, from, w);
+    return 0;
+}
+
+int mwin_add(mwin_vec *w, const char *text, const mcand *c, size_t n)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t first = w->n;
+    for (size_t i = 0; i < n; i++)
+        if (push_win(w, window_start(t, c[i].pos, 0, c[i].back), c[i].pos))
+            return -1;
+    mwin_vec part = {w->v + first, w->n - first, 0};
+    sort_wins(&part);
+    return 0;
+}
+
+void msearch_start_wins(msearch *s, matcher *m, const pcre2_code *re,
+                        const char *text, size_t len, const mwin *w,
+                        size_t n)
+{
+    mwin_vec v = {(mwin *)w, n, n};
+    start_windows(s, m, re, text, len, 0, &v);
+}
+
+int msearch_start_cands(msearch *s, matcher *m, const pcre2_code *re,
+                        const char *text, size_t len, const mcand *c,
+                        size_t n, int slot)
+{
+    mwin_vec *w = &m->wins[slot];
+    w->n = 0;
+    if (mwin_add(w, text, c, n))
+        return -1;
+    start_windows(s, m, re, text, len, 0, w);
+    return 0;
+}
+
+/* The reference: the leftmost match at or after s->from. */
+static int next_full(msearch *s, size_t *ms, size_t *me)
+{
+    while (s->from <= s->len) {
+        int rc = pcre2_match(s->re, (PCRE2_SPTR)s->text, s->len, s->from, 0,
+                             s->m->md, s->m->mc);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            return 0;
+        if (rc < 0)
+            return rc;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->m->md);
+        if (ov[1] <= ov[0] || ov[0] < s->from) {
+            /* an empty match, or one that \K moved back: step on */
+            s->from = (ov[1] > s->from ? ov[1] : s->from) + 1;
+            continue;
+        }
+        *ms = ov[0];
+        *me = ov[1];
+        s->from = ov[1];
+        return 1;
+    }
+    return 0;
+}
+
+int msearch_find(msearch *s, size_t at_least, size_t *rs, size_t *ms,
+                 size_t *me)
+{
+    const unsigned char *t = (const unsigned char *)s->text;
+    if (at_least > s->clear)
+        s->clear = at_least;
+    while (s->wi < s->nw) {
+        const mwin *w = &s->w[s->wi];
+        if (w->p < s->clear) {
+            s->wi++;
+            continue;
+        }
+        size_t lo = w->lo > s->clear ? w->lo : s->clear;
+        pcre2_set_offset_limit(s->m->mc_lim, w->p);
+        int rc = pcre2_match(s->re, (PCRE2_SPTR)s->text, s->len, lo, 0,
+                             s->m->md, s->m->mc_lim);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            /* nothing starts in [lo, p]: on past the character at p */
+            size_t next = w->p + utf8_len(t[w->p]);
+            s->clear = next < s->len ? next : s->len;
+            if (s->clear <= w->p)
+                s->clear = w->p + 1;
+            s->wi++;
+            continue;
+        }
+        if (rc < 0)
+            return rc;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->m->md);
+        *rs = pcre2_get_startchar(s->m->md);
+        *ms = ov[0];
+        *me = ov[1];
+        s->last_lo = lo;
+        return ov[1] <= ov[0] || ov[0] < lo ? 2 : 1;
+    }
+    return 0;
+}
+
+int msearch_next(msearch *s, size_t *ms, size_t *me)
+{
+    if (s->full)
+        return next_full(s, ms, me);
+    size_t rs;
+    int rc = msearch_find(s, 0, &rs, ms, me);
+    if (rc == 2) {
+        /* \K left an empty match: the reference steps one byte on from
+         * its end; do exactly that, the reference way. */
+        s->full = 1;
+        s->from = (*me > s->last_lo ? *me : s->last_lo) + 1;
+        return next_full(s, ms, me);
+    }
+    if (rc == 1)
+        s->clear = *me;
+    return rc;
+}

@@ -1,0 +1,148 @@
+/*
+ * matcher.h - patterns compiled on first use, and a search for their
+ * matches that runs PCRE2 only near the literals every match contains.
+ *
+ * The reference way to list a pattern's hits is to search from the start,
+ * take the leftmost match, and search again from its end. The fast way
+ * gives the same list: every match contains one of the pattern's literals
+ * and starts at most `back` non-space bytes before it, so each literal
+ * found in the text opens a window [lo, p] in which a match may start; a
+ * search that starts at lo with PCRE2's offset limit at p finds the
+ * leftmost match that starts in the window, exactly as a search from
+ * further back would (a match at a position does not depend on where the
+ * search started: lookbehinds see the whole text, and a pattern that uses
+ * \G or backtracking verbs has no literals). Windows are taken in order of
+ * their start, so the first match found is the leftmost one; after a
+ * match, the next search starts at its end, as the reference does.
+ */
+#ifndef RF_MATCHER_H
+#define RF_MATCHER_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "lit.h"
+#include "litset.h"
+
+typedef struct pattern {
+    char *src;                  /* PCRE2 source */
+    pcre2_code *checked;        /* compiled when loaded, to validate; or NULL */
+    _Atomic(pcre2_code *) code; /* compiled with JIT on first use */
+    lit_sum lits;               /* !lits.ok: no literal, search every byte */
+    litset *ls;                 /* lits alone, for searches in windows */
+} pattern;
+
+/* The options every pattern is compiled with. The offset limit only takes
+ * effect when a search sets one. */
+#define MATCHER_PCRE2_OPTIONS                                              \
+    (PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF |   \
+     PCRE2_USE_OFFSET_LIMIT)
+
+/* Takes ownership of src (malloc'd) and of *lits. Returns 0, or -1 when
+ * out of memory (src and lits are freed). */
+int pattern_init(pattern *p, char *src, lit_sum *lits);
+void pattern_free(pattern *p);
+
+/*
+ * The compiled pattern, compiling it (and JIT-compiling it where PCRE2 can)
+ * on first use; safe to call from several threads at once. NULL when the
+ * pattern does not compile, with PCRE2's message in msg.
+ */
+pcre2_code *pattern_code(const pattern *p, char *msg, size_t msglen);
+
+/* A window: a match may start in [lo, p]. */
+typedef struct mwin {
+    size_t lo, p;
+} mwin;
+
+typedef struct mwin_vec {
+    mwin *v;
+    size_t n, cap;
+} mwin_vec;
+
+/* What one thread needs to match: PCRE2 state and scratch vectors. */
+typedef struct matcher {
+    pcre2_match_data *md;
+    pcre2_match_context *mc;     /* the limits */
+    pcre2_match_context *mc_lim; /* the limits and an offset limit */
+    pcre2_jit_stack *js;
+    int reference;               /* search every byte, the reference way */
+    occ_vec occ[3];              /* literal hits, one vector per nesting */
+    mwin_vec wins[3];
+} matcher;
+
+/* Returns 0, or -1 when out of memory (then call matcher_free). */
+int matcher_init(matcher *m, unsigned long match_limit);
+void matcher_free(matcher *m);
+
+/* The matches of one pattern in text[0..len), one after another. */
+typedef struct msearch {
+    matcher *m;
+    const pcre2_code *re;
+    const char *text;
+    size_t len;
+    int full;        /* search every byte from `from` */
+    size_t from;     /* full: where the next search starts */
+    size_t clear;    /* windows: no match left to report starts before it */
+    const mwin *w;   /* windows: sorted by start */
+    size_t nw, wi;
+    size_t last_lo;  /* windows: where the last search started */
+} msearch;
+
+/*
+ * Starts a search for the matches of pattern p in text[0..len) from byte
+ * `from` on. With literals (and not in reference mode) the text from
+ * `from` is scanned for them, with scratch vectors `slot` (0..2: searches
+ * that are open at the same time use different slots). Returns 0, or -1
+ * when out of memory.
+ */
+int msearch_start(msearch *s, matcher *m, const pcre2_code *re,
+                  const pattern *p, const char *text, size_t len,
+                  size_t from, int slot);
+
+/*
+ * Starts a search whose literal hits are already known: occ[0..n) (sorted
+ * by position), each with the `back` of its literal for this pattern.
+ */
+typedef struct mcand {
+    size_t pos;
+    size_t back;
+} mcand;
+
+int msearch_start_cands(msearch *s, matcher *m, const pcre2_code *re,
+                        const char *text, size_t len, const mcand *c,
+                        size_t n, int slot);
+
+/* Appends the windows of candidates c[0..n) to w, sorted among
+ * themselves. Returns 0, or -1 when out of memory. */
+int mwin_add(mwin_vec *w, const char *text, const mcand *c, size_t n);
+
+/* Starts a search over windows w[0..n) (sorted, as mwin_add leaves them);
+ * w must live as long as the search. */
+void msearch_start_wins(msearch *s, matcher *m, const pcre2_code *re,
+                        const char *text, size_t len, const mwin *w,
+                        size_t n);
+
+/* Starts a search of every byte from `from` (the reference way). */
+void msearch_start_full(msearch *s, matcher *m, const pcre2_code *re,
+                        const char *text, size_t len, size_t from);
+
+/*
+ * The next match [*ms, *me): 1; 0 when there is none; a PCRE2 error code
+ * (< 0), e.g. a match limit, on failure. An empty match is stepped over.
+ */
+int msearch_next(msearch *s, size_t *ms, size_t *me);
+
+/*
+ * For a search started with windows: the leftmost match whose attempt
+ * starts at or after at_least (and after what earlier calls ruled out),
+ * without moving past it: the attempt's start in *rs (before any \K) and
+ * the match in [*ms, *me). Returns 1; 2 for a match that \K left empty or
+ * moved back; 0 when there is none; a PCRE2 error code (< 0).
+ */
+int msearch_find(msearch *s, size_t at_least, size_t *rs, size_t *ms,
+                 size_t *me);
+
+#endif
