@@ -950,3 +950,153 @@ void lit_from_regex(const char *re, lit_sum *out)
     }
     lit_resolve(out, LIT_ANY);
 }
+
+/* ---- regexes that look at the whole text ---- */
+
+/*
+ * Where the item starting at p ends: after a group's ')' (groups nest), a
+ * class's ']', an escape, a \Q...\E, or one character. NULL when it is
+ * not well formed.
+ */
+static const char *item_end(const char *p)
+{
+    if (*p == '\\') {
+        if (p[1] == 'Q') {
+            const char *e = strstr(p + 2, "\\E");
+            return e ? e + 2 : p + strlen(p);
+        }
+        return p[1] ? p + 2 : NULL;
+    }
+    if (*p == '[') {
+        p++;
+        if (*p == '^')
+            p++;
+        if (*p == ']')
+            p++;
+        while (*p && *p != ']') {
+            if (p[0] == '[' && p[1] == ':') {
+                const char *e = strstr(p + 2, ":]");
+                if (!e)
+                    return NULL;
+                p = e + 2;
+            } else {
+                p += *p == '\\' && p[1] ? 2 : 1;
+            }
+        }
+        return *p ? p + 1 : NULL;
+    }
+    if (p[0] == '(' && p[1] == '?' && p[2] == '#') {
+        const char *e = strchr(p, ')');
+        return e ? e + 1 : NULL;
+    }
+    if (*p == '(') {
+        p++;
+        while (*p && *p != ')') {
+            const char *e = item_end(p);
+            if (!e)
+                return NULL;
+            p = e;
+        }
+        return *p ? p + 1 : NULL;
+    }
+    return *p ? p + 1 : NULL;
+}
+
+/* Does s[0..n) hold a '|' outside every group? */
+static int top_alternation(const char *s, const char *end)
+{
+    while (s < end) {
+        if (*s == '|')
+            return 1;
+        const char *e = item_end(s);
+        if (!e || e > end)
+            return 1;
+        s = e;
+    }
+    return 0;
+}
+
+static const char *skip_any_lazy(const char *p)
+{
+    static const char *const forms[] = {"[\\s\\S]*?", "[\\S\\s]*?"};
+    for (size_t i = 0; i < 2; i++)
+        if (strncmp(p, forms[i], strlen(forms[i])) == 0)
+            return p + strlen(forms[i]);
+    return NULL;
+}
+
+void lit_split_free(lit_split *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->conds[i]);
+    free(s->conds);
+    free(s->want);
+    free(s->x);
+    memset(s, 0, sizeof(*s));
+}
+
+/* Could a part of the pattern refer to another by number or name? Then it
+ * cannot be taken out alone. (Over-careful: "\\1" in a class counts.) */
+static int refers(const char *re)
+{
+    static const char *const refs[] = {"\\g", "\\k", "(?P=", "(?P>", "(?(",
+                                       "(?R", "(?&", "(?+", "(*"};
+    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
+        if (strstr(re, refs[i]))
+            return 1;
+    for (const char *p = re; *p; p++) {
+        if (p[0] == '\\' && p[1] >= '1' && p[1] <= '9')
+            return 1;
+        if (p[0] == '(' && p[1] == '?' &&
+            ((p[2] >= '0' && p[2] <= '9') || (p[2] == '-' && is_digit(p[3]))))
+            return 1;
+        if (p[0] == '\\' && p[1])
+            p++;
+    }
+    return 0;
+}
+
+int lit_split_doc(const char *re, lit_split *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (strncmp(re, "\\A", 2) != 0 || refers(re) ||
+        top_alternation(re, re + strlen(re)))
+        return 0;
+    const char *p = re + 2;
+    for (;;) {
+        int want;
+        if (strncmp(p, "(?!", 3) == 0)
+            want = 0;
+        else if (strncmp(p, "(?=", 3) == 0)
+            want = 1;
+        else
+            break;
+        const char *end = item_end(p), *y = skip_any_lazy(p + 3);
+        if (!end || !y || y >= end - 1 || top_alternation(y, end - 1))
+            goto no;
+        char **c = realloc(out->conds, (out->n + 1) * sizeof(*c));
+        if (!c)
+            goto oom;
+        out->conds = c;
+        unsigned char *w = realloc(out->want, out->n + 1);
+        if (!w)
+            goto oom;
+        out->want = w;
+        if (!(c[out->n] = strndup(y, (size_t)(end - 1 - y))))
+            goto oom;
+        w[out->n++] = (unsigned char)want;
+        p = end;
+    }
+    const char *x = skip_any_lazy(p);
+    if (!x || strncmp(x, "\\K", 2) != 0 || !x[2])
+        goto no;
+    if (!(out->x = strdup(x + 2)))
+        goto oom;
+    return 1;
+no:
+    lit_split_free(out);
+    return 0;
+oom:
+    lit_split_free(out);
+    return -1;
+}

@@ -126,6 +126,26 @@ int lit_context_join(int a, int b);
  */
 void lit_from_regex(const char *re, lit_sum *out);
 
+/*
+ * A regex that looks at the whole text before it matches:
+ *     \A (?![\s\S]*?Y1) (?=[\s\S]*?Y2) ... [\s\S]*? \K X
+ * matches once, at the first match of X, when the text has no match of Y1,
+ * some match of Y2, and so on. Split into X and its conditions, each is
+ * a pattern with literals of its own that the fast matcher can search
+ * cheaply, instead of a scan of every byte per condition.
+ */
+typedef struct lit_split {
+    char *x;          /* what matches */
+    char **conds;     /* the conditions' patterns Y */
+    unsigned char *want; /* 1: Y must match somewhere; 0: nowhere */
+    size_t n;
+} lit_split;
+
+/* 1 and *out when re has that form (free with lit_split_free); 0 when it
+ * has not; -1 when out of memory. */
+int lit_split_doc(const char *re, lit_split *out);
+void lit_split_free(lit_split *s);
+
 /* Is the UTF-8 character at s[0..n) one that \s matches? Returns its length,
  * or 0. Covers every character PCRE2's \s matches with UCP. */
 size_t lit_space_len(const unsigned char *s, size_t n);

@@ -434,35 +434,38 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
     size_t i = a;
     if (!ls->n_ents || b <= a)
         return 0;
-    /* Blocks of 16 positions: the filter bytes of all 16 are ORed, and only
-     * a block with a hit is looked at again. Loads reach i + 24 <= b. */
+    /* Blocks of 16 positions: a bit per position that passes a filter,
+     * computed without branches; then only those positions are checked.
+     * Loads reach i + 24 <= b. */
     while (b - i >= 24) {
         uint64_t x0 = load8(t + i) | LOOSE8;
         uint64_t x1 = load8(t + i + 8) | LOOSE8;
         uint64_t x2 = load8(t + i + 16) | LOOSE8;
         uint64_t x01 = x0 >> 40 | x1 << 24;
         uint64_t x12 = x1 >> 40 | x2 << 24;
-        unsigned acc = 0;
-#define F(x, s) acc |= filter[hash4((uint32_t)((x) >> (s)), bits)]
+        unsigned lm = 0, sm = 0;
+#define F(x, s, j) lm |= (unsigned)filter[hash4((uint32_t)((x) >> (s)), bits)] << (j)
         if (ls->n_longs) {
-            F(x0, 0); F(x0, 8); F(x0, 16); F(x0, 24); F(x0, 32);
-            F(x01, 0); F(x01, 8); F(x01, 16);
-            F(x1, 0); F(x1, 8); F(x1, 16); F(x1, 24); F(x1, 32);
-            F(x12, 0); F(x12, 8); F(x12, 16);
+            F(x0, 0, 0); F(x0, 8, 1); F(x0, 16, 2); F(x0, 24, 3);
+            F(x0, 32, 4); F(x01, 0, 5); F(x01, 8, 6); F(x01, 16, 7);
+            F(x1, 0, 8); F(x1, 8, 9); F(x1, 16, 10); F(x1, 24, 11);
+            F(x1, 32, 12); F(x12, 0, 13); F(x12, 8, 14); F(x12, 16, 15);
         }
 #undef F
-#define P(x, s) acc |= pair[(uint32_t)((x) >> (s)) & 0xFFFF]
+#define P(x, s, j) sm |= (unsigned)pair[(uint32_t)((x) >> (s)) & 0xFFFF] << (j)
         if (pair) {
-            P(x0, 0); P(x0, 8); P(x0, 16); P(x0, 24); P(x0, 32); P(x0, 40);
-            P(x0, 48); P(x01, 16);
-            P(x1, 0); P(x1, 8); P(x1, 16); P(x1, 24); P(x1, 32); P(x1, 40);
-            P(x1, 48); P(x12, 16);
+            P(x0, 0, 0); P(x0, 8, 1); P(x0, 16, 2); P(x0, 24, 3);
+            P(x0, 32, 4); P(x0, 40, 5); P(x0, 48, 6); P(x01, 16, 7);
+            P(x1, 0, 8); P(x1, 8, 9); P(x1, 16, 10); P(x1, 24, 11);
+            P(x1, 32, 12); P(x1, 40, 13); P(x1, 48, 14); P(x12, 16, 15);
         }
 #undef P
-        if (acc) {
-            for (size_t j = i; j < i + 16; j++)
-                if (check_at(ls, t, j, b, out))
-                    return -1;
+        for (unsigned m = lm | sm; m; m &= m - 1) {
+            unsigned j = (unsigned)__builtin_ctz(m);
+            if ((sm >> j & 1) && check_short(ls, t, i + j, b, out))
+                return -1;
+            if ((lm >> j & 1) && check_long(ls, t, i + j, b, out))
+                return -1;
         }
         i += 16;
     }

@@ -11,6 +11,8 @@ int pattern_init(pattern *p, char *src, lit_sum *lits)
 {
     memset(p, 0, sizeof(*p));
     atomic_init(&p->code, NULL);
+    atomic_init(&p->jit, NULL);
+    atomic_init(&p->work, 0);
     p->src = src;
     p->lits = *lits;
     memset(lits, 0, sizeof(*lits));
@@ -31,54 +33,140 @@ oom:
     return -1;
 }
 
+int pattern_init_regex(pattern *p, const char *re)
+{
+    lit_sum lits;
+    lit_from_regex(re, &lits);
+    char *src = strdup(re);
+    if (!src) {
+        lit_sum_free(&lits);
+        memset(p, 0, sizeof(*p));
+        return -1;
+    }
+    return pattern_init(p, src, &lits);
+}
+
+static void split_free(pattern_split *sp)
+{
+    if (!sp)
+        return;
+    pattern_free(sp->x);
+    free(sp->x);
+    for (size_t i = 0; i < sp->n; i++)
+        pattern_free(&sp->conds[i]);
+    free(sp->conds);
+    free(sp->want);
+    free(sp);
+}
+
+int pattern_split_init(pattern *p, const char *re)
+{
+    lit_split ls;
+    int rc = lit_split_doc(re, &ls);
+    if (rc <= 0)
+        return rc;
+    pattern_split *sp = calloc(1, sizeof(*sp));
+    if (!sp || !(sp->x = calloc(1, sizeof(pattern))) ||
+        !(sp->conds = calloc(ls.n ? ls.n : 1, sizeof(pattern))) ||
+        !(sp->want = malloc(ls.n ? ls.n : 1)) ||
+        pattern_init_regex(sp->x, ls.x))
+        goto oom;
+    for (; sp->n < ls.n; sp->n++) {
+        if (pattern_init_regex(&sp->conds[sp->n], ls.conds[sp->n]))
+            goto oom;
+        sp->want[sp->n] = ls.want[sp->n];
+    }
+    lit_split_free(&ls);
+    if (sp->x->lits.ok)
+        p->split = sp;
+    else
+        split_free(sp);
+    return 0;
+oom:
+    lit_split_free(&ls);
+    split_free(sp);
+    return -1;
+}
+
 void pattern_free(pattern *p)
 {
     if (!p)
         return;
+    split_free(p->split);
     free(p->src);
     pcre2_code_free(p->checked);
-    pcre2_code_free(atomic_load(&p->code));
+    pcre2_code *code = atomic_load(&p->code), *jit = atomic_load(&p->jit);
+    if (jit != code)
+        pcre2_code_free(jit);
+    pcre2_code_free(code);
     lit_sum_free(&p->lits);
     litset_free(p->ls);
     memset(p, 0, sizeof(*p));
 }
 
-pcre2_code *pattern_code(const pattern *cp, char *msg, size_t msglen)
+/* Searches after which a pattern is worth compiling with JIT. */
+#define JIT_AFTER 256
+
+/* Publishes code in *slot unless another thread was first; returns what
+ * is there. */
+static pcre2_code *publish(_Atomic(pcre2_code *) *slot, pcre2_code *code,
+                           pcre2_code *keep)
 {
-    /* The one field that changes after loading; the rule set is shared by
-     * every thread, so it is set once, by compare-and-swap. */
-    pattern *p = (pattern *)cp;
-    pcre2_code *code = atomic_load_explicit(&p->code, memory_order_acquire);
-    if (code)
-        return code;
-    if (p->checked) {
-        code = pcre2_code_copy(p->checked);
-        if (!code)
-            snprintf(msg, msglen, "out of memory");
-    } else {
-        int ec;
-        PCRE2_SIZE eo;
-        code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
-                             MATCHER_PCRE2_OPTIONS, &ec, &eo, NULL);
-        if (!code) {
-            PCRE2_UCHAR m[256];
-            pcre2_get_error_message(ec, m, sizeof(m));
-            snprintf(msg, msglen, "pattern does not compile: %s at offset %zu",
-                     (char *)m, (size_t)eo);
-        }
-    }
-    if (!code)
-        return NULL;
-    /* Without JIT support the interpreter is used: slower, same results. */
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     pcre2_code *expected = NULL;
-    if (!atomic_compare_exchange_strong_explicit(&p->code, &expected, code,
-                                                 memory_order_acq_rel,
-                                                 memory_order_acquire)) {
-        pcre2_code_free(code); /* another thread was first */
-        return expected;
+    if (atomic_compare_exchange_strong_explicit(slot, &expected, code,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire))
+        return code;
+    if (code != keep)
+        pcre2_code_free(code);
+    return expected;
+}
+
+pcre2_code *pattern_code(const pattern *cp, unsigned long work, char *msg,
+                         size_t msglen)
+{
+    /* The fields that change after loading; the rule set is shared by
+     * every thread, so each is set once, by compare-and-swap. */
+    pattern *p = (pattern *)cp;
+    pcre2_code *jit = atomic_load_explicit(&p->jit, memory_order_acquire);
+    if (jit)
+        return jit;
+    pcre2_code *code = atomic_load_explicit(&p->code, memory_order_acquire);
+    if (!code) {
+        if (p->checked) {
+            code = pcre2_code_copy(p->checked);
+            if (!code)
+                snprintf(msg, msglen, "out of memory");
+        } else {
+            int ec;
+            PCRE2_SIZE eo;
+            code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
+                                 MATCHER_PCRE2_OPTIONS, &ec, &eo, NULL);
+            if (!code) {
+                PCRE2_UCHAR m[256];
+                pcre2_get_error_message(ec, m, sizeof(m));
+                snprintf(msg, msglen,
+                         "pattern does not compile: %s at offset %zu",
+                         (char *)m, (size_t)eo);
+            }
+        }
+        if (!code)
+            return NULL;
+        code = publish(&p->code, code, NULL);
     }
-    return code;
+    unsigned long before = atomic_fetch_add_explicit(
+        &p->work, work == PATTERN_HOT ? JIT_AFTER : work,
+        memory_order_relaxed);
+    if (work != PATTERN_HOT && before + work < JIT_AFTER)
+        return code;
+    /* JIT compiles a copy: the code other threads match with must not
+     * change under them. Without JIT support the interpreter goes on. */
+    pcre2_code *copy = pcre2_code_copy(code);
+    if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) != 0) {
+        pcre2_code_free(copy);
+        copy = code;
+    }
+    return copy ? publish(&p->jit, copy, code) : code;
 }
 
 int matcher_init(matcher *m, unsigned long match_limit)
@@ -264,6 +352,50 @@ int msearch_start_cands(msearch *s, matcher *m, const pcre2_code *re,
         return -1;
     start_windows(s, m, re, text, len, 0, w);
     return 0;
+}
+
+int pattern_split_find(matcher *m, const pattern *p, const char *text,
+                       size_t len, size_t *ms, size_t *me)
+{
+    const pattern_split *sp = p->split;
+    char msg[300];
+    size_t rs;
+    msearch it;
+    const pcre2_code *re = pattern_code(sp->x, 1, msg, sizeof(msg));
+    if (!re)
+        return 2;
+    if (msearch_start(&it, m, re, sp->x, text, len, 0, 0))
+        return -1;
+    int rc = it.full ? 2 : msearch_find(&it, 0, &rs, ms, me);
+    if (rc != 1)
+        return rc;
+    for (size_t i = 0; i < sp->n; i++) {
+        const pattern *c = &sp->conds[i];
+        re = pattern_code(c, c->lits.ok ? 1 : PATTERN_HOT, msg, sizeof(msg));
+        if (!re)
+            return 2;
+        rc = msearch_exists(m, re, c, text, len, 1);
+        if (rc < 0)
+            return rc;
+        if (rc != sp->want[i])
+            return 0;
+    }
+    return 1;
+}
+
+int msearch_exists(matcher *m, const pcre2_code *re, const pattern *p,
+                   const char *text, size_t len, int slot)
+{
+    if (m->reference || !p->lits.ok) {
+        int rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, m->md, m->mc);
+        return rc == PCRE2_ERROR_NOMATCH ? 0 : rc < 0 ? rc : 1;
+    }
+    msearch s;
+    size_t rs, ms, me;
+    if (msearch_start(&s, m, re, p, text, len, 0, slot))
+        return -1;
+    int rc = msearch_find(&s, 0, &rs, &ms, &me);
+    return rc < 0 ? rc : rc > 0;
 }
 
 /* The reference: the leftmost match at or after s->from. */

@@ -26,13 +26,27 @@
 #include "lit.h"
 #include "litset.h"
 
-typedef struct pattern {
+typedef struct pattern pattern;
+
+/* A regex that looks at the whole text first (lit_split_doc), taken
+ * apart: what it flags, and the conditions on the whole text. */
+typedef struct pattern_split {
+    pattern *x;
+    pattern *conds;
+    unsigned char *want;
+    size_t n;
+} pattern_split;
+
+struct pattern {
     char *src;                  /* PCRE2 source */
     pcre2_code *checked;        /* compiled when loaded, to validate; or NULL */
-    _Atomic(pcre2_code *) code; /* compiled with JIT on first use */
+    _Atomic(pcre2_code *) code; /* compiled on first use, without JIT */
+    _Atomic(pcre2_code *) jit;  /* a copy with JIT, once much used */
+    atomic_ulong work;          /* searches made so far (see pattern_code) */
     lit_sum lits;               /* !lits.ok: no literal, search every byte */
     litset *ls;                 /* lits alone, for searches in windows */
-} pattern;
+    pattern_split *split;       /* or NULL */
+};
 
 /* The options every pattern is compiled with. The offset limit only takes
  * effect when a search sets one. */
@@ -43,14 +57,25 @@ typedef struct pattern {
 /* Takes ownership of src (malloc'd) and of *lits. Returns 0, or -1 when
  * out of memory (src and lits are freed). */
 int pattern_init(pattern *p, char *src, lit_sum *lits);
+/* A pattern of the raw regex re, with its literals; 0 or -1. */
+int pattern_init_regex(pattern *p, const char *re);
+/* Takes p, a pattern of the raw regex re alone, apart when re looks at the
+ * whole text first and what it flags has literals. Returns 0 (p->split
+ * may stay NULL) or -1 when out of memory. */
+int pattern_split_init(pattern *p, const char *re);
 void pattern_free(pattern *p);
 
 /*
- * The compiled pattern, compiling it (and JIT-compiling it where PCRE2 can)
- * on first use; safe to call from several threads at once. NULL when the
- * pattern does not compile, with PCRE2's message in msg.
+ * The compiled pattern for `work` more searches (windows), compiling it on
+ * first use; safe to call from several threads at once. JIT compiling costs
+ * more than a few hundred small searches, so it is done once a pattern has
+ * been given that much work, or at once for PATTERN_HOT (a search of every
+ * byte). Both give the same matches. NULL when the pattern does not
+ * compile, with PCRE2's message in msg.
  */
-pcre2_code *pattern_code(const pattern *p, char *msg, size_t msglen);
+#define PATTERN_HOT ((unsigned long)-1)
+pcre2_code *pattern_code(const pattern *p, unsigned long work, char *msg,
+                         size_t msglen);
 
 /* A window: a match may start in [lo, p]. */
 typedef struct mwin {
@@ -124,6 +149,25 @@ int mwin_add(mwin_vec *w, const char *text, const mcand *c, size_t n);
 void msearch_start_wins(msearch *s, matcher *m, const pcre2_code *re,
                         const char *text, size_t len, const mwin *w,
                         size_t n);
+
+/*
+ * Is there a match of pattern p (compiled as re) anywhere in text[0..len),
+ * even an empty one? 1 or 0, or a PCRE2 error code (< 0); -1 also when out
+ * of memory. Uses scratch vectors `slot`.
+ */
+int msearch_exists(matcher *m, const pcre2_code *re, const pattern *p,
+                   const char *text, size_t len, int slot);
+
+/*
+ * The one match of a pattern with a split (it only matches from the start
+ * of the text): the first match of what it flags, if every condition on
+ * the whole text holds. 1 and [*ms, *me), 0 when there is none; 2 when it
+ * cannot be found this way (an empty match, a pattern that does not
+ * compile alone), or a PCRE2 error code (< 0): then search the whole
+ * pattern instead.
+ */
+int pattern_split_find(matcher *m, const pattern *p, const char *text,
+                       size_t len, size_t *ms, size_t *me);
 
 /* Starts a search of every byte from `from` (the reference way). */
 void msearch_start_full(msearch *s, matcher *m, const pcre2_code *re,

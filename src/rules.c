@@ -80,6 +80,21 @@ static void strvec_free(strvec *v)
     memset(v, 0, sizeof(*v));
 }
 
+/* Takes apart the regexes of a rule that look at the whole text first
+ * (matcher.h): the rule alone when it is one regex, else each part. */
+static int split_rule(rule *r)
+{
+    if (r->n_parts) {
+        for (size_t i = r->phrases.n; i < r->n_parts; i++)
+            if (pattern_split_init(&r->parts[i], r->parts[i].src))
+                return -1;
+        return 0;
+    }
+    if (r->phrases.n == 0 && r->regexes.n == 1 && r->re.lits.ok)
+        return pattern_split_init(&r->re, r->regexes.items[0]);
+    return 0;
+}
+
 static void rule_free(rule *r)
 {
     if (!r)
@@ -588,6 +603,7 @@ static int finish_stanza(loader *ld)
         rule_free(r);
         return -1;
     }
+
     if (ld->rs->n == ld->rs->cap) {
         size_t cap = ld->rs->cap ? ld->rs->cap * 2 : 32;
         rule **p = realloc(ld->rs->rules, cap * sizeof(*p));
@@ -613,6 +629,11 @@ static int finish_stanza(loader *ld)
     r->unless = move_vec(&st->multi[K_UNLESS]);
     r->matches = move_vec(&st->multi[K_MATCH]);
     r->nomatches = move_vec(&st->multi[K_NOMATCH]);
+    if (split_rule(r)) {
+        rule_free(r);
+        seterr(ld->err, RF_ERR_NOMEM, "out of memory");
+        return -1;
+    }
 #define EXPOSE(field, vec)                                                 \
     r->pub.field = (const char *const *)r->vec.items;                      \
     r->pub.n_##field = r->vec.n
@@ -901,16 +922,34 @@ static char *describe_prefilter(const rule *r)
 {
     buf b = BUF_INIT;
     const lit_sum *ls = &r->re.lits;
-    if (ls->ok) {
+    if (ls->ok && r->re.split) {
+        buf_printf(&b, "whole-text\t%zu condition%s, then ", r->re.split->n,
+                   r->re.split->n == 1 ? "" : "s");
+        ls = &r->re.split->x->lits;
+    } else if (ls->ok) {
         buf_puts(&b, "literals\t");
+    }
+    if (ls->ok) {
         for (size_t i = 0; i < ls->n; i++) {
+            /* each literal once, with the most it is looked back for */
+            size_t back = ls->lits[i].back, j;
+            for (j = 0; j < ls->n; j++) {
+                if (strcmp(ls->lits[j].s, ls->lits[i].s) != 0)
+                    continue;
+                if (j < i)
+                    break;
+                if (ls->lits[j].back > back)
+                    back = ls->lits[j].back;
+            }
+            if (j < ls->n)
+                continue;
             if (i)
                 buf_putc(&b, ' ');
             buf_puts(&b, ls->lits[i].s);
-            if (ls->lits[i].back == LIT_UNBOUNDED)
+            if (back == LIT_UNBOUNDED)
                 buf_puts(&b, "@*");
             else
-                buf_printf(&b, "@%zu", ls->lits[i].back);
+                buf_printf(&b, "@%zu", back);
         }
         return buf_take(&b);
     }
@@ -1004,7 +1043,7 @@ static int compile_now(const pattern *p, const rule *r, const strvec *phrases,
                        const strvec *regexes, rf_error *err)
 {
     char msg[300];
-    if (!p->src || pattern_code(p, msg, sizeof(msg)))
+    if (!p->src || pattern_code(p, PATTERN_HOT, msg, sizeof(msg)))
         return 0;
     pattern check;
     const char *file = r ? r->pub.file : "[@negation]";

@@ -26,6 +26,7 @@ typedef struct rule {
                               literals and there are two or more */
     size_t n_parts;
     size_t first_part;     /* the index of parts[0] among all rules' parts */
+
     pattern unless_re;     /* the unless phrases (src NULL when none) */
     char *prefilter;       /* how the fast matcher finds it (rf_rules_prefilter) */
 } rule;

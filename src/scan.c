@@ -148,7 +148,9 @@ static int search(scanner *sc, msearch *it, const pattern *p, const char *id,
     if (!p->src)
         return 0;
     char msg[300];
-    const pcre2_code *re = pattern_code(p, msg, sizeof(msg));
+    int every_byte = sc->m->reference || !p->lits.ok;
+    const pcre2_code *re =
+        pattern_code(p, every_byte ? PATTERN_HOT : 1, msg, sizeof(msg));
     if (!re) {
         add_error_for(sc, id, msg);
         return 0;
@@ -561,13 +563,16 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
         ps[i].state = 0;
         if (!ps[i].nw)
             continue;
+        ps[i].state = 1;
+        if (r->parts[i].split)
+            continue; /* searched its own way, below */
         char msg[300];
-        const pcre2_code *re = pattern_code(&r->parts[i], msg, sizeof(msg));
+        const pcre2_code *re =
+            pattern_code(&r->parts[i], ps[i].nw, msg, sizeof(msg));
         if (!re)
             return 1;
         msearch_start_wins(&ps[i].it, sc->m, re, text, len,
                            k->pwins.v + ps[i].at, ps[i].nw);
-        ps[i].state = 1;
     }
     size_t clear = 0;
     for (;;) {
@@ -576,7 +581,16 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
             struct part_search *p = &ps[i];
             if (p->state == 2 && p->rs < clear)
                 p->state = 1;
-            if (p->state == 1) {
+            if (p->state == 1 && r->parts[i].split) {
+                /* it matches from the start of the text, or not at all */
+                int rc = clear ? 0
+                               : pattern_split_find(sc->m, &r->parts[i], text,
+                                                    len, &p->ms, &p->me);
+                if (rc < 0 || rc == 2)
+                    return 1;
+                p->rs = 0;
+                p->state = rc ? 2 : 0;
+            } else if (p->state == 1) {
                 int rc = msearch_find(&p->it, clear, &p->rs, &p->ms, &p->me);
                 if (rc < 0 || rc == 2)
                     return 1;
@@ -607,13 +621,22 @@ static void scan_rule(scanner *sc, const rule *r, size_t order)
     size_t c1 = k->first[r->first_part + (r->n_parts ? r->n_parts : 1)];
     if (fast && c0 == c1)
         return; /* none of its literals is in the text: no match */
+    if (fast && r->re.split) {
+        /* a regex that looks at the whole text first: one hit at most */
+        int rc = pattern_split_find(sc->m, &r->re, text, len, &s, &e);
+        if (rc == 1 && push_hit(sc, r, order, s, e))
+            sc->oom = 1;
+        if (rc == 0 || rc == 1)
+            return;
+    }
     if (fast && r->n_parts) {
         if (!scan_parts(sc, r, order))
             return;
         sc->n_hits = first; /* start again with the whole pattern */
     }
     char msg[300];
-    const pcre2_code *re = pattern_code(&r->re, msg, sizeof(msg));
+    const pcre2_code *re =
+        pattern_code(&r->re, fast ? c1 - c0 : PATTERN_HOT, msg, sizeof(msg));
     if (!re) {
         add_error(sc, &r->pub, msg);
         return;
