@@ -34,13 +34,15 @@ CSV_LIBS = -lcsv
 ALL_CFLAGS = $(STD) $(WARN) -Iinclude -Isrc $(PCRE2_CFLAGS) $(JANSSON_CFLAGS) \
              $(CFLAGS) -MMD -MP
 LIBS = $(PCRE2_LIBS) $(JANSSON_LIBS) $(CSV_LIBS)
+# The command line scans files in worker threads (src/batch.c).
+THREADS = -pthread
 
 LIB_SRC = src/arena.c src/buf.c src/lit.c src/litset.c src/matcher.c \
           src/phrase.c src/rules.c src/scan.c \
           src/score.c src/text.c src/directive.c src/mtext.c src/decode.c \
           src/html.c src/doc.c src/records.c
 CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c src/sarif.c \
-          src/config.c
+          src/config.c src/batch.c
 LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o) build/default_rules.o
 CLI_OBJ = $(CLI_SRC:src/%.c=build/%.o)
 RULES = $(sort $(wildcard rules/*.rules))
@@ -53,14 +55,14 @@ TEST_BINS = $(TESTS:%=build/tests/%)
 all: redflag
 
 redflag: build/main.o $(CLI_OBJ) libredflag.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ build/main.o $(CLI_OBJ) libredflag.a $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(THREADS) $(LDFLAGS) -o $@ build/main.o $(CLI_OBJ) libredflag.a $(LIBS)
 
 libredflag.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
 build/%.o: src/%.c | build
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(THREADS) -c -o $@ $<
 
 build/embed: tools/embed.c | build
 	$(CC) $(STD) $(WARN) $(CFLAGS) -o $@ $<
@@ -76,7 +78,7 @@ build build/tests:
 	mkdir -p $@
 
 build/tests/%: tests/%.c libredflag.a $(CLI_OBJ) | build/tests
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(CLI_OBJ) libredflag.a $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(THREADS) $(CMOCKA_CFLAGS) -o $@ $< $(CLI_OBJ) libredflag.a $(LIBS) $(CMOCKA_LIBS)
 
 check: unit rules-test cli-test
 

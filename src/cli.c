@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "config.h"
 #include "walk.h"
 
@@ -18,9 +20,32 @@ typedef struct run {
     const cli_opts *o;
     rf_rules *rs;
     report rep;
+    batch *batch;
+    double last_flush; /* ms */
     int failed;  /* a document reached the fail level */
     int errored; /* something could not be read or scanned */
 } run;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Streaming formats show each document soon after it is done, without a
+ * write per document: the output is flushed at least every FLUSH_MS, and
+ * whenever the scan waits. */
+#define FLUSH_MS 50.0
+
+static void flush_now_and_then(run *r)
+{
+    double t = now_ms();
+    if (t - r->last_flush >= FLUSH_MS) {
+        fflush(r->rep.out);
+        r->last_flush = t;
+    }
+}
 
 static void warn(const char *path, const char *why)
 {
@@ -39,57 +64,44 @@ static int reaches_fail_level(const cli_opts *o, const rf_result *res)
     return 0;
 }
 
-/* A document that could not be read or scanned: on stderr and in the
- * report, and remembered for the exit code. */
-static void fail_document(run *r, const char *name, const char *why)
-{
-    warn(name, why);
-    r->errored = 1;
-    report_document(&r->rep, name, NULL, why);
-}
+/*
+ * Scanning runs in worker threads (batch.h): each input becomes a list of
+ * documents with their results, reported by emit_input in input order.
+ */
 
-static void scan_one(run *r, const char *name, const rf_source *doc)
+static void scan_one(const run *r, batch_worker *w, batch_item *it,
+                     const char *name, const rf_source *doc)
 {
     rf_error err = {0, ""};
-    rf_result *res = rf_scan_source(r->rs, doc, &r->o->scan, &err);
-    if (!res) {
-        fail_document(r, name, err.message);
-        return;
-    }
-    const char *e = rf_result_error(res);
-    if (e) {
-        warn(name, e);
-        r->errored = 1;
-    }
-    if (reaches_fail_level(r->o, res))
-        r->failed = 1;
-    report_document(&r->rep, name, res, e);
-    rf_result_free(res);
+    rf_result *res = rf_scanner_scan(w->scanner, doc, &r->o->scan, &err);
+    batch_item_add_doc(it, name, res, res ? rf_result_error(res) : err.message);
 }
 
 /* A whole file, as text or HTML. */
-static void scan_file(run *r, const char *name, const char *data,
-                      size_t len, rf_input in)
+static void scan_file(const run *r, batch_worker *w, batch_item *it,
+                      const char *name, const char *data, size_t len,
+                      rf_input in)
 {
     rf_error err = {0, ""};
     rf_doc *doc = rf_doc_new(data, len, in, &err);
     if (!doc) {
-        fail_document(r, name, err.message);
+        batch_item_add_doc(it, name, NULL, err.message);
         return;
     }
-    scan_one(r, name, rf_doc_source(doc));
+    scan_one(r, w, it, name, rf_doc_source(doc));
     rf_doc_free(doc);
 }
 
 /* A CSV or NDJSON file: each record is a document NAME:N. */
-static void scan_records(run *r, const char *name, const char *data,
-                         size_t len, rf_input in)
+static void scan_records(const run *r, batch_worker *w, batch_item *it,
+                         const char *name, const char *data, size_t len,
+                         rf_input in)
 {
     rf_error err = {0, ""};
-    rf_records *it = rf_records_new(data, len, in, r->o->fields,
-                                    r->o->n_fields, &err);
-    if (!it) {
-        fail_document(r, name, err.message);
+    rf_records *recs = rf_records_new(data, len, in, r->o->fields,
+                                      r->o->n_fields, &err);
+    if (!recs) {
+        batch_item_add_doc(it, name, NULL, err.message);
         return;
     }
     size_t cap = strlen(name) + 24; /* ":" and a record number */
@@ -98,51 +110,85 @@ static void scan_records(run *r, const char *name, const char *data,
     int rc = recname ? 1 : -1;
     if (!recname)
         snprintf(err.message, sizeof(err.message), "out of memory");
-    while (rc > 0 && (rc = rf_records_next(it, &rec, &err)) > 0) {
+    while (rc > 0 && (rc = rf_records_next(recs, &rec, &err)) > 0) {
         snprintf(recname, cap, "%s:%zu", name, rec.number);
         if (rec.source)
-            scan_one(r, recname, rec.source);
+            scan_one(r, w, it, recname, rec.source);
         else
-            fail_document(r, recname, rec.error);
+            batch_item_add_doc(it, recname, NULL, rec.error);
     }
     if (rc < 0)
-        fail_document(r, name, err.message);
+        batch_item_add_doc(it, name, NULL, err.message);
     free(recname);
-    rf_records_free(it);
+    rf_records_free(recs);
+}
+
+/* Reads, converts and scans one input; runs in a worker thread. */
+static void work_input(void *ctx, batch_worker *w, batch_item *it)
+{
+    const run *r = ctx;
+    const char *path = it->path, *name = path;
+    if (strcmp(path, "-") == 0 && r->o->stdin_name)
+        name = r->o->stdin_name;
+    walk_data d;
+    int rc = walk_load(path, &w->data, &d);
+    if (rc) {
+        batch_item_add_doc(it, name, NULL, strerror(rc));
+        return;
+    }
+    if (!it->named && walk_is_binary(d.data, d.len)) {
+        it->skipped = 1;
+    } else {
+        rf_input in = r->o->input;
+        if (in == RF_INPUT_AUTO)
+            in = rf_input_detect(strcmp(path, "-") ? path : r->o->stdin_name,
+                                 d.data, d.len);
+        if (in == RF_INPUT_CSV || in == RF_INPUT_NDJSON)
+            scan_records(r, w, it, name, d.data, d.len, in);
+        else
+            scan_file(r, w, it, name, d.data, d.len, in);
+    }
+    walk_unload(&d);
+}
+
+/* Reports one input's documents, in input order: on stdout, and on
+ * stderr for those that could not be read or scanned. */
+static void emit_input(void *ctx, const batch_item *it)
+{
+    run *r = ctx;
+    if (it->skipped)
+        r->rep.sum.skipped++;
+    for (size_t i = 0; i < it->n_docs; i++) {
+        const batch_doc *d = &it->docs[i];
+        if (d->error) {
+            warn(d->name, d->error);
+            r->errored = 1;
+        }
+        if (d->res && reaches_fail_level(r->o, d->res))
+            r->failed = 1;
+        report_document(&r->rep, d->name, d->res, d->error);
+    }
+    flush_now_and_then(r);
+}
+
+/* Before waiting for workers: what is written reaches the reader. */
+static void flush_idle(void *ctx)
+{
+    run *r = ctx;
+    fflush(r->rep.out);
+    r->last_flush = now_ms();
 }
 
 static void on_file(void *ctx, const char *path, int named)
 {
     run *r = ctx;
-    char *data;
-    size_t len;
-    int rc = walk_read(path, &data, &len);
-    const char *name = path;
-    if (strcmp(path, "-") == 0 && r->o->stdin_name)
-        name = r->o->stdin_name;
-    if (rc) {
-        fail_document(r, name, strerror(rc));
-        return;
-    }
-    if (!named && walk_is_binary(data, len)) {
-        r->rep.sum.skipped++;
-        free(data);
-        return;
-    }
-    rf_input in = r->o->input;
-    if (in == RF_INPUT_AUTO)
-        in = rf_input_detect(strcmp(path, "-") ? path : r->o->stdin_name,
-                             data, len);
-    if (in == RF_INPUT_CSV || in == RF_INPUT_NDJSON)
-        scan_records(r, name, data, len, in);
-    else
-        scan_file(r, name, data, len, in);
-    free(data);
+    batch_add(r->batch, path, named, NULL);
 }
 
 static void on_walk_error(void *ctx, const char *path, const char *why)
 {
-    fail_document(ctx, path, why);
+    run *r = ctx;
+    batch_add(r->batch, path, 0, why);
 }
 
 /* The built-in rules, the configuration's, the command line's; then the
@@ -164,8 +210,11 @@ static int load_rules(const cli_opts *o, const config *cfg, rf_rules **out)
         rc = rf_rules_add_path(rs, o->rule_paths[i], &err);
     if (rc == 0)
         rc = config_adjust_rules(cfg, rs, &err);
+    /* --test-rules checks every pattern now, the built-in ones too, which
+     * are otherwise compiled when first needed */
     if (rc == 0)
-        rc = rf_rules_compile(rs, &err);
+        rc = o->test_rules ? rf_rules_compile_all(rs, &err)
+                           : rf_rules_compile(rs, &err);
     if (rc) {
         fprintf(stderr, "redflag: %s\n", err.message);
         rf_rules_free(rs);
@@ -388,13 +437,23 @@ int cli_run(const cli_opts *given)
         r.rep.color = use_color(o->color);
         r.rep.width = 80;
         r.rep.rules = r.rs;
+        r.rep.hold = 1; /* flushed by flush_now_and_then and flush_idle */
+        r.last_flush = now_ms();
         report_begin(&r.rep);
+        int jobs = o->jobs ? o->jobs : batch_cpus();
+        r.batch = batch_new(r.rs, jobs, work_input, emit_input, flush_idle, &r);
+        if (!r.batch) {
+            fputs("redflag: out of memory\n", stderr);
+            rf_rules_free(r.rs);
+            return EXIT_ERROR;
+        }
         walker w = {on_file, on_walk_error, &r, NULL, 0, 0};
         if (o->n_inputs == 0)
             walk_path(&w, "-");
         for (size_t i = 0; i < o->n_inputs; i++)
             walk_path(&w, o->inputs[i]);
         walk_free(&w);
+        batch_free(r.batch);
         report_end(&r.rep);
         rc = r.errored ? EXIT_ERROR : r.failed ? EXIT_FLAGGED : EXIT_CLEAN;
     }

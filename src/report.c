@@ -410,7 +410,8 @@ void report_document(report *r, const char *name, const rf_result *res,
         case FORMAT_NDJSON:
             json_document(r->out, name, res, error);
             putc('\n', r->out);
-            fflush(r->out); /* one record as soon as it is done */
+            if (!r->hold)
+                fflush(r->out); /* one record as soon as it is done */
             break;
         case FORMAT_TSV:
             tsv_document(r->out, name, res, error);

@@ -48,6 +48,8 @@ typedef struct report {
     report_mode mode;
     int color;
     int width;     /* text: columns to fit */
+    int hold;      /* ndjson: do not flush after each document; the
+                      caller flushes (default 0: flush each) */
     size_t docs;   /* documents written so far */
     report_summary sum;
     const rf_rules *rules; /* sarif lists every rule; may be NULL */

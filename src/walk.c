@@ -1,3 +1,5 @@
+/* mmap's MAP_POPULATE, where the system has it */
+#define _DEFAULT_SOURCE
 #include "walk.h"
 
 #include <dirent.h>
@@ -5,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,25 +111,69 @@ void walk_free(walker *w)
 
 int walk_read(const char *path, char **data, size_t *len)
 {
+    buf b = BUF_INIT;
+    walk_data d;
+    int rc = walk_load(path, &b, &d);
+    if (rc == 0 && d.map) {
+        /* the caller wants a copy it can free */
+        if (buf_append(&b, d.data, d.len))
+            rc = ENOMEM;
+        walk_unload(&d);
+    }
+    if (rc) {
+        buf_free(&b);
+        return rc;
+    }
+    *len = b.len;
+    *data = buf_take(&b);
+    return *data ? 0 : ENOMEM;
+}
+
+int walk_load(const char *path, buf *reuse, walk_data *out)
+{
+    memset(out, 0, sizeof(*out));
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0)
         return errno;
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (fd != STDIN_FILENO)
-            close(fd);
-        return EISDIR;
-    }
-    buf b = BUF_INIT;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        buf_reserve(&b, (size_t)st.st_size);
     int rc = 0;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        rc = EISDIR;
+        goto out;
+    }
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_size >= (off_t)WALK_MAP_MIN &&
+        (unsigned long long)st.st_size <= (size_t)-1) {
+        off_t at = fd == STDIN_FILENO ? lseek(fd, 0, SEEK_CUR) : 0;
+        int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+        flags |= MAP_POPULATE; /* it is all read, in order: fault it in now */
+#endif
+        size_t n = (size_t)st.st_size;
+        void *m = at == 0 ? mmap(NULL, n, PROT_READ, flags, fd, 0) : MAP_FAILED;
+        if (m != MAP_FAILED) {
+            out->map = m;
+            out->map_len = n;
+            out->data = m;
+            out->len = n;
+            goto out;
+        }
+        /* not mappable after all: read it */
+    }
+    reuse->len = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (unsigned long long)st.st_size < (size_t)-1 / 2 &&
+        buf_reserve(reuse, (size_t)st.st_size)) {
+        rc = ENOMEM;
+        goto out;
+    }
     for (;;) {
-        if (buf_reserve(&b, 65536)) {
+        if (buf_reserve(reuse, 65536)) {
             rc = ENOMEM;
             break;
         }
-        ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+        ssize_t n = read(fd, reuse->data + reuse->len,
+                         reuse->cap - reuse->len - 1);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -135,18 +182,26 @@ int walk_read(const char *path, char **data, size_t *len)
         }
         if (n == 0)
             break;
-        b.len += (size_t)n;
+        reuse->len += (size_t)n;
     }
+    if (rc == 0) {
+        reuse->data[reuse->len] = '\0';
+        out->data = reuse->data;
+        out->len = reuse->len;
+    } else if (rc == ENOMEM) {
+        buf_free(reuse); /* start afresh with the next file */
+    }
+out:
     if (fd != STDIN_FILENO)
         close(fd);
-    if (rc) {
-        buf_free(&b);
-        return rc;
-    }
-    b.data[b.len] = '\0';
-    *len = b.len;
-    *data = buf_take(&b);
-    return *data ? 0 : ENOMEM;
+    return rc;
+}
+
+void walk_unload(walk_data *d)
+{
+    if (d->map)
+        munmap(d->map, d->map_len);
+    memset(d, 0, sizeof(*d));
 }
 
 int walk_is_binary(const char *data, size_t len)

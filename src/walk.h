@@ -28,6 +28,27 @@ void walk_free(walker *w);
  * Returns 0, or an errno value. */
 int walk_read(const char *path, char **data, size_t *len);
 
+/* A file's contents, mapped or read (walk_load). */
+typedef struct walk_data {
+    const char *data;
+    size_t len;
+    void *map;      /* when mapped: what to unmap */
+    size_t map_len;
+} walk_data;
+
+struct buf;
+
+/*
+ * The whole contents of a file ("-" = standard input): a regular file of
+ * WALK_MAP_MIN bytes or more is mapped, without a copy; anything else (a
+ * small file, a pipe, a terminal, a FIFO) is read into *reuse, which keeps
+ * its memory for the next file. Release with walk_unload before reusing
+ * *reuse. Returns 0, or an errno value.
+ */
+#define WALK_MAP_MIN (1u << 20)
+int walk_load(const char *path, struct buf *reuse, walk_data *out);
+void walk_unload(walk_data *d);
+
 /* Does this look like a binary file (a NUL byte in its first 8 KiB, and
  * no UTF-16 byte order mark)? */
 int walk_is_binary(const char *data, size_t len);
