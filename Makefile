@@ -43,7 +43,8 @@ LIB_SRC = src/arena.c src/buf.c src/lit.c src/litset.c src/matcher.c \
           src/html.c src/doc.c src/records.c
 CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c src/sarif.c \
           src/config.c src/batch.c
-LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o) build/default_rules.o
+LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o) build/default_rules.o \
+          build/common_words.o
 CLI_OBJ = $(CLI_SRC:src/%.c=build/%.o)
 RULES = $(sort $(wildcard rules/*.rules))
 
@@ -72,6 +73,16 @@ build/default_rules.c: build/embed $(RULES)
 	build/embed $@ $(RULES)
 
 build/default_rules.o: build/default_rules.c
+	$(CC) $(STD) $(CFLAGS) -c -o $@ $<
+
+build/substrings: tools/substrings.c | build
+	$(CC) $(STD) $(WARN) $(CFLAGS) -o $@ $<
+
+# How often the parts of common words occur, for choosing rare literals.
+build/common_words.c: build/substrings tools/common-words.txt
+	build/substrings $@ tools/common-words.txt
+
+build/common_words.o: build/common_words.c
 	$(CC) $(STD) $(CFLAGS) -c -o $@ $<
 
 build build/tests:

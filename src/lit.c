@@ -2,9 +2,9 @@
  * lit.c - literal summaries of phrases and regexes (see lit.h).
  *
  * Which literal to keep is a guess at how often it occurs in postings: the
- * product of English letter frequencies, made worse for the common words
- * that a letter model underrates ("you", "team", "work"). A poor guess costs
- * time, never correctness: any literal every match contains will do.
+ * product of English letter frequencies, plus how often it is part of a
+ * common word. A poor guess costs time, never correctness: any literal
+ * every match contains will do.
  */
 #include "lit.h"
 
@@ -20,17 +20,34 @@ static const double letter_freq[26] = {
     19.7, 0.7,
 };
 
-/* Words a letter model makes look rarer than they are. */
-static const char *const common_words[] = {
-    "a", "about", "all", "an", "and", "are", "as", "at", "be", "best", "build",
-    "business", "by", "can", "company", "customer", "customers", "day", "do",
-    "experience", "for", "from", "get", "great", "have", "help", "high", "if",
-    "in", "is", "it", "job", "join", "just", "make", "more", "new", "not",
-    "of", "on", "one", "only", "or", "our", "out", "people", "role", "sales",
-    "skills", "so", "team", "that", "the", "their", "they", "this", "time",
-    "to", "up", "us", "we", "what", "when", "who", "will", "with", "work",
-    "working", "year", "years", "you", "your",
-};
+/* The parts of common words, with how often each starts at a byte of
+ * text: generated from tools/common-words.txt, sorted by text. A letter
+ * model makes "you", "work" or "kill" (in "skills") look rarer than they
+ * are. */
+extern const struct lit_common {
+    const char *s;
+    double per_byte;
+} lit_common[];
+extern const size_t lit_common_count;
+
+static double common_freq(const char *s, size_t n)
+{
+    size_t lo = 0, hi = lit_common_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *c = lit_common[mid].s;
+        int d = strncmp(c, s, n);
+        if (d == 0 && c[n] != '\0')
+            d = 1;
+        if (d == 0)
+            return lit_common[mid].per_byte;
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
 
 static double byte_freq(unsigned char c)
 {
@@ -50,10 +67,7 @@ static double lit_cost(const char *s, size_t n)
     double p = 1.0;
     for (size_t i = 0; i < n; i++)
         p *= byte_freq((unsigned char)s[i]);
-    for (size_t i = 0; i < sizeof(common_words) / sizeof(common_words[0]); i++)
-        if (strlen(common_words[i]) == n && memcmp(common_words[i], s, n) == 0)
-            return p * 40.0 + 0.002;
-    return p;
+    return p + common_freq(s, n);
 }
 
 size_t lit_add(size_t a, size_t b)
@@ -74,37 +88,58 @@ size_t lit_char_cons(unsigned char c)
     return c == 'k' || c == 's' ? 3 : 1;
 }
 
+static void free_lits(lit **v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i].s);
+    free(*v);
+    *v = NULL;
+    *n = 0;
+}
+
+/* Drops the companion (see lit.h). */
+static void drop_pair(lit_sum *s)
+{
+    free_lits(&s->pair, &s->n_pair);
+    s->gap = 0;
+    s->pair_after = 0;
+}
+
 void lit_sum_free(lit_sum *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        free(s->lits[i].s);
-    free(s->lits);
-    s->lits = NULL;
-    s->n = 0;
+    free_lits(&s->lits, &s->n);
+    drop_pair(s);
     s->ok = 0;
     s->cost = 0;
+}
+
+static int copy_lits(lit **dst, size_t *dn, const lit *src, size_t n)
+{
+    *dst = NULL;
+    *dn = 0;
+    if (!n)
+        return 0;
+    if (!(*dst = malloc(n * sizeof(lit))))
+        return -1;
+    for (; *dn < n; (*dn)++) {
+        lit *l = &(*dst)[*dn];
+        *l = src[*dn];
+        if (!(l->s = malloc(l->len + 1)))
+            return -1;
+        memcpy(l->s, src[*dn].s, l->len + 1);
+    }
+    return 0;
 }
 
 int lit_sum_copy(lit_sum *dst, const lit_sum *src)
 {
     *dst = *src;
-    dst->lits = NULL;
-    dst->n = 0;
-    if (!src->n)
-        return 0;
-    if (!(dst->lits = malloc(src->n * sizeof(lit))))
-        goto oom;
-    for (; dst->n < src->n; dst->n++) {
-        lit *l = &dst->lits[dst->n];
-        *l = src->lits[dst->n];
-        if (!(l->s = malloc(l->len + 1)))
-            goto oom;
-        memcpy(l->s, src->lits[dst->n].s, l->len + 1);
+    if (copy_lits(&dst->lits, &dst->n, src->lits, src->n) ||
+        copy_lits(&dst->pair, &dst->n_pair, src->pair, src->n_pair)) {
+        lit_sum_free(dst);
+        return -1;
     }
     return 0;
-oom:
-    lit_sum_free(dst);
-    return -1;
 }
 
 void lit_none(size_t cons, lit_sum *out)
@@ -198,21 +233,18 @@ static double lit_score(const lit_sum *s)
 
 void lit_seq_init(lit_seq *q)
 {
-    lit_sum none = LIT_SUM_NONE;
-    q->best = none;
-    q->cons = 0;
-    q->oom = 0;
+    memset(q, 0, sizeof(*q));
     q->prev = LIT_INHERIT;
-    q->best_open = 0;
 }
 
-/* The right context of the best item, now that what follows is known. */
-static void close_best(lit_seq *q, int kind)
+/* The right context of the last item, now that what follows is known. */
+static void close_last(lit_seq *q, int kind)
 {
-    if (!q->best_open)
+    if (!q->last_open)
         return;
-    for (size_t i = 0; i < q->best.n; i++) {
-        lit *l = &q->best.lits[i];
+    lit_sum *s = &q->items[q->n - 1];
+    for (size_t i = 0; i < s->n; i++) {
+        lit *l = &s->lits[i];
         if (l->right == LIT_INHERIT ||
             (l->right == LIT_WORDB && kind == LIT_SPACE))
             l->right = (unsigned char)kind;
@@ -221,7 +253,7 @@ static void close_best(lit_seq *q, int kind)
 
 void lit_seq_mark(lit_seq *q, int kind)
 {
-    close_best(q, kind);
+    close_last(q, kind);
     if (q->prev == LIT_INHERIT || q->prev == LIT_ANY ||
         (q->prev == LIT_WORDB && kind == LIT_SPACE))
         q->prev = kind;
@@ -230,22 +262,35 @@ void lit_seq_mark(lit_seq *q, int kind)
 void lit_seq_add(lit_seq *q, lit_sum *item)
 {
     q->oom |= item->oom;
-    close_best(q, LIT_ANY);
-    q->best_open = 0;
+    close_last(q, LIT_ANY);
+    q->last_open = 0;
+    drop_pair(item); /* a companion holds within its own sequence */
     if (item->ok && !item->oom) {
         for (size_t i = 0; i < item->n; i++) {
             item->lits[i].back = lit_add(item->lits[i].back, q->cons);
             if (item->lits[i].left == LIT_INHERIT)
                 item->lits[i].left = (unsigned char)q->prev;
         }
-    }
-    if (item->ok && !item->oom &&
-        (!q->best.ok || lit_score(item) < lit_score(&q->best))) {
-        lit_sum_free(&q->best);
-        q->best = *item;
-        item->lits = NULL;
-        item->n = 0;
-        q->best_open = 1;
+        if (q->n == q->cap) {
+            size_t cap = q->cap ? q->cap * 2 : 8;
+            lit_sum *v = realloc(q->items, cap * sizeof(*v));
+            size_t *at = v ? realloc(q->at, cap * sizeof(*at)) : NULL;
+            if (v)
+                q->items = v;
+            if (!v || !at) {
+                q->oom = 1;
+                lit_sum_free(item);
+                return;
+            }
+            q->at = at;
+            q->cap = cap;
+        }
+        size_t cons = item->cons;
+        q->at[q->n] = q->cons;
+        q->items[q->n++] = *item;
+        memset(item, 0, sizeof(*item));
+        item->cons = cons;
+        q->last_open = 1;
     }
     q->cons = lit_add(q->cons, item->cons);
     q->prev = LIT_ANY;
@@ -254,17 +299,61 @@ void lit_seq_add(lit_seq *q, lit_sum *item)
 
 void lit_seq_end(lit_seq *q, lit_sum *out)
 {
-    *out = q->best;
+    size_t best = q->n;
+    for (size_t i = 0; i < q->n; i++)
+        if (best == q->n || lit_score(&q->items[i]) < lit_score(&q->items[best]))
+            best = i;
+    lit_sum none = LIT_SUM_NONE;
+    *out = none;
+    if (best < q->n && !q->oom) {
+        /* The companion: the rarest other item at a bounded distance: from
+         * the start of the first item to the latest start of a literal of
+         * the second. */
+        size_t pair = q->n, gap = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            size_t first = i > best ? best : i, second = i > best ? i : best;
+            size_t d = LIT_UNBOUNDED;
+            if (i != best && q->at[first] != LIT_UNBOUNDED) {
+                d = 0;
+                for (size_t k = 0; k < q->items[second].n; k++)
+                    if (q->items[second].lits[k].back > d)
+                        d = q->items[second].lits[k].back;
+                d = d == LIT_UNBOUNDED ? d : d - q->at[first];
+            }
+            if (d == LIT_UNBOUNDED)
+                continue;
+            if (pair == q->n || q->items[i].cost < q->items[pair].cost) {
+                pair = i;
+                gap = d;
+            }
+        }
+        *out = q->items[best];
+        memset(&q->items[best], 0, sizeof(lit_sum));
+        if (pair < q->n) {
+            out->pair = q->items[pair].lits;
+            out->n_pair = q->items[pair].n;
+            out->gap = gap;
+            out->pair_after = pair > best;
+            q->items[pair].lits = NULL;
+            q->items[pair].n = 0;
+        }
+    }
     out->cons = q->cons;
     out->oom = q->oom;
     if (out->oom)
         lit_sum_free(out);
+    for (size_t i = 0; i < q->n; i++)
+        lit_sum_free(&q->items[i]);
+    free(q->items);
+    free(q->at);
     lit_seq_init(q);
 }
 
 void lit_alt(lit_sum *acc, lit_sum *alt)
 {
     acc->oom |= alt->oom;
+    drop_pair(acc);
+    drop_pair(alt);
     acc->cons = acc->cons > alt->cons ? acc->cons : alt->cons;
     if (acc->ok && alt->ok && !acc->oom) {
         lit *p = realloc(acc->lits, (acc->n + alt->n) * sizeof(*p));
@@ -294,9 +383,11 @@ void lit_repeat(lit_sum *item, size_t min, size_t max)
 {
     if (min == 0)
         lit_sum_free(item);
-    if (max != 1)
+    if (max != 1) {
         for (size_t i = 0; i < item->n; i++) /* repeats touch each other */
             item->lits[i].left = item->lits[i].right = LIT_ANY;
+        drop_pair(item);
+    }
     if (max == LIT_UNBOUNDED)
         item->cons = item->cons ? LIT_UNBOUNDED : 0;
     else
@@ -305,11 +396,15 @@ void lit_repeat(lit_sum *item, size_t min, size_t max)
 
 void lit_resolve(lit_sum *s, int ctx)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->lits[i].left == LIT_INHERIT)
-            s->lits[i].left = (unsigned char)ctx;
-        if (s->lits[i].right == LIT_INHERIT)
-            s->lits[i].right = (unsigned char)ctx;
+    for (int k = 0; k < 2; k++) {
+        lit *v = k ? s->pair : s->lits;
+        size_t n = k ? s->n_pair : s->n;
+        for (size_t i = 0; i < n; i++) {
+            if (v[i].left == LIT_INHERIT)
+                v[i].left = (unsigned char)ctx;
+            if (v[i].right == LIT_INHERIT)
+                v[i].right = (unsigned char)ctx;
+        }
     }
 }
 

@@ -54,9 +54,19 @@ typedef struct lit_sum {
     double cost;     /* expected literal starts per byte of text: lower wins */
     size_t cons;     /* most non-space bytes a match consumes in all */
     int oom;         /* an allocation failed: treat as !ok */
+    /*
+     * A companion: every match also holds one of pair[], which starts at
+     * most `gap` non-space bytes after (pair_after) or before the start of
+     * the literal of lits[] the match holds. Checking it drops most
+     * occurrences of a common literal ("apply" needs "now" or "today").
+     */
+    lit *pair;
+    size_t n_pair;
+    size_t gap;
+    int pair_after;
 } lit_sum;
 
-#define LIT_SUM_NONE {0, NULL, 0, 0.0, 0, 0}
+#define LIT_SUM_NONE {0, NULL, 0, 0.0, 0, 0, NULL, 0, 0, 0}
 
 void lit_sum_free(lit_sum *s);
 /* A deep copy of src into *dst; -1 when out of memory. */
@@ -80,11 +90,13 @@ void lit_none(size_t cons, lit_sum *out);
 
 /* Builds the summary of a sequence of items, left to right. */
 typedef struct lit_seq {
-    lit_sum best;
+    lit_sum *items; /* the items with literals */
+    size_t *at;     /* where each starts: non-space bytes before it */
+    size_t n, cap;
     size_t cons;
     int oom;
     int prev;       /* what the next item has on its left (LIT_*) */
-    int best_open;  /* only marks came after the best item: its right */
+    int last_open;  /* only marks came after items[n - 1]: its right */
 } lit_seq;
 
 void lit_seq_init(lit_seq *q);

@@ -40,10 +40,16 @@ struct litset {
     unsigned bits;
     uint32_t *slots;       /* open addressing: key -> first index in longs + 1 */
     uint32_t slot_mask;
-    /* short entries (1 to 3 bytes), sorted by their first two bytes */
+    /* short entries (1 to 3 bytes), sorted by their first byte (loosely
+     * folded); those starting with byte c are shorts[by_first[c] ..
+     * by_first[c + 1]) */
     entry *shorts;
     size_t n_shorts;
-    unsigned char *pair;   /* 65536: may a short entry start with these two bytes? */
+    uint32_t by_first[257];
+    /* may a short entry start here? by its length: */
+    unsigned char *tri;    /* 3: 1 << TRI_BITS, by a hash of three bytes */
+    unsigned char *pair;   /* 2: 65536, by two bytes */
+    unsigned char *single; /* 1: 256, by one byte */
     int built;
 };
 
@@ -76,6 +82,13 @@ static uint32_t hash4(uint32_t key, unsigned bits)
     return (key * 0x9E3779B1u) >> (32 - bits);
 }
 
+#define TRI_BITS 12
+
+static uint32_t hash3(uint32_t key)
+{
+    return ((key & 0xFFFFFF) * 0x9E3779B1u) >> (32 - TRI_BITS);
+}
+
 litset *litset_new(void) { return calloc(1, sizeof(litset)); }
 
 void litset_free(litset *ls)
@@ -94,7 +107,9 @@ void litset_free(litset *ls)
     free(ls->filter);
     free(ls->slots);
     free(ls->shorts);
+    free(ls->tri);
     free(ls->pair);
+    free(ls->single);
     free(ls);
 }
 
@@ -252,15 +267,24 @@ static int cmp_key(const void *pa, const void *pb)
     return a->len < b->len ? -1 : a->len > b->len;
 }
 
+static int cmp_first(const void *pa, const void *pb)
+{
+    const entry *a = pa, *b = pb;
+    uint32_t x = a->key & 0xFF, y = b->key & 0xFF;
+    return x < y ? -1 : x > y;
+}
+
 int litset_build(litset *ls)
 {
     free(ls->longs);
     free(ls->filter);
     free(ls->slots);
     free(ls->shorts);
+    free(ls->tri);
     free(ls->pair);
+    free(ls->single);
     ls->longs = ls->shorts = NULL;
-    ls->filter = ls->pair = NULL;
+    ls->filter = ls->tri = ls->pair = ls->single = NULL;
     ls->slots = NULL;
     ls->n_longs = ls->n_shorts = 0;
     for (size_t i = 0; i < ls->n_ents; i++) {
@@ -270,9 +294,9 @@ int litset_build(litset *ls)
             e->key = load4(e->s) | LOOSE4;
             ls->n_longs++;
         } else {
-            e->key = e->s[0] | 0x20u;
-            if (e->len > 1)
-                e->key |= (uint32_t)(e->s[1] | 0x20u) << 8;
+            e->key = 0;
+            for (size_t k = 0; k < e->len; k++)
+                e->key |= (uint32_t)(e->s[k] | 0x20u) << (8 * k);
             ls->n_shorts++;
         }
     }
@@ -288,7 +312,12 @@ int litset_build(litset *ls)
             ls->shorts[ns++] = ls->ents[i];
     }
     qsort(ls->longs, nl, sizeof(entry), cmp_key);
-    qsort(ls->shorts, ns, sizeof(entry), cmp_key);
+    qsort(ls->shorts, ns, sizeof(entry), cmp_first);
+    memset(ls->by_first, 0, sizeof(ls->by_first));
+    for (size_t i = 0; i < ns; i++)
+        ls->by_first[(ls->shorts[i].key & 0xFF) + 1]++;
+    for (int c = 0; c < 256; c++)
+        ls->by_first[c + 1] += ls->by_first[c];
 
     /* The filter: about 1 bit in 128 set, at most 64 KiB. */
     unsigned bits = 10;
@@ -313,19 +342,15 @@ int litset_build(litset *ls)
             h = (h + 1) & ls->slot_mask;
         ls->slots[h] = (uint32_t)i + 1;
     }
-    if (ns) {
-        ls->pair = calloc(65536, 1);
-        if (!ls->pair)
+    for (size_t i = 0; i < ns; i++) {
+        const entry *e = &ls->shorts[i];
+        unsigned char **table =
+            e->len == 3 ? &ls->tri : e->len == 2 ? &ls->pair : &ls->single;
+        size_t size = e->len == 3 ? (size_t)1 << TRI_BITS
+                                  : e->len == 2 ? 65536 : 256;
+        if (!*table && !(*table = calloc(size, 1)))
             return -1;
-        for (size_t i = 0; i < ns; i++) {
-            const entry *e = &ls->shorts[i];
-            if (e->len > 1) {
-                ls->pair[e->key] = 1;
-            } else {
-                for (uint32_t second = 0; second < 256; second++)
-                    ls->pair[e->key | second << 8] = 1;
-            }
-        }
+        (*table)[e->len == 3 ? hash3(e->key) : e->key] = 1;
     }
     ls->built = 1;
     return 0;
@@ -392,12 +417,9 @@ static int check_long(const litset *ls, const unsigned char *t, size_t i,
 static int check_short(const litset *ls, const unsigned char *t, size_t i,
                        size_t b, occ_vec *out)
 {
-    /* shorts are few: a linear look at those with the right first byte */
     unsigned char c0 = (unsigned char)(t[i] | 0x20);
-    for (size_t k = 0; k < ls->n_shorts; k++) {
+    for (size_t k = ls->by_first[c0]; k < ls->by_first[c0 + 1]; k++) {
         const entry *e = &ls->shorts[k];
-        if ((e->key & 0xFF) != c0)
-            continue;
         if (e->len <= b - i && same_folded(t + i, e->s, e->len) &&
             emit(out, i, e->len, e->lit))
             return -1;
@@ -408,11 +430,14 @@ static int check_short(const litset *ls, const unsigned char *t, size_t i,
 static int check_at(const litset *ls, const unsigned char *t, size_t i,
                     size_t b, occ_vec *out)
 {
-    if (ls->pair) {
-        uint32_t k2 = (uint32_t)(t[i] | 0x20);
-        if (b - i >= 2)
-            k2 |= (uint32_t)(t[i + 1] | 0x20) << 8;
-        if ((b - i == 1 || ls->pair[k2]) && check_short(ls, t, i, b, out))
+    if (ls->n_shorts) {
+        uint32_t k = 0;
+        for (size_t j = 0; j < 3 && j < b - i; j++)
+            k |= (uint32_t)(t[i + j] | 0x20) << (8 * j);
+        if (((ls->single && ls->single[k & 0xFF]) ||
+             (ls->pair && b - i >= 2 && ls->pair[k & 0xFFFF]) ||
+             (ls->tri && b - i >= 3 && ls->tri[hash3(k)])) &&
+            check_short(ls, t, i, b, out))
             return -1;
     }
     if (ls->n_longs && b - i >= 4 &&
@@ -429,7 +454,8 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
 {
     const unsigned char *t = (const unsigned char *)text;
     const unsigned char *filter = ls->filter;
-    const unsigned char *pair = ls->pair;
+    const unsigned char *tri = ls->tri, *pair = ls->pair;
+    const unsigned char *single = ls->single;
     unsigned bits = ls->bits;
     size_t i = a;
     if (!ls->n_ents || b <= a)
@@ -460,6 +486,22 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
             P(x1, 32, 12); P(x1, 40, 13); P(x1, 48, 14); P(x12, 16, 15);
         }
 #undef P
+#define T(x, s, j) sm |= (unsigned)tri[hash3((uint32_t)((x) >> (s)))] << (j)
+        if (tri) {
+            T(x0, 0, 0); T(x0, 8, 1); T(x0, 16, 2); T(x0, 24, 3);
+            T(x0, 32, 4); T(x01, 0, 5); T(x01, 8, 6); T(x01, 16, 7);
+            T(x1, 0, 8); T(x1, 8, 9); T(x1, 16, 10); T(x1, 24, 11);
+            T(x1, 32, 12); T(x12, 0, 13); T(x12, 8, 14); T(x12, 16, 15);
+        }
+#undef T
+#define S(x, s, j) sm |= (unsigned)single[(uint32_t)((x) >> (s)) & 0xFF] << (j)
+        if (single) {
+            S(x0, 0, 0); S(x0, 8, 1); S(x0, 16, 2); S(x0, 24, 3);
+            S(x0, 32, 4); S(x0, 40, 5); S(x0, 48, 6); S(x0, 56, 7);
+            S(x1, 0, 8); S(x1, 8, 9); S(x1, 16, 10); S(x1, 24, 11);
+            S(x1, 32, 12); S(x1, 40, 13); S(x1, 48, 14); S(x1, 56, 15);
+        }
+#undef S
         for (unsigned m = lm | sm; m; m &= m - 1) {
             unsigned j = (unsigned)__builtin_ctz(m);
             if ((sm >> j & 1) && check_short(ls, t, i + j, b, out))

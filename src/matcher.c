@@ -7,12 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 int pattern_init(pattern *p, char *src, lit_sum *lits)
 {
     memset(p, 0, sizeof(*p));
-    atomic_init(&p->code, NULL);
-    atomic_init(&p->jit, NULL);
-    atomic_init(&p->work, 0);
+    for (int f = 0; f < 2; f++) {
+        atomic_init(&p->code[f], NULL);
+        atomic_init(&p->jit[f], NULL);
+        atomic_init(&p->work[f], 0);
+    }
     p->src = src;
     p->lits = *lits;
     memset(lits, 0, sizeof(*lits));
@@ -26,6 +30,20 @@ int pattern_init(pattern *p, char *src, lit_sum *lits)
                        p->lits.lits[i].right))
             goto oom;
     if (litset_build(p->ls))
+        goto oom;
+    if (!p->lits.n_pair)
+        return 0;
+    if (!(p->pair_ls = litset_new()))
+        goto oom;
+    for (size_t i = 0; i < p->lits.n_pair; i++) {
+        const lit *l = &p->lits.pair[i];
+        /* a k or s may take 3 bytes in the text */
+        if (l->len * 3 > p->pair_max)
+            p->pair_max = l->len * 3;
+        if (litset_add(p->pair_ls, l->s, l->len, 0, 0, l->left, l->right))
+            goto oom;
+    }
+    if (litset_build(p->pair_ls))
         goto oom;
     return 0;
 oom:
@@ -95,12 +113,16 @@ void pattern_free(pattern *p)
     split_free(p->split);
     free(p->src);
     pcre2_code_free(p->checked);
-    pcre2_code *code = atomic_load(&p->code), *jit = atomic_load(&p->jit);
-    if (jit != code)
-        pcre2_code_free(jit);
-    pcre2_code_free(code);
+    for (int f = 0; f < 2; f++) {
+        pcre2_code *code = atomic_load(&p->code[f]);
+        pcre2_code *jit = atomic_load(&p->jit[f]);
+        if (jit != code)
+            pcre2_code_free(jit);
+        pcre2_code_free(code);
+    }
     lit_sum_free(&p->lits);
     litset_free(p->ls);
+    litset_free(p->pair_ls);
     memset(p, 0, sizeof(*p));
 }
 
@@ -122,26 +144,30 @@ static pcre2_code *publish(_Atomic(pcre2_code *) *slot, pcre2_code *code,
     return expected;
 }
 
-pcre2_code *pattern_code(const pattern *cp, unsigned long work, char *msg,
-                         size_t msglen)
+pcre2_code *pattern_code(const pattern *cp, int form, unsigned long work,
+                         char *msg, size_t msglen)
 {
     /* The fields that change after loading; the rule set is shared by
      * every thread, so each is set once, by compare-and-swap. */
     pattern *p = (pattern *)cp;
-    pcre2_code *jit = atomic_load_explicit(&p->jit, memory_order_acquire);
+    pcre2_code *jit = atomic_load_explicit(&p->jit[form], memory_order_acquire);
     if (jit)
         return jit;
-    pcre2_code *code = atomic_load_explicit(&p->code, memory_order_acquire);
+    pcre2_code *code =
+        atomic_load_explicit(&p->code[form], memory_order_acquire);
     if (!code) {
-        if (p->checked) {
+        if (p->checked && form == PAT_ANY) {
             code = pcre2_code_copy(p->checked);
             if (!code)
                 snprintf(msg, msglen, "out of memory");
         } else {
             int ec;
             PCRE2_SIZE eo;
+            uint32_t opts = MATCHER_PCRE2_OPTIONS;
+            if (form == PAT_VALID)
+                opts &= ~(uint32_t)PCRE2_MATCH_INVALID_UTF;
             code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
-                                 MATCHER_PCRE2_OPTIONS, &ec, &eo, NULL);
+                                 opts, &ec, &eo, NULL);
             if (!code) {
                 PCRE2_UCHAR m[256];
                 pcre2_get_error_message(ec, m, sizeof(m));
@@ -152,10 +178,10 @@ pcre2_code *pattern_code(const pattern *cp, unsigned long work, char *msg,
         }
         if (!code)
             return NULL;
-        code = publish(&p->code, code, NULL);
+        code = publish(&p->code[form], code, NULL);
     }
     unsigned long before = atomic_fetch_add_explicit(
-        &p->work, work == PATTERN_HOT ? JIT_AFTER : work,
+        &p->work[form], work == PATTERN_HOT ? JIT_AFTER : work,
         memory_order_relaxed);
     if (work != PATTERN_HOT && before + work < JIT_AFTER)
         return code;
@@ -166,7 +192,7 @@ pcre2_code *pattern_code(const pattern *cp, unsigned long work, char *msg,
         pcre2_code_free(copy);
         copy = code;
     }
-    return copy ? publish(&p->jit, copy, code) : code;
+    return copy ? publish(&p->jit[form], copy, code) : code;
 }
 
 int matcher_init(matcher *m, unsigned long match_limit)
@@ -186,6 +212,31 @@ int matcher_init(matcher *m, unsigned long match_limit)
             pcre2_jit_stack_assign(cs[i], NULL, m->js);
     }
     return 0;
+}
+
+/* Texts up to this size are checked for valid UTF-8, so that small
+ * searches in them need not check it again; bigger ones are searched
+ * with JIT, which has no such cost. */
+#define CHECK_MAX (256u * 1024)
+
+void matcher_text(matcher *m, const char *text, size_t len)
+{
+    m->len = len;
+    m->valid = len <= CHECK_MAX && text_valid_utf8(text, len);
+}
+
+const pcre2_code *matcher_code(const matcher *m, const pattern *p,
+                               size_t windows, char *msg, size_t msglen)
+{
+    if (m->reference || !windows || !p->lits.ok)
+        return pattern_code(p, PAT_ANY, PATTERN_HOT, msg, msglen);
+    if (m->valid)
+        return pattern_code(p, PAT_VALID, windows, msg, msglen);
+    /* the interpreter checks the text from the window on at each search */
+    unsigned long each = m->len / 1024 + 1;
+    return pattern_code(p, PAT_ANY,
+                        m->len > CHECK_MAX ? PATTERN_HOT : windows * each,
+                        msg, msglen);
 }
 
 void matcher_free(matcher *m)
@@ -208,35 +259,91 @@ static size_t utf8_len(unsigned char c)
     return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 }
 
-/*
- * How far before p a match may start that consumes at most `budget`
- * non-space bytes before p: steps back over whole characters, white space
- * for free, and stops at `start`.
- */
-static size_t window_start(const unsigned char *t, size_t p, size_t start,
-                           size_t budget)
+static int ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+size_t matcher_back(const unsigned char *t, size_t p, size_t start,
+                    size_t budget)
 {
     if (budget == LIT_UNBOUNDED)
         return start;
     size_t q = p;
     while (q > start) {
-        size_t c = q - 1;
-        if (t[c] >= 0x80) {
-            size_t k = c;
-            while (k > start && q - k < 4 && (t[k] & 0xC0) == 0x80)
-                k--;
-            if ((t[k] & 0xC0) == 0xC0 && utf8_len(t[k]) == q - k)
-                c = k; /* a whole character; otherwise a stray byte */
+        unsigned char c = t[q - 1];
+        if (c < 0x80) {
+            /* the common case: one ASCII byte */
+            if (!ascii_space(c)) {
+                if (!budget)
+                    break;
+                budget--;
+            }
+            q--;
+            continue;
         }
-        size_t n = q - c;
-        if (lit_space_len(t + c, n) != n) {
+        size_t k = q - 1;
+        while (k > start && q - k < 4 && (t[k] & 0xC0) == 0x80)
+            k--;
+        if ((t[k] & 0xC0) != 0xC0 || utf8_len(t[k]) != q - k)
+            k = q - 1; /* a stray byte, as a character of its own */
+        size_t n = q - k;
+        if (lit_space_len(t + k, n) != n) {
             if (n > budget)
                 break;
             budget -= n;
         }
-        q = c;
+        q = k;
     }
     return q;
+}
+
+size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
+                       size_t budget)
+{
+    size_t q = p;
+    while (q < len) {
+        unsigned char c = t[q];
+        size_t n = c < 0x80 ? 1 : utf8_len(c);
+        if (n > len - q)
+            n = 1;
+        if (c < 0x80 ? !ascii_space(c) : lit_space_len(t + q, n) != n) {
+            if (n > budget)
+                break;
+            budget -= n;
+        }
+        q += n;
+    }
+    return q;
+}
+
+int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
+                   occ_vec *occ)
+{
+    if (!p->pair_ls)
+        return 1;
+    const unsigned char *t = (const unsigned char *)text;
+    size_t from, to, last;
+    if (p->lits.pair_after) {
+        from = a;
+        last = matcher_forward(t, len, a, p->lits.gap);
+        to = len - last > p->pair_max ? last + p->pair_max : len;
+    } else {
+        from = matcher_back(t, a, 0, p->lits.gap);
+        last = a;
+        to = a;
+    }
+    occ->n = 0;
+    if (litset_find(p->pair_ls, text, from, to, occ))
+        return -1;
+    for (size_t i = 0; i < occ->n && occ->v[i].pos <= last; i++) {
+        size_t n;
+        const lit_owner *o = litset_owners(p->pair_ls, occ->v[i].lit, &n);
+        if (lit_context_ok(t, len, occ->v[i].pos, occ->v[i].end, o->left,
+                           o->right))
+            return 1;
+    }
+    return 0;
 }
 
 static int cmp_win(const void *pa, const void *pb)
@@ -314,7 +421,7 @@ int msearch_start(msearch *s, matcher *m, const pcre2_code *re,
         size_t pos = occ->v[i].pos;
         if (!lit_context_ok(t, len, pos, occ->v[i].end, o->left, o->right))
             continue;
-        if (push_win(w, window_start(t, pos, from, o->back), pos))
+        if (push_win(w, matcher_back(t, pos, from, o->back), pos))
             return -1;
     }
     sort_wins(w);
@@ -327,7 +434,7 @@ int mwin_add(mwin_vec *w, const char *text, const mcand *c, size_t n)
     const unsigned char *t = (const unsigned char *)text;
     size_t first = w->n;
     for (size_t i = 0; i < n; i++)
-        if (push_win(w, window_start(t, c[i].pos, 0, c[i].back), c[i].pos))
+        if (push_win(w, matcher_back(t, c[i].pos, 0, c[i].back), c[i].pos))
             return -1;
     mwin_vec part = {w->v + first, w->n - first, 0};
     sort_wins(&part);
@@ -361,7 +468,7 @@ int pattern_split_find(matcher *m, const pattern *p, const char *text,
     char msg[300];
     size_t rs;
     msearch it;
-    const pcre2_code *re = pattern_code(sp->x, 1, msg, sizeof(msg));
+    const pcre2_code *re = matcher_code(m, sp->x, 1, msg, sizeof(msg));
     if (!re)
         return 2;
     if (msearch_start(&it, m, re, sp->x, text, len, 0, 0))
@@ -371,7 +478,7 @@ int pattern_split_find(matcher *m, const pattern *p, const char *text,
         return rc;
     for (size_t i = 0; i < sp->n; i++) {
         const pattern *c = &sp->conds[i];
-        re = pattern_code(c, c->lits.ok ? 1 : PATTERN_HOT, msg, sizeof(msg));
+        re = matcher_code(m, c, 1, msg, sizeof(msg));
         if (!re)
             return 2;
         rc = msearch_exists(m, re, c, text, len, 1);
@@ -436,8 +543,9 @@ int msearch_find(msearch *s, size_t at_least, size_t *rs, size_t *ms,
         }
         size_t lo = w->lo > s->clear ? w->lo : s->clear;
         pcre2_set_offset_limit(s->m->mc_lim, w->p);
-        int rc = pcre2_match(s->re, (PCRE2_SPTR)s->text, s->len, lo, 0,
-                             s->m->md, s->m->mc_lim);
+        int rc = pcre2_match(s->re, (PCRE2_SPTR)s->text, s->len, lo,
+                             s->m->valid ? PCRE2_NO_UTF_CHECK : 0, s->m->md,
+                             s->m->mc_lim);
         if (rc == PCRE2_ERROR_NOMATCH) {
             /* nothing starts in [lo, p]: on past the character at p */
             size_t next = w->p + utf8_len(t[w->p]);
@@ -465,13 +573,6 @@ int msearch_next(msearch *s, size_t *ms, size_t *me)
         return next_full(s, ms, me);
     size_t rs;
     int rc = msearch_find(s, 0, &rs, ms, me);
-    if (rc == 2) {
-        /* \K left an empty match: the reference steps one byte on from
-         * its end; do exactly that, the reference way. */
-        s->full = 1;
-        s->from = (*me > s->last_lo ? *me : s->last_lo) + 1;
-        return next_full(s, ms, me);
-    }
     if (rc == 1)
         s->clear = *me;
     return rc;

@@ -40,11 +40,15 @@ typedef struct pattern_split {
 struct pattern {
     char *src;                  /* PCRE2 source */
     pcre2_code *checked;        /* compiled when loaded, to validate; or NULL */
-    _Atomic(pcre2_code *) code; /* compiled on first use, without JIT */
-    _Atomic(pcre2_code *) jit;  /* a copy with JIT, once much used */
-    atomic_ulong work;          /* searches made so far (see pattern_code) */
+    /* Compiled on first use, for each form (pattern_code): without JIT,
+     * and a copy with JIT once much used. */
+    _Atomic(pcre2_code *) code[2];
+    _Atomic(pcre2_code *) jit[2];
+    atomic_ulong work[2];       /* work done so far (see pattern_code) */
     lit_sum lits;               /* !lits.ok: no literal, search every byte */
     litset *ls;                 /* lits alone, for searches in windows */
+    litset *pair_ls;            /* lits.pair, the companions, or NULL */
+    size_t pair_max;            /* bytes the longest companion may take */
     pattern_split *split;       /* or NULL */
 };
 
@@ -53,6 +57,16 @@ struct pattern {
 #define MATCHER_PCRE2_OPTIONS                                              \
     (PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF |   \
      PCRE2_USE_OFFSET_LIMIT)
+
+/*
+ * The two compiled forms of a pattern. PAT_ANY, with the options above,
+ * matches any text, valid UTF-8 or not. PAT_VALID leaves out
+ * PCRE2_MATCH_INVALID_UTF and is only used on text known to be valid
+ * UTF-8, with PCRE2_NO_UTF_CHECK: PCRE2's interpreter checks the rest of
+ * the text at every call otherwise, which makes small searches in a big
+ * text cost as much as the text. On valid text both find the same.
+ */
+enum { PAT_ANY = 0, PAT_VALID = 1 };
 
 /* Takes ownership of src (malloc'd) and of *lits. Returns 0, or -1 when
  * out of memory (src and lits are freed). */
@@ -66,16 +80,36 @@ int pattern_split_init(pattern *p, const char *re);
 void pattern_free(pattern *p);
 
 /*
- * The compiled pattern for `work` more searches (windows), compiling it on
- * first use; safe to call from several threads at once. JIT compiling costs
- * more than a few hundred small searches, so it is done once a pattern has
- * been given that much work, or at once for PATTERN_HOT (a search of every
- * byte). Both give the same matches. NULL when the pattern does not
- * compile, with PCRE2's message in msg.
+ * The compiled pattern in form PAT_ANY or PAT_VALID, for `work` more units
+ * of work (about one small search each), compiling it on first use; safe
+ * to call from several threads at once. JIT compiling costs as much as a
+ * few hundred small searches, so it is done once a pattern has been given
+ * that much work, or at once for PATTERN_HOT (a search of every byte).
+ * Both find the same. NULL when the pattern does not compile, with PCRE2's
+ * message in msg.
  */
 #define PATTERN_HOT ((unsigned long)-1)
-pcre2_code *pattern_code(const pattern *p, unsigned long work, char *msg,
-                         size_t msglen);
+pcre2_code *pattern_code(const pattern *p, int form, unsigned long work,
+                         char *msg, size_t msglen);
+
+/* The furthest position before p (not before start) from which at most
+ * `budget` bytes that are not white space lead up to p; start when the
+ * budget is LIT_UNBOUNDED. */
+size_t matcher_back(const unsigned char *t, size_t p, size_t start,
+                    size_t budget);
+/* The furthest position after p up to which [p, q) holds at most `budget`
+ * bytes that are not white space (at most len). */
+size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
+                       size_t budget);
+
+/*
+ * May the occurrence of p's literal at text[a..] be the literal of a match:
+ * is there an occurrence of its companion (lit.h) where the pattern puts
+ * it? 1 (also when p has no companion) or 0; -1 when out of memory. Uses
+ * scratch vector occ.
+ */
+int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
+                   occ_vec *occ);
 
 /* A window: a match may start in [lo, p]. */
 typedef struct mwin {
@@ -94,6 +128,8 @@ typedef struct matcher {
     pcre2_match_context *mc_lim; /* the limits and an offset limit */
     pcre2_jit_stack *js;
     int reference;               /* search every byte, the reference way */
+    int valid;                   /* the text is valid UTF-8 (PAT_VALID) */
+    size_t len;                  /* of the text */
     occ_vec occ[3];              /* literal hits, one vector per nesting */
     mwin_vec wins[3];
 } matcher;
@@ -101,6 +137,18 @@ typedef struct matcher {
 /* Returns 0, or -1 when out of memory (then call matcher_free). */
 int matcher_init(matcher *m, unsigned long match_limit);
 void matcher_free(matcher *m);
+
+/* Prepares the matcher for a text: is it valid UTF-8 (checked here when
+ * it is small enough for that to pay)? */
+void matcher_text(matcher *m, const char *text, size_t len);
+
+/*
+ * The code of p for a search of the matcher's text: in windows (the fast
+ * way, `windows` of them) or of every byte (windows 0, or the reference
+ * way). NULL with a message when p does not compile.
+ */
+const pcre2_code *matcher_code(const matcher *m, const pattern *p,
+                               size_t windows, char *msg, size_t msglen);
 
 /* The matches of one pattern in text[0..len), one after another. */
 typedef struct msearch {
@@ -176,6 +224,8 @@ void msearch_start_full(msearch *s, matcher *m, const pcre2_code *re,
 /*
  * The next match [*ms, *me): 1; 0 when there is none; a PCRE2 error code
  * (< 0), e.g. a match limit, on failure. An empty match is stepped over.
+ * 2 when a search in windows met an empty match (\K): the caller then
+ * searches again from the start, every byte (with PAT_ANY code).
  */
 int msearch_next(msearch *s, size_t *ms, size_t *me);
 

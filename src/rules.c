@@ -141,6 +141,7 @@ void rf_rules_free(rf_rules *rs)
     pattern_free(&rs->neg.except_re);
     pattern_free(&rs->neg.stop_re);
     litset_free(rs->prefilter);
+    free(rs->part_pat);
     free(rs);
 }
 
@@ -992,7 +993,14 @@ static char *describe_prefilter(const rule *r)
 static int build_prefilter(rf_rules *rs)
 {
     litset_free(rs->prefilter);
+    free(rs->part_pat);
+    rs->part_pat = NULL;
     if (!(rs->prefilter = litset_new()))
+        return -1;
+    size_t total = 0;
+    for (size_t i = 0; i < rs->n; i++)
+        total += rs->rules[i]->n_parts ? rs->rules[i]->n_parts : 1;
+    if (!(rs->part_pat = calloc(total + 1, sizeof(pattern *))))
         return -1;
     size_t part = 0;
     for (size_t i = 0; i < rs->n; i++) {
@@ -1004,6 +1012,7 @@ static int build_prefilter(rf_rules *rs)
         size_t np = r->n_parts ? r->n_parts : 1;
         for (size_t k = 0; k < np; k++, part++) {
             const pattern *p = r->n_parts ? &r->parts[k] : &r->re;
+            rs->part_pat[part] = p;
             for (size_t j = 0; p->lits.ok && j < p->lits.n; j++) {
                 const lit *l = &p->lits.lits[j];
                 if (litset_add(rs->prefilter, l->s, l->len, (uint32_t)part,
@@ -1043,7 +1052,7 @@ static int compile_now(const pattern *p, const rule *r, const strvec *phrases,
                        const strvec *regexes, rf_error *err)
 {
     char msg[300];
-    if (!p->src || pattern_code(p, PATTERN_HOT, msg, sizeof(msg)))
+    if (!p->src || pattern_code(p, PAT_ANY, PATTERN_HOT, msg, sizeof(msg)))
         return 0;
     pattern check;
     const char *file = r ? r->pub.file : "[@negation]";

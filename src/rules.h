@@ -51,6 +51,7 @@ struct rf_rules {
     litset *prefilter;     /* every rule's literals; owner = part index */
     size_t n_parts;        /* parts of all rules; a rule without parts
                               counts as one */
+    const pattern **part_pat; /* the pattern of each part */
 };
 
 /* The options every pattern is compiled with. */

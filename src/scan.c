@@ -65,8 +65,9 @@ struct rf_scanner {
     const rf_rules *rs;
     matcher m;
     occ_vec occ;       /* the literals found in the document */
-    size_t *first;     /* per rule: its first candidate in cands; n + 1 */
+    size_t *first;     /* per owner: its first candidate in cands */
     size_t *fill;
+    size_t *part_first; /* per part, once companions are checked */
     mcand *cands;
     size_t cap_cands;
     owned_vec any;     /* candidates in text order, before sorting by part */
@@ -148,9 +149,7 @@ static int search(scanner *sc, msearch *it, const pattern *p, const char *id,
     if (!p->src)
         return 0;
     char msg[300];
-    int every_byte = sc->m->reference || !p->lits.ok;
-    const pcre2_code *re =
-        pattern_code(p, every_byte ? PATTERN_HOT : 1, msg, sizeof(msg));
+    const pcre2_code *re = matcher_code(sc->m, p, 1, msg, sizeof(msg));
     if (!re) {
         add_error_for(sc, id, msg);
         return 0;
@@ -486,9 +485,9 @@ static int find_candidates(scanner *sc)
 {
     rf_scanner *k = sc->keep;
     const litset *ls = sc->rs->prefilter;
-    size_t nr = sc->rs->n_parts;
+    size_t no = sc->rs->n_parts;
     k->occ.n = 0;
-    memset(k->first, 0, (nr + 1) * sizeof(size_t));
+    memset(k->first, 0, (no + 1) * sizeof(size_t));
     if (litset_find(ls, sc->doc->text, 0, sc->doc->len, &k->occ))
         return -1;
     /* Occurrences whose surroundings rule them out (a "kill" inside
@@ -524,12 +523,29 @@ static int find_candidates(scanner *sc)
         k->cands = c;
         k->cap_cands = k->any.n;
     }
-    for (size_t i = 0; i < nr; i++) {
+    for (size_t i = 0; i < no; i++) {
         k->first[i + 1] += k->first[i];
         k->fill[i] = k->first[i];
     }
     for (size_t i = 0; i < k->any.n; i++)
         k->cands[k->fill[k->any.v[i].owner]++] = k->any.v[i].c;
+    /* Each part keeps the candidates its companion confirms (pushed
+     * down over those it drops). */
+    size_t w = 0;
+    for (size_t p = 0; p < no; p++) {
+        const pattern *pat = sc->rs->part_pat[p];
+        k->part_first[p] = w;
+        for (size_t i = k->first[p]; i < k->first[p + 1]; i++) {
+            mcand c = k->cands[i];
+            int rc = pattern_paired(pat, sc->doc->text, len, c.pos,
+                                    &k->m.occ[2]);
+            if (rc < 0)
+                return -1;
+            if (rc)
+                k->cands[w++] = c;
+        }
+    }
+    k->part_first[no] = w;
     return 0;
 }
 
@@ -552,8 +568,8 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
     k->pwins.n = 0;
     for (size_t i = 0; i < np; i++) {
         ps[i].at = k->pwins.n;
-        if (mwin_add(&k->pwins, text, k->cands + k->first[fp + i],
-                     k->first[fp + i + 1] - k->first[fp + i])) {
+        if (mwin_add(&k->pwins, text, k->cands + k->part_first[fp + i],
+                     k->part_first[fp + i + 1] - k->part_first[fp + i])) {
             sc->oom = 1;
             return 0;
         }
@@ -568,7 +584,7 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
             continue; /* searched its own way, below */
         char msg[300];
         const pcre2_code *re =
-            pattern_code(&r->parts[i], ps[i].nw, msg, sizeof(msg));
+            matcher_code(sc->m, &r->parts[i], ps[i].nw, msg, sizeof(msg));
         if (!re)
             return 1;
         msearch_start_wins(&ps[i].it, sc->m, re, text, len,
@@ -610,6 +626,20 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
     }
 }
 
+/* Adds the matches of a search as hits of rule r; returns what ended it
+ * (msearch_next), 0 also when out of memory. */
+static int push_hits(scanner *sc, const rule *r, size_t order, msearch *it)
+{
+    size_t s, e;
+    int rc;
+    while ((rc = msearch_next(it, &s, &e)) == 1)
+        if (push_hit(sc, r, order, s, e)) {
+            sc->oom = 1;
+            return 0;
+        }
+    return rc;
+}
+
 /* Adds every hit of rule r to sc->hits. */
 static void scan_rule(scanner *sc, const rule *r, size_t order)
 {
@@ -617,8 +647,8 @@ static void scan_rule(scanner *sc, const rule *r, size_t order)
     size_t len = sc->doc->len, s, e, first = sc->n_hits;
     int fast = !sc->m->reference && r->re.lits.ok;
     rf_scanner *k = sc->keep;
-    size_t c0 = k->first[r->first_part];
-    size_t c1 = k->first[r->first_part + (r->n_parts ? r->n_parts : 1)];
+    size_t c0 = k->part_first[r->first_part];
+    size_t c1 = k->part_first[r->first_part + (r->n_parts ? r->n_parts : 1)];
     if (fast && c0 == c1)
         return; /* none of its literals is in the text: no match */
     if (fast && r->re.split) {
@@ -636,7 +666,7 @@ static void scan_rule(scanner *sc, const rule *r, size_t order)
     }
     char msg[300];
     const pcre2_code *re =
-        pattern_code(&r->re, fast ? c1 - c0 : PATTERN_HOT, msg, sizeof(msg));
+        matcher_code(sc->m, &r->re, fast ? c1 - c0 : 0, msg, sizeof(msg));
     if (!re) {
         add_error(sc, &r->pub, msg);
         return;
@@ -649,12 +679,17 @@ static void scan_rule(scanner *sc, const rule *r, size_t order)
         sc->oom = 1;
         return;
     }
-    int rc;
-    while ((rc = msearch_next(&it, &s, &e)) == 1) {
-        if (push_hit(sc, r, order, s, e)) {
-            sc->oom = 1;
+    int rc = push_hits(sc, r, order, &it);
+    if (rc == 2) {
+        /* an empty match in a window: every byte, the reference way */
+        sc->n_hits = first;
+        re = matcher_code(sc->m, &r->re, 0, msg, sizeof(msg));
+        if (!re) {
+            add_error(sc, &r->pub, msg);
             return;
         }
+        msearch_start_full(&it, sc->m, re, text, len, 0);
+        rc = push_hits(sc, r, order, &it);
     }
     if (rc < 0) {
         add_error(sc, &r->pub, match_error(rc));
@@ -745,8 +780,9 @@ rf_scanner *rf_scanner_new(const rf_rules *rs)
     k->rs = rs;
     k->first = calloc(rs->n_parts + 1, sizeof(size_t));
     k->fill = calloc(rs->n_parts + 1, sizeof(size_t));
+    k->part_first = calloc(rs->n_parts + 1, sizeof(size_t));
     k->parts = calloc(rs->n_parts + 1, sizeof(*k->parts));
-    if (!k->first || !k->fill || !k->parts ||
+    if (!k->first || !k->fill || !k->part_first || !k->parts ||
         matcher_init(&k->m, DEFAULT_MATCH_LIMIT)) {
         rf_scanner_free(k);
         return NULL;
@@ -762,6 +798,7 @@ void rf_scanner_free(rf_scanner *k)
     occ_vec_free(&k->occ);
     free(k->first);
     free(k->fill);
+    free(k->part_first);
     free(k->cands);
     free(k->hits);
     free(k->parts);
@@ -805,6 +842,7 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
     pcre2_set_match_limit(k->m.mc, limit);
     pcre2_set_match_limit(k->m.mc_lim, limit);
     k->m.reference = (o.flags & RF_SCAN_REFERENCE) != 0;
+    matcher_text(&k->m, doc->text, doc->len);
 
     if (!k->m.reference && find_candidates(&sc))
         sc.oom = 1;

@@ -110,3 +110,22 @@ size_t text_utf8_len(const char *s, size_t n)
         return 0;
     return w;
 }
+
+int text_valid_utf8(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        /* runs of ASCII, eight bytes at a time */
+        uint64_t x;
+        if (n - i >= 8 && (memcpy(&x, u + i, 8), !(x & 0x8080808080808080ull))) {
+            i += 8;
+            continue;
+        }
+        size_t k = text_utf8_len(s + i, n - i);
+        if (!k)
+            return 0;
+        i += k;
+    }
+    return 1;
+}

@@ -33,6 +33,10 @@ static inline int text_is_blank(char c)
  * ends: a value read from a `key = value` line. */
 void text_trim(const char **s, const char **e);
 
+/* Is s[0..n) valid UTF-8 (no overlong forms, surrogates or code points
+ * above U+10FFFF)? */
+int text_valid_utf8(const char *s, size_t n);
+
 /* Length of the white space at s (ASCII or a Unicode space), 0 if none. */
 size_t text_space_len(const char *s, size_t n);
 
