@@ -469,39 +469,26 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
         uint64_t x2 = load8(t + i + 16) | LOOSE8;
         uint64_t x01 = x0 >> 40 | x1 << 24;
         uint64_t x12 = x1 >> 40 | x2 << 24;
-        unsigned lm = 0, sm = 0;
-#define F(x, s, j) lm |= (unsigned)filter[hash4((uint32_t)((x) >> (s)), bits)] << (j)
-        if (ls->n_longs) {
-            F(x0, 0, 0); F(x0, 8, 1); F(x0, 16, 2); F(x0, 24, 3);
-            F(x0, 32, 4); F(x01, 0, 5); F(x01, 8, 6); F(x01, 16, 7);
-            F(x1, 0, 8); F(x1, 8, 9); F(x1, 16, 10); F(x1, 24, 11);
-            F(x1, 32, 12); F(x12, 0, 13); F(x12, 8, 14); F(x12, 16, 15);
-        }
-#undef F
-#define P(x, s, j) sm |= (unsigned)pair[(uint32_t)((x) >> (s)) & 0xFFFF] << (j)
-        if (pair) {
-            P(x0, 0, 0); P(x0, 8, 1); P(x0, 16, 2); P(x0, 24, 3);
-            P(x0, 32, 4); P(x0, 40, 5); P(x0, 48, 6); P(x01, 16, 7);
-            P(x1, 0, 8); P(x1, 8, 9); P(x1, 16, 10); P(x1, 24, 11);
-            P(x1, 32, 12); P(x1, 40, 13); P(x1, 48, 14); P(x12, 16, 15);
-        }
-#undef P
-#define T(x, s, j) sm |= (unsigned)tri[hash3((uint32_t)((x) >> (s)))] << (j)
-        if (tri) {
-            T(x0, 0, 0); T(x0, 8, 1); T(x0, 16, 2); T(x0, 24, 3);
-            T(x0, 32, 4); T(x01, 0, 5); T(x01, 8, 6); T(x01, 16, 7);
-            T(x1, 0, 8); T(x1, 8, 9); T(x1, 16, 10); T(x1, 24, 11);
-            T(x1, 32, 12); T(x12, 0, 13); T(x12, 8, 14); T(x12, 16, 15);
-        }
-#undef T
-#define S(x, s, j) sm |= (unsigned)single[(uint32_t)((x) >> (s)) & 0xFF] << (j)
-        if (single) {
-            S(x0, 0, 0); S(x0, 8, 1); S(x0, 16, 2); S(x0, 24, 3);
-            S(x0, 32, 4); S(x0, 40, 5); S(x0, 48, 6); S(x0, 56, 7);
-            S(x1, 0, 8); S(x1, 8, 9); S(x1, 16, 10); S(x1, 24, 11);
-            S(x1, 32, 12); S(x1, 40, 13); S(x1, 48, 14); S(x1, 56, 15);
-        }
-#undef S
+/* The 16 positions of a block: position j is the low bytes of the word
+ * and shift listed j-th. L(x, s) tests one position. */
+#define EACH16(L)                                                          \
+    (L(x0, 0) | L(x0, 8) << 1 | L(x0, 16) << 2 | L(x0, 24) << 3 |          \
+     L(x0, 32) << 4 | L(x01, 0) << 5 | L(x01, 8) << 6 | L(x01, 16) << 7 |  \
+     L(x1, 0) << 8 | L(x1, 8) << 9 | L(x1, 16) << 10 | L(x1, 24) << 11 |   \
+     L(x1, 32) << 12 | L(x12, 0) << 13 | L(x12, 8) << 14 |                  \
+     L(x12, 16) << 15)
+#define LONG(x, s) (unsigned)filter[hash4((uint32_t)((x) >> (s)), bits)]
+#define TRI(x, s) (unsigned)tri[hash3((uint32_t)((x) >> (s)))]
+#define PAIR(x, s) (unsigned)pair[(uint32_t)((x) >> (s)) & 0xFFFF]
+#define ONE(x, s) (unsigned)single[(uint32_t)((x) >> (s)) & 0xFF]
+        unsigned lm = ls->n_longs ? EACH16(LONG) : 0;
+        unsigned sm = (tri ? EACH16(TRI) : 0) | (pair ? EACH16(PAIR) : 0) |
+                      (single ? EACH16(ONE) : 0);
+#undef LONG
+#undef TRI
+#undef PAIR
+#undef ONE
+#undef EACH16
         for (unsigned m = lm | sm; m; m &= m - 1) {
             unsigned j = (unsigned)__builtin_ctz(m);
             if ((sm >> j & 1) && check_short(ls, t, i + j, b, out))
