@@ -51,7 +51,8 @@ RULES = $(sort $(wildcard rules/*.rules))
 TESTS = $(notdir $(basename $(wildcard tests/test_*.c)))
 TEST_BINS = $(TESTS:%=build/tests/%)
 
-.PHONY: all deps check unit cli-test rules-test demo clean install uninstall format
+.PHONY: all deps check unit cli-test rules-test corpus-check bench demo clean \
+        install uninstall format
 
 all: redflag
 
@@ -103,6 +104,17 @@ rules-test: redflag
 # against the library as it was built (with sanitizers, say).
 cli-test: redflag
 	CC='$(CC)' CFLAGS='$(CFLAGS)' LDFLAGS='$(LDFLAGS)' tests/cli.sh ./redflag
+
+# The fast matcher against the reference on every posting of the shared
+# corpus (../shared/corpus), with the built-in rules and the draft
+# catalogue (../rules-draft) when they are there; `make check` samples.
+corpus-check: build/tests/test_matcher
+	RF_CORPUS_STEP=1 RF_TEST_FILTER='*corpus*' build/tests/test_matcher
+
+# Speed and memory against ripgrep and grep (bench/README.md); never part
+# of `make check`.
+bench: redflag
+	bench/run.sh
 
 # Installs the build dependencies with apt-get when they are missing.
 deps:

@@ -952,6 +952,15 @@ static void rx_seq(rx *x, lit_sum *out)
             if (c == '\\' && x->p[1] == 'E') {
                 in_quote = 0;
                 x->p += 2;
+                size_t min = 0, max = 0;
+                if (rn > 0 && rx_quant(x, &min, &max)) {
+                    /* "\Qab\E+" repeats the b */
+                    char last = run[--rn];
+                    flush_run(&q, run, &rn);
+                    lit_run(&last, 1, &item);
+                    lit_repeat(&item, min, max);
+                    lit_seq_add(&q, &item);
+                }
                 continue;
             }
             if (c >= 0x80 || c < 0x20) {

@@ -1,0 +1,223 @@
+/* Literal summaries: every match of a phrase or regex holds one of its
+ * literals, no further from the start of the match than it says; what
+ * the analysis cannot read gives no literal; the context checks never
+ * turn down a real match. */
+#include "testutil.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "lit.h"
+#include "phrase.h"
+#include "rules.h"
+
+/* Non-space bytes in text[a..b) (white space as PCRE2's \s sees it). */
+static size_t nonspace(const char *text, size_t a, size_t b)
+{
+    size_t n = 0;
+    while (a < b) {
+        size_t k = lit_space_len((const unsigned char *)text + a, b - a);
+        if (k) {
+            a += k;
+            continue;
+        }
+        n++;
+        a++;
+    }
+    return n;
+}
+
+static int folded_at(const char *text, size_t len, size_t p, const lit *l)
+{
+    if (len - p < l->len)
+        return 0;
+    for (size_t i = 0; i < l->len; i++) {
+        char c = text[p + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c | 0x20);
+        if (c != l->s[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* The match of pattern src in text must hold a literal of s where s says
+ * it may be; fails the test otherwise. */
+static void literal_in_match(const char *src, const lit_sum *s,
+                             const char *text)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                   RULES_PCRE2_OPTIONS, &ec, &eo, NULL);
+    assert_non_null(re);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    size_t len = strlen(text);
+    int rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, md, NULL);
+    if (rc < 0)
+        print_error("'%s' does not match '%s'\n", src, text);
+    assert_true(rc > 0);
+    size_t ms = pcre2_get_startchar(md);
+    size_t me = pcre2_get_ovector_pointer(md)[1];
+    int found = 0;
+    for (size_t p = ms; p < me && !found; p++)
+        for (size_t i = 0; i < s->n && !found; i++)
+            found = folded_at(text, me, p, &s->lits[i]) &&
+                    (s->lits[i].back == LIT_UNBOUNDED ||
+                     nonspace(text, ms, p) <= s->lits[i].back);
+    if (!found)
+        print_error("no literal of '%s' where it says, in '%s'\n", src, text);
+    assert_true(found);
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+}
+
+static void phrase_case(const char *phrase, const char *text)
+{
+    buf b = BUF_INIT;
+    lit_sum s;
+    char err[128];
+    size_t off;
+    assert_int_equal(phrase_compile_lit(phrase, &b, &s, err, sizeof(err), &off), 0);
+    assert_true(s.ok);
+    literal_in_match(b.data, &s, text);
+    lit_sum_free(&s);
+    buf_free(&b);
+}
+
+static void lit__phrase__a_literal_every_match_holds(void **state)
+{
+    (void)state;
+    phrase_case("go [the] extra mile", "we go   the\n extra mile");
+    phrase_case("go [the] extra mile", "go extra mile");
+    phrase_case("fast-paced", "a fastpaced team");
+    phrase_case("fast-paced", "fast \xE2\x80\x94  paced");
+    phrase_case("{100%|straight} commission", "paid 100%\tcommission");
+    phrase_case("{100%|straight} commission", "STRAIGHT COMMISSION");
+    phrase_case("{unpaid|free} {trial|test} {day|shift}[s]", "free test shifts");
+    phrase_case("work hard[,] play hard", "work hard, play hard");
+    phrase_case("24/7", "on call 24/7");
+    phrase_case("don't", "we don\xE2\x80\x99t");
+    phrase_case("hustler[s]", "hustlers");
+    phrase_case("{un|}paid trial", "an unpaid trial");
+}
+
+static void lit__phrase__optional_parts_give_no_literal(void **state)
+{
+    (void)state;
+    buf b = BUF_INIT;
+    lit_sum s;
+    char err[128];
+    size_t off;
+    assert_int_equal(phrase_compile_lit("[s]", &b, &s, err, sizeof(err), &off), 0);
+    assert_false(s.ok);
+    buf_free(&b);
+    assert_int_equal(phrase_compile_lit("go [the] extra", &b, &s, err, sizeof(err), &off), 0);
+    assert_true(s.ok);
+    for (size_t i = 0; i < s.n; i++)
+        assert_string_not_equal(s.lits[i].s, "the");
+    lit_sum_free(&s);
+    buf_free(&b);
+}
+
+static void regex_case(const char *re, const char *text)
+{
+    lit_sum s;
+    lit_from_regex(re, &s);
+    if (!s.ok)
+        print_error("no literal for regex '%s'\n", re);
+    assert_true(s.ok);
+    literal_in_match(re, &s, text);
+    lit_sum_free(&s);
+}
+
+static void lit__regex__a_literal_every_match_holds(void **state)
+{
+    (void)state;
+    regex_case("\\b(?:four|4)\\s*(?:to|-)\\s*(?:five|5)\\s+days\\b", "4 - 5     days");
+    regex_case("[$\xC2\xA3\xE2\x82\xAC]\\s?\\d[\\d,.]*\\s+starter\\s+kits?", "\xE2\x82\xAC 1,000.00 starter kit");
+    regex_case("(?i)\\bwire(?:d)?\\s+(?:money|funds)", "WIRED   funds");
+    regex_case("\\b(?:six|[6-9]|1[0-9])\\s*rounds?\\b", "7 rounds");
+    regex_case("x{2,3}yz|abc(?=d)", "xxxyz");
+    regex_case("\\Qa.b\\E+c", "a.bbbc");
+    regex_case("take[- ]?home\\b[^.!?\\n]{0,60}?\\Kweek", "take-home over a week");
+}
+
+static void lit__regex__what_it_cannot_read_gives_no_literal(void **state)
+{
+    (void)state;
+    static const char *const res[] = {
+        "(a+)\\1",          /* a back reference */
+        "(?x) a b c",       /* extended mode: spaces mean nothing */
+        "\\Gfoo",           /* depends on where the search starts */
+        "(*SKIP)foo",       /* a backtracking verb */
+        "foo|\\d+",         /* a branch without a literal */
+        "(?:foo)?",         /* optional */
+        "a)(b",             /* not balanced */
+        "[a-z]+ing",        /* no: "ing" is a literal; see below */
+    };
+    for (size_t i = 0; i + 1 < sizeof(res) / sizeof(res[0]); i++) {
+        lit_sum s;
+        lit_from_regex(res[i], &s);
+        if (s.ok)
+            print_error("regex '%s' should have no literal\n", res[i]);
+        assert_false(s.ok);
+    }
+    regex_case(res[7], "fishing");
+}
+
+static void lit__split__takes_a_whole_text_regex_apart(void **state)
+{
+    (void)state;
+    lit_split sp;
+    assert_int_equal(lit_split_doc("\\A(?![\\s\\S]*?\\bsalary\\b)(?=[\\s\\S]*?pay)"
+                                   "[\\s\\S]*?\\K\\bcommission\\b", &sp), 1);
+    assert_int_equal(sp.n, 2);
+    assert_string_equal(sp.conds[0], "\\bsalary\\b");
+    assert_int_equal(sp.want[0], 0);
+    assert_string_equal(sp.conds[1], "pay");
+    assert_int_equal(sp.want[1], 1);
+    assert_string_equal(sp.x, "\\bcommission\\b");
+    lit_split_free(&sp);
+    /* a branch at the top, a reference, or no \K: left whole */
+    assert_int_equal(lit_split_doc("\\A(?![\\s\\S]*?a)[\\s\\S]*?\\Kb|c", &sp), 0);
+    assert_int_equal(lit_split_doc("\\A(?![\\s\\S]*?(a)\\1)[\\s\\S]*?\\Kb", &sp), 0);
+    assert_int_equal(lit_split_doc("\\A(?![\\s\\S]*?a)[\\s\\S]*?b", &sp), 0);
+    assert_int_equal(lit_split_doc("\\A(?![\\s\\S]*?a|b)[\\s\\S]*?\\Kc", &sp), 0);
+}
+
+static void lit__context__drops_only_impossible_occurrences(void **state)
+{
+    (void)state;
+    const unsigned char *t = (const unsigned char *)"skills kill Skill";
+    size_t len = strlen((const char *)t);
+    /* "kill" inside "skills": not after a phrase edge */
+    assert_false(lit_context_ok(t, len, 1, 5, LIT_EDGE, LIT_ANY));
+    assert_true(lit_context_ok(t, len, 1, 5, LIT_ANY, LIT_ANY));
+    /* the word on its own, after a space */
+    assert_true(lit_context_ok(t, len, 7, 11, LIT_EDGE, LIT_SPACE));
+    assert_true(lit_context_ok(t, len, 7, 11, LIT_SPACE, LIT_SPACE));
+    /* "Skill" at the end: no space after it */
+    assert_false(lit_context_ok(t, len, 12, 17, LIT_SPACE, LIT_SPACE));
+    /* glued words: a lower-case letter, then an upper-case one */
+    const unsigned char *g = (const unsigned char *)"starterSkyNet";
+    assert_true(lit_context_ok(g, 13, 0, 7, LIT_EDGE, LIT_EDGE));
+    assert_false(lit_context_ok(g, 13, 0, 7, LIT_EDGE, LIT_WORDB));
+    /* a no-break space counts as white space; the end of text does not */
+    const unsigned char *n = (const unsigned char *)"a\xC2\xA0kit";
+    assert_true(lit_context_ok(n, 6, 3, 6, LIT_SPACE, LIT_EDGE));
+    assert_false(lit_context_ok(n, 6, 3, 6, LIT_SPACE, LIT_SPACE));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(lit__phrase__a_literal_every_match_holds),
+        cmocka_unit_test(lit__phrase__optional_parts_give_no_literal),
+        cmocka_unit_test(lit__regex__a_literal_every_match_holds),
+        cmocka_unit_test(lit__regex__what_it_cannot_read_gives_no_literal),
+        cmocka_unit_test(lit__split__takes_a_whole_text_regex_apart),
+        cmocka_unit_test(lit__context__drops_only_impossible_occurrences),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,408 @@
+/* The fast matcher against the reference (RF_SCAN_REFERENCE): the same
+ * results on every posting of the shared corpus and on generated text
+ * made to trip it (runs of white space, dashes, no-break spaces, glued
+ * words, case, the Kelvin sign and the long s, invalid bytes), with the
+ * built-in rules and, when it is there, the draft catalogue. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+
+#define CORPUS "../shared/corpus/postings"
+#define DRAFT "../rules-draft"
+
+/* ---- comparing results ---- */
+
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_flag(const rf_flag *a, const rf_flag *b)
+{
+    if (a->rule != b->rule || a->points != b->points || a->count != b->count ||
+        a->n_evidence != b->n_evidence || !same_str(a->reason, b->reason))
+        return 0;
+    for (size_t i = 0; i < a->n_evidence; i++) {
+        const rf_evidence *x = &a->evidence[i], *y = &b->evidence[i];
+        if (!same_str(x->match, y->match) || x->line != y->line ||
+            x->column != y->column || x->offset != y->offset ||
+            x->length != y->length || !same_str(x->context, y->context))
+            return 0;
+    }
+    return 1;
+}
+
+/* Where two results differ, in words; NULL when they are the same. */
+static const char *difference(const rf_result *a, const rf_result *b)
+{
+    if (rf_result_score(a) != rf_result_score(b))
+        return "score";
+    if (!same_str(rf_result_error(a), rf_result_error(b)))
+        return "error";
+    if (rf_result_flag_count(a) != rf_result_flag_count(b))
+        return "number of flags";
+    if (rf_result_suppressed_count(a) != rf_result_suppressed_count(b))
+        return "number of suppressed";
+    for (size_t i = 0; i < rf_result_flag_count(a); i++)
+        if (!same_flag(rf_result_flag(a, i), rf_result_flag(b, i)))
+            return "a flag";
+    for (size_t i = 0; i < rf_result_suppressed_count(a); i++)
+        if (!same_flag(rf_result_suppressed(a, i), rf_result_suppressed(b, i)))
+            return "a suppressed flag";
+    return NULL;
+}
+
+/* Scans text both ways; fails the test, naming `what`, if they differ. */
+static void agree(const rf_rules *rs, const char *what, const char *text,
+                  size_t len)
+{
+    rf_error err = {0, ""};
+    rf_scan_opts fast = {0, 0, 0, 0}, ref = {0, 0, 0, RF_SCAN_REFERENCE};
+    rf_result *a = rf_scan(rs, text, len, &fast, &err);
+    rf_result *b = rf_scan(rs, text, len, &ref, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    const char *d = difference(a, b);
+    if (d) {
+        print_error("fast and reference differ (%s) on %s\n", d, what);
+        fail();
+    }
+    rf_result_free(a);
+    rf_result_free(b);
+}
+
+/* ---- rule sets ---- */
+
+static rf_rules *default_rules(void)
+{
+    rf_error err = {0, ""};
+    rf_rules *rs = rf_rules_new();
+    assert_non_null(rs);
+    assert_int_equal(rf_rules_add_default(rs, &err), 0);
+    assert_int_equal(rf_rules_compile(rs, &err), 0);
+    return rs;
+}
+
+/* The draft catalogue on its own, or NULL when it is not there (or does
+ * not load: it is being written). */
+static rf_rules *draft_rules(void)
+{
+    struct stat st;
+    if (stat(DRAFT, &st) || !S_ISDIR(st.st_mode))
+        return NULL;
+    rf_error err = {0, ""};
+    rf_rules *rs = rf_rules_new();
+    assert_non_null(rs);
+    if (rf_rules_add_path(rs, DRAFT, &err) || rf_rules_compile(rs, &err) ||
+        rf_rules_count(rs) == 0) {
+        print_message("draft rules skipped: %s\n", err.message);
+        rf_rules_free(rs);
+        return NULL;
+    }
+    return rs;
+}
+
+/* ---- the corpus ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    buf b = BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return buf_take(&b);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every `step`-th posting of the corpus (by name), both ways. Returns how
+ * many were compared; 0 when the corpus is not there. */
+static size_t agree_on_corpus(const rf_rules *rs, size_t step)
+{
+    DIR *d = opendir(CORPUS);
+    if (!d)
+        return 0;
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        names = realloc(names, (n + 1) * sizeof(*names));
+        assert_non_null(names);
+        names[n++] = strdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), cmp_names);
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i % step == 0) {
+            char path[4096], *text;
+            size_t len;
+            snprintf(path, sizeof(path), "%s/%s", CORPUS, names[i]);
+            if ((text = slurp(path, &len))) {
+                agree(rs, path, text, len);
+                free(text);
+                done++;
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return done;
+}
+
+/* The whole corpus with a rule set; RF_CORPUS_STEP=N takes every N-th
+ * posting instead (the draft catalogue's reference scan is slow). */
+static void corpus_with(rf_rules *rs, const char *label, size_t step)
+{
+    const char *env = getenv("RF_CORPUS_STEP");
+    if (env && atoi(env) > 0)
+        step = (size_t)atoi(env);
+    size_t n = agree_on_corpus(rs, step);
+    if (n == 0)
+        print_message("skipped: no corpus at %s\n", CORPUS);
+    else
+        print_message("%s: %zu postings agree\n", label, n);
+}
+
+/* How many postings to skip between two compared: the reference scan
+ * costs about a millisecond per rule and posting, so a big rule set is
+ * sampled in `make check` (`make corpus-check` compares them all). */
+static size_t corpus_step(const rf_rules *rs)
+{
+    return (rf_rules_count(rs) + 4) / 5;
+}
+
+static void matcher__corpus__fast_and_reference_agree_default_rules(void **state)
+{
+    (void)state;
+    rf_rules *rs = default_rules();
+    corpus_with(rs, "built-in rules", corpus_step(rs));
+    rf_rules_free(rs);
+}
+
+static void matcher__corpus__fast_and_reference_agree_draft_rules(void **state)
+{
+    (void)state;
+    rf_rules *rs = draft_rules();
+    if (!rs) {
+        print_message("skipped: no draft catalogue at %s\n", DRAFT);
+        return;
+    }
+    corpus_with(rs, "draft rules", corpus_step(rs));
+    rf_rules_free(rs);
+}
+
+/* ---- generated text ---- */
+
+typedef struct rng {
+    uint64_t s;
+} rng;
+
+static uint32_t next(rng *r)
+{
+    /* xorshift64*: fixed seed, the same text on every run */
+    r->s ^= r->s >> 12;
+    r->s ^= r->s << 25;
+    r->s ^= r->s >> 27;
+    return (uint32_t)((r->s * 2685821657736338717ull) >> 32);
+}
+
+static uint32_t below(rng *r, uint32_t n) { return next(r) % n; }
+
+/* The words of the rules' phrases, unless and negation words included:
+ * the text that makes rules match, almost match, and negate. */
+typedef struct words {
+    char **w;
+    size_t n;
+} words;
+
+static void add_words(words *ws, const char *s)
+{
+    while (*s) {
+        while (*s && !((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z') &&
+               !(*s >= '0' && *s <= '9') && *s != '%' && *s != '/')
+            s++;
+        const char *e = s;
+        while (*e && (((*e | 0x20) >= 'a' && (*e | 0x20) <= 'z') ||
+                      (*e >= '0' && *e <= '9') || *e == '%' || *e == '/'))
+            e++;
+        if (e > s) {
+            ws->w = realloc(ws->w, (ws->n + 1) * sizeof(char *));
+            assert_non_null(ws->w);
+            ws->w[ws->n++] = strndup(s, (size_t)(e - s));
+        }
+        s = e;
+    }
+}
+
+static void rule_words(const rf_rules *rs, words *ws)
+{
+    static const char *const extra =
+        "no not never don't without but only however, we you our the a "
+        "paid unpaid free trial days interview commission salary base pay";
+    add_words(ws, extra);
+    for (size_t i = 0; i < rf_rules_count(rs); i++) {
+        const rf_rule *r = rf_rules_get(rs, i);
+        for (size_t j = 0; j < r->n_phrases; j++)
+            add_words(ws, r->phrases[j]);
+        for (size_t j = 0; j < r->n_unless; j++)
+            add_words(ws, r->unless[j]);
+        for (size_t j = 0; j < r->n_matches; j++)
+            add_words(ws, r->matches[j]);
+    }
+}
+
+/* What stands between two words, or is glued to one. */
+static const char *const seps[] = {
+    " ", " ", " ", " ", "  ", "\t", "\n", "\r\n", " \n\n ", "\xC2\xA0",
+    "\xE2\x80\x83", "\xE1\x9A\x80", "-", " - ", "\xE2\x80\x93", "\xE2\x80\x94",
+    "\xC2\xAD", "", ", ", ". ", "; ", ": ", "! ", " (", ") ", "'", "\xE2\x80\x99",
+    "\"", " \xE2\x80\xA2 ", " | ", "/", "%", " 100% ", " $50 ", " 24/7 ",
+};
+
+/* A word as it may appear: in another case, capitalised and glued to
+ * the word before, with a Kelvin sign or a long s, or cut short. */
+static void put_word(rng *r, buf *b, const char *w)
+{
+    size_t n = strlen(w);
+    uint32_t how = below(r, 16);
+    if (how == 0 && n > 2)
+        n = 1 + below(r, (uint32_t)n - 1); /* a prefix */
+    for (size_t i = 0; i < n; i++) {
+        char c = w[i];
+        int upper = how == 1 || (how == 2 && i == 0) || below(r, 40) == 0;
+        if ((c | 0x20) == 'k' && below(r, 8) == 0)
+            buf_puts(b, "\xE2\x84\xAA"); /* KELVIN SIGN */
+        else if ((c | 0x20) == 's' && below(r, 8) == 0)
+            buf_puts(b, "\xC5\xBF"); /* LATIN SMALL LETTER LONG S */
+        else
+            buf_putc(b, upper && c >= 'a' && c <= 'z' ? (char)(c - 32) : c);
+    }
+}
+
+static void gen_text(rng *r, const words *ws, buf *b)
+{
+    size_t nwords = 5 + below(r, 120);
+    b->len = 0;
+    for (size_t i = 0; i < nwords; i++) {
+        uint32_t roll = below(r, 100);
+        if (roll < 3) {
+            /* bytes that are not UTF-8, or a NUL */
+            static const char junk[] = {'\xff', '\xc3', '\x80', '\0', '\xe2'};
+            buf_append(b, &junk[below(r, sizeof(junk))], 1);
+        } else if (roll < 8) {
+            /* camelCase glue: "starterSkyNet" */
+            buf_puts(b, "xx");
+            buf_putc(b, (char)('A' + below(r, 26)));
+        }
+        put_word(r, b, ws->w[below(r, (uint32_t)ws->n)]);
+        buf_puts(b, seps[below(r, sizeof(seps) / sizeof(seps[0]))]);
+        if (below(r, 10) == 0) /* a long run of white space */
+            for (uint32_t k = below(r, 300); k > 0; k--)
+                buf_putc(b, below(r, 3) ? ' ' : '\n');
+    }
+}
+
+/* Texts enough to try every rule often, in a few seconds at most. */
+static void fuzz_with(rf_rules *rs, uint64_t seed)
+{
+    size_t texts = 6000 / (rf_rules_count(rs) + 1);
+    words ws = {NULL, 0};
+    rule_words(rs, &ws);
+    assert_true(ws.n > 0);
+    rng r = {seed};
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < texts; i++) {
+        gen_text(&r, &ws, &b);
+        char what[64];
+        snprintf(what, sizeof(what), "generated text %zu (seed %llu)", i,
+                 (unsigned long long)seed);
+        agree(rs, what, b.data ? b.data : "", b.len);
+    }
+    buf_free(&b);
+    for (size_t i = 0; i < ws.n; i++)
+        free(ws.w[i]);
+    free(ws.w);
+}
+
+static void matcher__generated_text__fast_and_reference_agree_default_rules(void **state)
+{
+    (void)state;
+    rf_rules *rs = default_rules();
+    fuzz_with(rs, 0x5eed1234abcdull);
+    rf_rules_free(rs);
+}
+
+static void matcher__generated_text__fast_and_reference_agree_draft_rules(void **state)
+{
+    (void)state;
+    rf_rules *rs = draft_rules();
+    if (!rs) {
+        print_message("skipped: no draft catalogue at %s\n", DRAFT);
+        return;
+    }
+    fuzz_with(rs, 0xfeedbeef42ull);
+    rf_rules_free(rs);
+}
+
+/* Hand-made cases: where a window must reach far back, or a literal is
+ * glued, or the rule's alternatives overlap. */
+static void matcher__edge_cases__fast_and_reference_agree(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(
+        NEGATION
+        "[far]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "phrase = fast-paced\nphrase = go [the] extra mile\n"
+        "phrase = {100%|straight} commission\nphrase = 24/7\n"
+        "regex = \\bwork(?:ing)?\\s+on\\s+(?:our\\s+)*live\\s+openings\\b\n"
+        "[split]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "regex = \\A(?![\\s\\S]*?\\bsalary\\b)[\\s\\S]*?\\K\\bcommission\\b\n"
+        "[kay]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "phrase = starter kit[s]\nunless = no starter kit\n");
+    static const char *const texts[] = {
+        "fast            \n\n\t   paced and fastpaced and fast\xE2\x80\x94paced",
+        "go\n\n\n     the       \t extra \xC2\xA0 mile; go extra mile",
+        "100%      commission or straight\ncommission, straightcommission",
+        "available 24/7 and 24 / 7",
+        "working on our our our live openings, work on live openings",
+        "no salary here, just commission and commission",
+        "we pay a salary and commission",
+        "a starter \xE2\x84\xAAit and a \xC5\xBFtarter kits, no starter kit",
+        "StarterKit starterKit fast-pacedGo the extra mile",
+        "\xff\xfe fast-paced \xc3 go the extra mile \x80",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        agree(rs, texts[i], texts[i], strlen(texts[i]));
+    rf_rules_free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(matcher__edge_cases__fast_and_reference_agree),
+        cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_default_rules),
+        cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_draft_rules),
+        cmocka_unit_test(matcher__corpus__fast_and_reference_agree_default_rules),
+        cmocka_unit_test(matcher__corpus__fast_and_reference_agree_draft_rules),
+    };
+    const char *only = getenv("RF_TEST_FILTER"); /* e.g. "*corpus*" */
+    if (only)
+        cmocka_set_test_filter(only);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
