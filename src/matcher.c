@@ -462,26 +462,44 @@ int msearch_start_cands(msearch *s, matcher *m, const pcre2_code *re,
 }
 
 int pattern_split_find(matcher *m, const pattern *p, const char *text,
-                       size_t len, size_t *ms, size_t *me)
+                       size_t len, const mcand *c, size_t n, size_t *ms,
+                       size_t *me)
 {
     const pattern_split *sp = p->split;
     char msg[300];
     size_t rs;
     msearch it;
-    const pcre2_code *re = matcher_code(m, sp->x, 1, msg, sizeof(msg));
+    const pcre2_code *re = matcher_code(m, sp->x, n, msg, sizeof(msg));
     if (!re)
         return 2;
-    if (msearch_start(&it, m, re, sp->x, text, len, 0, 0))
-        return -1;
-    int rc = it.full ? 2 : msearch_find(&it, 0, &rs, ms, me);
+    /* The candidates of the whole regex are those of what it flags, but
+     * after "[\s\S]*?": what it flags alone looks back much less, and
+     * may have a companion to check. */
+    const unsigned char *t = (const unsigned char *)text;
+    size_t back = 0;
+    for (size_t i = 0; i < sp->x->lits.n; i++)
+        if (sp->x->lits.lits[i].back > back)
+            back = sp->x->lits.lits[i].back;
+    mwin_vec *w = &m->wins[0];
+    w->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        int paired = pattern_paired(sp->x, text, len, c[i].pos, &m->occ[0]);
+        if (paired < 0 ||
+            (paired && push_win(w, matcher_back(t, c[i].pos, 0, back),
+                                c[i].pos)))
+            return -1;
+    }
+    sort_wins(w);
+    start_windows(&it, m, re, text, len, 0, w);
+    int rc = msearch_find(&it, 0, &rs, ms, me);
     if (rc != 1)
         return rc;
     for (size_t i = 0; i < sp->n; i++) {
-        const pattern *c = &sp->conds[i];
-        re = matcher_code(m, c, 1, msg, sizeof(msg));
+        const pattern *cond = &sp->conds[i];
+        re = matcher_code(m, cond, 1, msg, sizeof(msg));
         if (!re)
             return 2;
-        rc = msearch_exists(m, re, c, text, len, 1);
+        rc = msearch_exists(m, re, cond, text, len, 1);
         if (rc < 0)
             return rc;
         if (rc != sp->want[i])
@@ -490,6 +508,10 @@ int pattern_split_find(matcher *m, const pattern *p, const char *text,
     return 1;
 }
 
+/* A big text is looked through this much at a time for a match that
+ * only has to exist: the first one ends the search. */
+#define EXISTS_CHUNK (64u * 1024)
+
 int msearch_exists(matcher *m, const pcre2_code *re, const pattern *p,
                    const char *text, size_t len, int slot)
 {
@@ -497,12 +519,38 @@ int msearch_exists(matcher *m, const pcre2_code *re, const pattern *p,
         int rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, m->md, m->mc);
         return rc == PCRE2_ERROR_NOMATCH ? 0 : rc < 0 ? rc : 1;
     }
-    msearch s;
-    size_t rs, ms, me;
-    if (msearch_start(&s, m, re, p, text, len, 0, slot))
-        return -1;
-    int rc = msearch_find(&s, 0, &rs, &ms, &me);
-    return rc < 0 ? rc : rc > 0;
+    const unsigned char *t = (const unsigned char *)text;
+    size_t longest = 0;
+    for (size_t i = 0; i < p->lits.n; i++)
+        if (p->lits.lits[i].len > longest)
+            longest = p->lits.lits[i].len;
+    occ_vec *occ = &m->occ[slot];
+    mwin_vec *w = &m->wins[slot];
+    for (size_t at = 0; at < len; at += EXISTS_CHUNK) {
+        /* literals that start in this chunk; a k or s may take 3 bytes */
+        size_t stop = len - at > EXISTS_CHUNK ? at + EXISTS_CHUNK : len;
+        size_t reach = len - stop > 3 * longest ? stop + 3 * longest : len;
+        occ->n = w->n = 0;
+        if (litset_find(p->ls, text, at, reach, occ))
+            return -1;
+        for (size_t i = 0; i < occ->n && occ->v[i].pos < stop; i++) {
+            size_t n;
+            const lit_owner *o = litset_owners(p->ls, occ->v[i].lit, &n);
+            size_t pos = occ->v[i].pos;
+            if (lit_context_ok(t, len, pos, occ->v[i].end, o->left,
+                               o->right) &&
+                push_win(w, matcher_back(t, pos, 0, o->back), pos))
+                return -1;
+        }
+        sort_wins(w);
+        msearch s;
+        size_t rs, ms, me;
+        start_windows(&s, m, re, text, len, 0, w);
+        int rc = msearch_find(&s, 0, &rs, &ms, &me);
+        if (rc)
+            return rc < 0 ? rc : 1;
+    }
+    return 0;
 }
 
 /* The reference: the leftmost match at or after s->from. */

@@ -111,6 +111,13 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
 int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
                    occ_vec *occ);
 
+/* A literal found in the text, with the most non-space bytes the
+ * pattern's match may hold before it. */
+typedef struct mcand {
+    size_t pos;
+    size_t back;
+} mcand;
+
 /* A window: a match may start in [lo, p]. */
 typedef struct mwin {
     size_t lo, p;
@@ -176,13 +183,9 @@ int msearch_start(msearch *s, matcher *m, const pcre2_code *re,
                   size_t from, int slot);
 
 /*
- * Starts a search whose literal hits are already known: occ[0..n) (sorted
+ * Starts a search whose literal hits are already known: c[0..n) (sorted
  * by position), each with the `back` of its literal for this pattern.
  */
-typedef struct mcand {
-    size_t pos;
-    size_t back;
-} mcand;
 
 int msearch_start_cands(msearch *s, matcher *m, const pcre2_code *re,
                         const char *text, size_t len, const mcand *c,
@@ -208,14 +211,16 @@ int msearch_exists(matcher *m, const pcre2_code *re, const pattern *p,
 
 /*
  * The one match of a pattern with a split (it only matches from the start
- * of the text): the first match of what it flags, if every condition on
- * the whole text holds. 1 and [*ms, *me), 0 when there is none; 2 when it
- * cannot be found this way (an empty match, a pattern that does not
- * compile alone), or a PCRE2 error code (< 0): then search the whole
- * pattern instead.
+ * of the text), given its candidates c[0..n) (those of the whole regex,
+ * which are those of what it flags): the first match of what it flags, if
+ * every condition on the whole text holds. 1 and [*ms, *me), 0 when there
+ * is none; 2 when it cannot be found this way (an empty match, a pattern
+ * that does not compile alone), or a PCRE2 error code (< 0): then search
+ * the whole pattern instead.
  */
 int pattern_split_find(matcher *m, const pattern *p, const char *text,
-                       size_t len, size_t *ms, size_t *me);
+                       size_t len, const mcand *c, size_t n, size_t *ms,
+                       size_t *me);
 
 /* Starts a search of every byte from `from` (the reference way). */
 void msearch_start_full(msearch *s, matcher *m, const pcre2_code *re,

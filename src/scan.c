@@ -599,9 +599,13 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
                 p->state = 1;
             if (p->state == 1 && r->parts[i].split) {
                 /* it matches from the start of the text, or not at all */
+                size_t c0 = k->part_first[fp + i];
                 int rc = clear ? 0
-                               : pattern_split_find(sc->m, &r->parts[i], text,
-                                                    len, &p->ms, &p->me);
+                               : pattern_split_find(
+                                     sc->m, &r->parts[i], text, len,
+                                     k->cands + c0,
+                                     k->part_first[fp + i + 1] - c0, &p->ms,
+                                     &p->me);
                 if (rc < 0 || rc == 2)
                     return 1;
                 p->rs = 0;
@@ -653,7 +657,8 @@ static void scan_rule(scanner *sc, const rule *r, size_t order)
         return; /* none of its literals is in the text: no match */
     if (fast && r->re.split) {
         /* a regex that looks at the whole text first: one hit at most */
-        int rc = pattern_split_find(sc->m, &r->re, text, len, &s, &e);
+        int rc = pattern_split_find(sc->m, &r->re, text, len, k->cands + c0,
+                                    c1 - c0, &s, &e);
         if (rc == 1 && push_hit(sc, r, order, s, e))
             sc->oom = 1;
         if (rc == 0 || rc == 1)
