@@ -47,14 +47,14 @@ if [ -d "$DRAFT" ] && ls "$DRAFT"/*.rules >/dev/null 2>&1; then
 fi
 
 # Each scenario: redflag (built-in rules; and the draft catalogue), rg, grep.
-bench() { # NAME RUNS INPUT-ARGS...
-    local name=$1 runs=$2
-    shift 2
+bench() { # NAME RUNS GREP-FLAGS INPUT-ARGS...
+    local name=$1 runs=$2 gflags=$3
+    shift 3
     # Output goes to a file: GNU grep stops at the first match when it
     # writes to /dev/null, where hyperfine would send it.
     local cmds=("$RF --format ndjson $* >$out/redflag.out"
                 "rg -c -i -f $out/rg-phrases.txt $* >$out/rg.out"
-                "env LC_ALL=C grep -r -E -i -c -f $out/grep-phrases.txt $* >$out/grep.out")
+                "env LC_ALL=C grep $gflags -E -i -c -f $out/grep-phrases.txt $* >$out/grep.out")
     [ ${#rules[@]} -gt 0 ] && cmds+=("$RF ${rules[*]} --format ndjson $* >$out/draft.out")
     hyperfine -i --style basic --warmup 3 --runs $((runs * RUNS)) \
         --export-json "$out/$name.json" "${cmds[@]}" >"$out/$name.log" 2>&1 \
@@ -62,9 +62,9 @@ bench() { # NAME RUNS INPUT-ARGS...
 }
 
 echo "benchmarking (hyperfine; this takes a minute) ..."
-bench big 10 "$big"
-bench folder 20 "$CORPUS"
-bench stdin 60 "< $posting"
+bench big 10 "" "$big"
+bench folder 20 -r "$CORPUS"
+bench stdin 60 "" "< $posting"
 
 # Peak memory over the folder, once and three times over.
 rss() { /usr/bin/time -v "$@" >/dev/null 2>"$out/time.txt" || true

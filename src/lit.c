@@ -21,31 +21,24 @@ static const double letter_freq[26] = {
 };
 
 /* The parts of common words, with how often each starts at a byte of
- * text: generated from tools/common-words.txt, sorted by text. A letter
- * model makes "you", "work" or "kill" (in "skills") look rarer than they
- * are. */
+ * text: generated from tools/common-words.txt, as a hash table of
+ * 2^lit_common_bits slots (tools/substrings.c). A letter model makes
+ * "you", "work" or "kill" (in "skills") look rarer than they are. */
 extern const struct lit_common {
     const char *s;
     double per_byte;
 } lit_common[];
-extern const size_t lit_common_count;
+extern const unsigned lit_common_bits;
 
 static double common_freq(const char *s, size_t n)
 {
-    size_t lo = 0, hi = lit_common_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *c = lit_common[mid].s;
-        int d = strncmp(c, s, n);
-        if (d == 0 && c[n] != '\0')
-            d = 1;
-        if (d == 0)
-            return lit_common[mid].per_byte;
-        if (d < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    unsigned long h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = ((h ^ (unsigned char)s[i]) * 16777619u) & 0xFFFFFFFFu;
+    size_t mask = ((size_t)1 << lit_common_bits) - 1;
+    for (size_t i = (size_t)h & mask; lit_common[i].s; i = (i + 1) & mask)
+        if (strncmp(lit_common[i].s, s, n) == 0 && lit_common[i].s[n] == '\0')
+            return lit_common[i].per_byte;
     return 0;
 }
 

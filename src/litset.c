@@ -47,8 +47,9 @@ struct litset {
     size_t n_shorts;
     uint32_t by_first[257];
     /* may a short entry start here? by its length: */
-    unsigned char *tri;    /* 3: 1 << TRI_BITS, by a hash of three bytes */
-    unsigned char *pair;   /* 2: 65536, by two bytes */
+    unsigned char *tri;    /* 3: 1 << tri_bits, by a hash of three bytes */
+    unsigned char *pair;   /* 2: 1 << pair_bits, by a hash of two bytes */
+    unsigned tri_bits, pair_bits;
     unsigned char *single; /* 1: 256, by one byte */
     int built;
 };
@@ -82,11 +83,24 @@ static uint32_t hash4(uint32_t key, unsigned bits)
     return (key * 0x9E3779B1u) >> (32 - bits);
 }
 
-#define TRI_BITS 12
-
-static uint32_t hash3(uint32_t key)
+static uint32_t hash3(uint32_t key, unsigned bits)
 {
-    return ((key & 0xFFFFFF) * 0x9E3779B1u) >> (32 - TRI_BITS);
+    return ((key & 0xFFFFFF) * 0x9E3779B1u) >> (32 - bits);
+}
+
+static uint32_t hash2(uint32_t key, unsigned bits)
+{
+    return ((key & 0xFFFF) * 0x9E3779B1u) >> (32 - bits);
+}
+
+/* Bits of a filter table for n keys: about 1 in 64 entries set, from 256
+ * entries (a rule set has hundreds of small litsets) up to 2^max. */
+static unsigned table_bits(size_t n, unsigned max)
+{
+    unsigned bits = 8;
+    while (bits < max && ((size_t)1 << bits) < n * 64)
+        bits++;
+    return bits;
 }
 
 litset *litset_new(void) { return calloc(1, sizeof(litset)); }
@@ -319,10 +333,7 @@ int litset_build(litset *ls)
     for (int c = 0; c < 256; c++)
         ls->by_first[c + 1] += ls->by_first[c];
 
-    /* The filter: about 1 bit in 128 set, at most 64 KiB. */
-    unsigned bits = 10;
-    while (bits < 16 && ((size_t)1 << bits) < nl * 128)
-        bits++;
+    unsigned bits = table_bits(nl * 2, 16);
     ls->bits = bits;
     ls->filter = calloc((size_t)1 << bits, 1);
     size_t nslots = 16;
@@ -342,15 +353,25 @@ int litset_build(litset *ls)
             h = (h + 1) & ls->slot_mask;
         ls->slots[h] = (uint32_t)i + 1;
     }
+    size_t n3 = 0, n2 = 0;
+    for (size_t i = 0; i < ns; i++) {
+        n3 += ls->shorts[i].len == 3;
+        n2 += ls->shorts[i].len == 2;
+    }
+    ls->tri_bits = table_bits(n3, 14);
+    ls->pair_bits = table_bits(n2, 14);
     for (size_t i = 0; i < ns; i++) {
         const entry *e = &ls->shorts[i];
         unsigned char **table =
             e->len == 3 ? &ls->tri : e->len == 2 ? &ls->pair : &ls->single;
-        size_t size = e->len == 3 ? (size_t)1 << TRI_BITS
-                                  : e->len == 2 ? 65536 : 256;
+        size_t size = (size_t)1 << (e->len == 3   ? ls->tri_bits
+                                    : e->len == 2 ? ls->pair_bits
+                                                  : 8);
         if (!*table && !(*table = calloc(size, 1)))
             return -1;
-        (*table)[e->len == 3 ? hash3(e->key) : e->key] = 1;
+        (*table)[e->len == 3   ? hash3(e->key, ls->tri_bits)
+                 : e->len == 2 ? hash2(e->key, ls->pair_bits)
+                               : e->key] = 1;
     }
     ls->built = 1;
     return 0;
@@ -435,8 +456,8 @@ static int check_at(const litset *ls, const unsigned char *t, size_t i,
         for (size_t j = 0; j < 3 && j < b - i; j++)
             k |= (uint32_t)(t[i + j] | 0x20) << (8 * j);
         if (((ls->single && ls->single[k & 0xFF]) ||
-             (ls->pair && b - i >= 2 && ls->pair[k & 0xFFFF]) ||
-             (ls->tri && b - i >= 3 && ls->tri[hash3(k)])) &&
+             (ls->pair && b - i >= 2 && ls->pair[hash2(k, ls->pair_bits)]) ||
+             (ls->tri && b - i >= 3 && ls->tri[hash3(k, ls->tri_bits)])) &&
             check_short(ls, t, i, b, out))
             return -1;
     }
@@ -456,6 +477,7 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
     const unsigned char *filter = ls->filter;
     const unsigned char *tri = ls->tri, *pair = ls->pair;
     const unsigned char *single = ls->single;
+    unsigned tbits = ls->tri_bits, pbits = ls->pair_bits;
     unsigned bits = ls->bits;
     size_t i = a;
     if (!ls->n_ents || b <= a)
@@ -478,8 +500,8 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
      L(x1, 32) << 12 | L(x12, 0) << 13 | L(x12, 8) << 14 |                  \
      L(x12, 16) << 15)
 #define LONG(x, s) (unsigned)filter[hash4((uint32_t)((x) >> (s)), bits)]
-#define TRI(x, s) (unsigned)tri[hash3((uint32_t)((x) >> (s)))]
-#define PAIR(x, s) (unsigned)pair[(uint32_t)((x) >> (s)) & 0xFFFF]
+#define TRI(x, s) (unsigned)tri[hash3((uint32_t)((x) >> (s)), tbits)]
+#define PAIR(x, s) (unsigned)pair[hash2((uint32_t)((x) >> (s)), pbits)]
 #define ONE(x, s) (unsigned)single[(uint32_t)((x) >> (s)) & 0xFF]
         unsigned lm = ls->n_longs ? EACH16(LONG) : 0;
         unsigned sm = (tri ? EACH16(TRI) : 0) | (pair ? EACH16(PAIR) : 0) |

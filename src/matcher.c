@@ -16,39 +16,44 @@ int pattern_init(pattern *p, char *src, lit_sum *lits)
         atomic_init(&p->code[f], NULL);
         atomic_init(&p->jit[f], NULL);
         atomic_init(&p->work[f], 0);
+        atomic_init(&p->ls[f], NULL);
     }
     p->src = src;
     p->lits = *lits;
     memset(lits, 0, sizeof(*lits));
-    if (!p->lits.ok)
-        return 0;
-    if (!(p->ls = litset_new()))
-        goto oom;
-    for (size_t i = 0; i < p->lits.n; i++)
-        if (litset_add(p->ls, p->lits.lits[i].s, p->lits.lits[i].len, 0,
-                       p->lits.lits[i].back, p->lits.lits[i].left,
-                       p->lits.lits[i].right))
-            goto oom;
-    if (litset_build(p->ls))
-        goto oom;
-    if (!p->lits.n_pair)
-        return 0;
-    if (!(p->pair_ls = litset_new()))
-        goto oom;
     for (size_t i = 0; i < p->lits.n_pair; i++) {
-        const lit *l = &p->lits.pair[i];
         /* a k or s may take 3 bytes in the text */
-        if (l->len * 3 > p->pair_max)
-            p->pair_max = l->len * 3;
-        if (litset_add(p->pair_ls, l->s, l->len, 0, 0, l->left, l->right))
-            goto oom;
+        if (p->lits.pair[i].len * 3 > p->pair_max)
+            p->pair_max = p->lits.pair[i].len * 3;
     }
-    if (litset_build(p->pair_ls))
-        goto oom;
     return 0;
-oom:
-    pattern_free(p);
-    return -1;
+}
+
+const litset *pattern_litset(const pattern *cp, int which)
+{
+    pattern *p = (pattern *)cp; /* set once, like the compiled code */
+    litset *ls = atomic_load_explicit(&p->ls[which], memory_order_acquire);
+    const lit *v = which ? p->lits.pair : p->lits.lits;
+    size_t n = which ? p->lits.n_pair : p->lits.n;
+    if (ls || !p->lits.ok || !n)
+        return ls;
+    if (!(ls = litset_new()))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (litset_add(ls, v[i].s, v[i].len, 0, which ? 0 : v[i].back,
+                       v[i].left, v[i].right)) {
+            litset_free(ls);
+            return NULL;
+        }
+    litset *expected = NULL;
+    if (litset_build(ls) ||
+        !atomic_compare_exchange_strong_explicit(&p->ls[which], &expected, ls,
+                                                 memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        litset_free(ls);
+        return expected;
+    }
+    return ls;
 }
 
 int pattern_init_regex(pattern *p, const char *re)
@@ -121,8 +126,8 @@ void pattern_free(pattern *p)
         pcre2_code_free(code);
     }
     lit_sum_free(&p->lits);
-    litset_free(p->ls);
-    litset_free(p->pair_ls);
+    litset_free(atomic_load(&p->ls[0]));
+    litset_free(atomic_load(&p->ls[1]));
     memset(p, 0, sizeof(*p));
 }
 
@@ -320,8 +325,11 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
 int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
                    occ_vec *occ)
 {
-    if (!p->pair_ls)
+    const litset *pls = p->lits.n_pair ? pattern_litset(p, 1) : NULL;
+    if (!p->lits.n_pair)
         return 1;
+    if (!pls)
+        return -1;
     const unsigned char *t = (const unsigned char *)text;
     size_t from, to, last;
     if (p->lits.pair_after) {
@@ -334,11 +342,11 @@ int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
         to = a;
     }
     occ->n = 0;
-    if (litset_find(p->pair_ls, text, from, to, occ))
+    if (litset_find(pls, text, from, to, occ))
         return -1;
     for (size_t i = 0; i < occ->n && occ->v[i].pos <= last; i++) {
         size_t n;
-        const lit_owner *o = litset_owners(p->pair_ls, occ->v[i].lit, &n);
+        const lit_owner *o = litset_owners(pls, occ->v[i].lit, &n);
         if (lit_context_ok(t, len, occ->v[i].pos, occ->v[i].end, o->left,
                            o->right))
             return 1;
@@ -411,13 +419,14 @@ int msearch_start(msearch *s, matcher *m, const pcre2_code *re,
     }
     occ_vec *occ = &m->occ[slot];
     mwin_vec *w = &m->wins[slot];
+    const litset *ls = pattern_litset(p, 0);
     occ->n = w->n = 0;
-    if (litset_find(p->ls, text, from, len, occ))
+    if (!ls || litset_find(ls, text, from, len, occ))
         return -1;
     const unsigned char *t = (const unsigned char *)text;
     for (size_t i = 0; i < occ->n; i++) {
         size_t n;
-        const lit_owner *o = litset_owners(p->ls, occ->v[i].lit, &n);
+        const lit_owner *o = litset_owners(ls, occ->v[i].lit, &n);
         size_t pos = occ->v[i].pos;
         if (!lit_context_ok(t, len, pos, occ->v[i].end, o->left, o->right))
             continue;
@@ -526,16 +535,19 @@ int msearch_exists(matcher *m, const pcre2_code *re, const pattern *p,
             longest = p->lits.lits[i].len;
     occ_vec *occ = &m->occ[slot];
     mwin_vec *w = &m->wins[slot];
+    const litset *ls = pattern_litset(p, 0);
+    if (!ls)
+        return -1;
     for (size_t at = 0; at < len; at += EXISTS_CHUNK) {
         /* literals that start in this chunk; a k or s may take 3 bytes */
         size_t stop = len - at > EXISTS_CHUNK ? at + EXISTS_CHUNK : len;
         size_t reach = len - stop > 3 * longest ? stop + 3 * longest : len;
         occ->n = w->n = 0;
-        if (litset_find(p->ls, text, at, reach, occ))
+        if (litset_find(ls, text, at, reach, occ))
             return -1;
         for (size_t i = 0; i < occ->n && occ->v[i].pos < stop; i++) {
             size_t n;
-            const lit_owner *o = litset_owners(p->ls, occ->v[i].lit, &n);
+            const lit_owner *o = litset_owners(ls, occ->v[i].lit, &n);
             size_t pos = occ->v[i].pos;
             if (lit_context_ok(t, len, pos, occ->v[i].end, o->left,
                                o->right) &&

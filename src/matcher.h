@@ -46,8 +46,9 @@ struct pattern {
     _Atomic(pcre2_code *) jit[2];
     atomic_ulong work[2];       /* work done so far (see pattern_code) */
     lit_sum lits;               /* !lits.ok: no literal, search every byte */
-    litset *ls;                 /* lits alone, for searches in windows */
-    litset *pair_ls;            /* lits.pair, the companions, or NULL */
+    /* lits alone, for searches in windows, and lits.pair, the companions:
+     * built on first use (pattern_litset), as most patterns need neither */
+    _Atomic(litset *) ls[2];
     size_t pair_max;            /* bytes the longest companion may take */
     pattern_split *split;       /* or NULL */
 };
@@ -71,6 +72,11 @@ enum { PAT_ANY = 0, PAT_VALID = 1 };
 /* Takes ownership of src (malloc'd) and of *lits. Returns 0, or -1 when
  * out of memory (src and lits are freed). */
 int pattern_init(pattern *p, char *src, lit_sum *lits);
+
+/* The literal set of p's literals (which 0) or of their companions
+ * (which 1), built on first use; safe from several threads. NULL when
+ * there are none, or out of memory. */
+const litset *pattern_litset(const pattern *p, int which);
 /* A pattern of the raw regex re, with its literals; 0 or -1. */
 int pattern_init_regex(pattern *p, const char *re);
 /* Takes p, a pattern of the raw regex re alone, apart when re looks at the

@@ -361,17 +361,25 @@ static int build_pattern(pattern *out, const char *file, const char *id,
     }
     if (translate(file, id, phrases, regexes, &pats, &src, &sums, err))
         goto out;
-    for (size_t i = 0; i < pats.n; i++) {
-        lit_sum one;
-        if (lit_sum_copy(&one, &sums[i]))
+    int every_part_ok = 1;
+    for (size_t i = 0; i < pats.n; i++)
+        every_part_ok &= sums[i].ok;
+    if (parts && every_part_ok && pats.n > 1) {
+        /* the parts keep the literals; the whole only says it has some */
+        all.ok = 1;
+    } else {
+        for (size_t i = 0; i < pats.n; i++) {
+            lit_sum one;
+            if (lit_sum_copy(&one, &sums[i]))
+                goto oom;
+            if (i == 0)
+                all = one;
+            else
+                lit_alt(&all, &one);
+        }
+        if (all.oom)
             goto oom;
-        if (i == 0)
-            all = one;
-        else
-            lit_alt(&all, &one);
     }
-    if (all.oom)
-        goto oom;
     char *joined = join_alternation(&pats);
     if (!joined || pattern_init(out, joined, &all))
         goto oom;
@@ -919,39 +927,57 @@ int rf_rules_add_default(rf_rules *rs, rf_error *err)
 
 /* Says how the fast matcher finds rule r: "literals\tword@back ..." or
  * "every-byte\twhy". NULL when out of memory. */
+/* Is "word@" among the tab- or space-separated items of b? */
+static int listed(const buf *b, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = b->data; p && (p = strstr(p, word)); p++)
+        if ((p == b->data || p[-1] == ' ' || p[-1] == '\t') && p[n] == '@')
+            return 1;
+    return 0;
+}
+
+/* Appends "word@back" for each literal of ls not listed yet in b. */
+static void list_literals(buf *b, const lit_sum *ls)
+{
+    for (size_t i = 0; i < ls->n; i++) {
+        /* each literal once, with the most it is looked back for */
+        size_t back = ls->lits[i].back, j;
+        for (j = 0; j < ls->n; j++) {
+            if (strcmp(ls->lits[j].s, ls->lits[i].s) != 0)
+                continue;
+            if (j < i)
+                break;
+            if (ls->lits[j].back > back)
+                back = ls->lits[j].back;
+        }
+        if (j < ls->n || listed(b, ls->lits[i].s))
+            continue;
+        if (b->len && b->data[b->len - 1] != '\t')
+            buf_putc(b, ' ');
+        buf_puts(b, ls->lits[i].s);
+        if (back == LIT_UNBOUNDED)
+            buf_puts(b, "@*");
+        else
+            buf_printf(b, "@%zu", back);
+    }
+}
+
 static char *describe_prefilter(const rule *r)
 {
     buf b = BUF_INIT;
-    const lit_sum *ls = &r->re.lits;
-    if (ls->ok && r->re.split) {
+    if (r->re.lits.ok && r->re.split) {
         buf_printf(&b, "whole-text\t%zu condition%s, then ", r->re.split->n,
                    r->re.split->n == 1 ? "" : "s");
-        ls = &r->re.split->x->lits;
-    } else if (ls->ok) {
-        buf_puts(&b, "literals\t");
+        list_literals(&b, &r->re.split->x->lits);
+        return buf_take(&b);
     }
-    if (ls->ok) {
-        for (size_t i = 0; i < ls->n; i++) {
-            /* each literal once, with the most it is looked back for */
-            size_t back = ls->lits[i].back, j;
-            for (j = 0; j < ls->n; j++) {
-                if (strcmp(ls->lits[j].s, ls->lits[i].s) != 0)
-                    continue;
-                if (j < i)
-                    break;
-                if (ls->lits[j].back > back)
-                    back = ls->lits[j].back;
-            }
-            if (j < ls->n)
-                continue;
-            if (i)
-                buf_putc(&b, ' ');
-            buf_puts(&b, ls->lits[i].s);
-            if (back == LIT_UNBOUNDED)
-                buf_puts(&b, "@*");
-            else
-                buf_printf(&b, "@%zu", back);
-        }
+    if (r->re.lits.ok) {
+        buf_puts(&b, "literals\t");
+        if (!r->n_parts)
+            list_literals(&b, &r->re.lits);
+        for (size_t i = 0; i < r->n_parts; i++)
+            list_literals(&b, &r->parts[i].lits);
         return buf_take(&b);
     }
     /* Which pattern has no literal every match must contain? */

@@ -1,7 +1,8 @@
 /*
  * substrings.c - writes, as C, every part (two bytes or more) of the words
  * in a word list with how often it starts at a byte of English text, for
- * the rule loader's guess at how rare a literal is (src/lit.c).
+ * the rule loader's guess at how rare a literal is (src/lit.c), as a hash
+ * table.
  * Usage: substrings OUT.c WORDS.txt
  * Each line of WORDS.txt is "word occurrences-per-million-words"; lines
  * starting with '#' are comments.
@@ -20,6 +21,15 @@ typedef struct part {
 
 static part *parts;
 static size_t n_parts, cap_parts;
+
+/* The hash lit.c looks parts up with (FNV-1a). */
+static size_t common_hash(const char *s, size_t n)
+{
+    unsigned long h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = ((h ^ (unsigned char)s[i]) * 16777619u) & 0xFFFFFFFFu;
+    return (size_t)h;
+}
 
 static int cmp_part(const void *a, const void *b)
 {
@@ -66,6 +76,35 @@ int main(int argc, char **argv)
     }
     fclose(in);
     qsort(parts, n_parts, sizeof(part), cmp_part);
+    /* merge equal parts */
+    size_t n = 0;
+    for (size_t i = 0; i < n_parts;) {
+        size_t j = i;
+        double w = 0;
+        for (; j < n_parts && strcmp(parts[j].s, parts[i].s) == 0; j++)
+            w += parts[j].weight;
+        parts[n] = parts[i];
+        parts[n++].weight = w;
+        i = j;
+    }
+    /* an open-addressing table, a quarter full, with lit.c's hash */
+    unsigned bits = 4;
+    while (((size_t)1 << bits) < n * 4)
+        bits++;
+    size_t size = (size_t)1 << bits;
+    long *slot = malloc(size * sizeof(long));
+    if (!slot) {
+        perror("substrings");
+        return 2;
+    }
+    for (size_t i = 0; i < size; i++)
+        slot[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t h = common_hash(parts[i].s, strlen(parts[i].s)) & (size - 1);
+        while (slot[h] >= 0)
+            h = (h + 1) & (size - 1);
+        slot[h] = (long)i;
+    }
     FILE *out = fopen(argv[1], "w");
     if (!out) {
         perror(argv[1]);
@@ -75,18 +114,14 @@ int main(int argc, char **argv)
                  "#include <stddef.h>\n"
                  "struct lit_common { const char *s; double per_byte; };\n"
                  "const struct lit_common lit_common[] = {\n", argv[2]);
-    size_t count = 0;
-    for (size_t i = 0; i < n_parts;) {
-        size_t j = i;
-        double w = 0;
-        for (; j < n_parts && strcmp(parts[j].s, parts[i].s) == 0; j++)
-            w += parts[j].weight;
-        fprintf(out, "    {\"%s\", %.3g},\n", parts[i].s, w);
-        count++;
-        i = j;
+    for (size_t i = 0; i < size; i++) {
+        if (slot[i] < 0)
+            fprintf(out, "    {NULL, 0},\n");
+        else
+            fprintf(out, "    {\"%s\", %.3g},\n", parts[slot[i]].s,
+                    parts[slot[i]].weight);
     }
-    fprintf(out, "    {NULL, 0}\n};\nconst size_t lit_common_count = %zu;\n",
-            count);
+    fprintf(out, "};\nconst unsigned lit_common_bits = %u;\n", bits);
     if (fclose(out)) {
         perror(argv[1]);
         return 2;
