@@ -269,6 +269,28 @@ static int ascii_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* Eight ASCII bytes (no high bit set): how many are not white space. The
+ * top bit of each byte of x + ONES * (0x80 - n) says whether it is >= n,
+ * with no carry between bytes. */
+static unsigned nonspace8(uint64_t x)
+{
+#define GE(n) ((x + ONES * (0x80 - (n))) & HIGH)
+    uint64_t space = (GE(9) & ~GE(14)) | (GE(32) & ~GE(33));
+#undef GE
+    /* one bit per byte: their sum, in the top byte */
+    return 8 - (unsigned)(((space >> 7) * ONES) >> 56);
+}
+
+static uint64_t load8(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
 size_t matcher_back(const unsigned char *t, size_t p, size_t start,
                     size_t budget)
 {
@@ -276,9 +298,18 @@ size_t matcher_back(const unsigned char *t, size_t p, size_t start,
         return start;
     size_t q = p;
     while (q > start) {
+        if (q - start >= 8) {
+            /* eight ASCII bytes at once */
+            uint64_t x = load8(t + q - 8);
+            unsigned n;
+            if (!(x & HIGH) && (n = nonspace8(x)) <= budget) {
+                budget -= n;
+                q -= 8;
+                continue;
+            }
+        }
         unsigned char c = t[q - 1];
         if (c < 0x80) {
-            /* the common case: one ASCII byte */
             if (!ascii_space(c)) {
                 if (!budget)
                     break;
@@ -308,6 +339,15 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
 {
     size_t q = p;
     while (q < len) {
+        if (len - q >= 8) {
+            uint64_t x = load8(t + q);
+            unsigned n;
+            if (!(x & HIGH) && (n = nonspace8(x)) <= budget) {
+                budget -= n;
+                q += 8;
+                continue;
+            }
+        }
         unsigned char c = t[q];
         size_t n = c < 0x80 ? 1 : utf8_len(c);
         if (n > len - q)
