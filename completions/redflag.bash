@@ -56,9 +56,9 @@ _redflag()
     local opts="--format --files-with-flags --files-without-flags --count
         --quiet --summary-only --color --colour --fail-on --fail-score --rules
         --no-default-rules --list-rules --explain --test-rules
-        --input --field --stdin-filename --config --no-config --max-evidence
-        --context --help
-        --version -f -l -L -c -q -r -h -V"
+        --debug-prefilter --input --field --stdin-filename --config
+        --no-config --max-evidence --context --jobs --matcher --help
+        --version -f -l -L -c -q -r -j -h -V"
     local _rf_opt _rf_cur _rf_prefix _rf_args words=
     _redflag_current
     case $_rf_opt in
@@ -66,12 +66,13 @@ _redflag()
     --fail-on) words="low medium high never" ;;
     --color | --colour) words="auto always never" ;;
     --input) words="auto text html csv ndjson" ;;
+    --matcher) words="fast reference" ;;
     --explain)
         _redflag_rule_args
         words=$("${COMP_WORDS[0]}" "${_rf_args[@]}" --list-rules 2>/dev/null |
             cut -f1)
         ;;
-    --fail-score | --max-evidence | --context | --field)
+    --fail-score | --max-evidence | --context | --field | -j | --jobs)
         COMPREPLY=()
         return
         ;;

@@ -102,6 +102,17 @@ static rf_rules *draft_rules(void)
         rf_rules_free(rs);
         return NULL;
     }
+    /* Once the catalogue is the built-in rule set, it is tested as such. */
+    rf_rules *builtin = default_rules();
+    int same = rf_rules_count(builtin) == rf_rules_count(rs);
+    for (size_t i = 0; same && i < rf_rules_count(rs); i++)
+        same = rf_rules_find(builtin, rf_rules_get(rs, i)->id) != NULL;
+    rf_rules_free(builtin);
+    if (same) {
+        print_message("draft rules skipped: they are the built-in ones\n");
+        rf_rules_free(rs);
+        return NULL;
+    }
     return rs;
 }
 
