@@ -831,6 +831,32 @@ static void rx_group(rx *x, lit_sum *out)
     *out = inner;
 }
 
+/*
+ * \d as a set of literals: the ASCII digits, and the first byte of every
+ * other character PCRE2's \d matches with UCP (Arabic-Indic, Devanagari,
+ * fullwidth, mathematical ... digits start with one of these; the tests
+ * check it against the PCRE2 in use).
+ */
+const unsigned char lit_digit_leads[] = {0xD9, 0xDB, 0xDF, 0xE0, 0xE1, 0xEA,
+                                         0xEF, 0xF0};
+const size_t lit_n_digit_leads = sizeof(lit_digit_leads);
+
+static void digits(lit_sum *out)
+{
+    lit_none(4, out);
+    for (char d = '0'; d <= '9'; d++)
+        if (push_lit(out, &d, 1, 0))
+            goto oom;
+    for (size_t i = 0; i < lit_n_digit_leads; i++)
+        if (push_lit(out, (const char *)&lit_digit_leads[i], 1, 0))
+            goto oom;
+    out->ok = 1;
+    return;
+oom:
+    lit_sum_free(out);
+    out->oom = 1;
+}
+
 /* What an atom is, for the context of its neighbours. */
 enum { ATOM_OTHER, ATOM_SPACE, ATOM_WORDB };
 
@@ -859,7 +885,10 @@ static void rx_escape(rx *x, int *lit_char, lit_sum *out, int *kind)
     case 's': case 'h': case 'v': case 'R':
         *kind = ATOM_SPACE;
         return; /* white space only */
-    case 'd': case 'D': case 'w': case 'W': case 'S': case 'H': case 'V':
+    case 'd':
+        digits(out);
+        return;
+    case 'D': case 'w': case 'W': case 'S': case 'H': case 'V':
     case 'N': case 'C':
         out->cons = 4;
         return;

@@ -158,6 +158,10 @@ typedef struct lit_split {
 int lit_split_doc(const char *re, lit_split *out);
 void lit_split_free(lit_split *s);
 
+/* The first bytes of the characters other than 0-9 that \d matches. */
+extern const unsigned char lit_digit_leads[];
+extern const size_t lit_n_digit_leads;
+
 /* Is the UTF-8 character at s[0..n) one that \s matches? Returns its length,
  * or 0. Covers every character PCRE2's \s matches with UCP. */
 size_t lit_space_len(const unsigned char *s, size_t n);

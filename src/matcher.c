@@ -100,10 +100,24 @@ int pattern_split_init(pattern *p, const char *re)
         sp->want[sp->n] = ls.want[sp->n];
     }
     lit_split_free(&ls);
-    if (sp->x->lits.ok)
-        p->split = sp;
-    else
+    if (!sp->x->lits.ok) {
         split_free(sp);
+        return 0;
+    }
+    /* The whole regex is looked for by the literals of what it flags:
+     * their occurrences are then candidates for it (pattern_split_find),
+     * each with no bound on how far back the whole match starts. */
+    lit_sum lits;
+    if (lit_sum_copy(&lits, &sp->x->lits)) {
+        split_free(sp);
+        return -1;
+    }
+    for (size_t i = 0; i < lits.n; i++)
+        lits.lits[i].back = LIT_UNBOUNDED;
+    lit_sum_free(&p->lits);
+    p->lits = lits;
+    p->pair_max = sp->x->pair_max;
+    p->split = sp;
     return 0;
 oom:
     lit_split_free(&ls);

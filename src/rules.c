@@ -953,7 +953,7 @@ static void list_literals(buf *b, const lit_sum *ls)
         }
         if (j < ls->n || listed(b, ls->lits[i].s))
             continue;
-        if (b->len && b->data[b->len - 1] != '\t')
+        if (b->len && b->data[b->len - 1] != '\t' && b->data[b->len - 1] != ' ')
             buf_putc(b, ' ');
         buf_puts(b, ls->lits[i].s);
         if (back == LIT_UNBOUNDED)

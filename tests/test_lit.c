@@ -151,7 +151,7 @@ static void lit__regex__what_it_cannot_read_gives_no_literal(void **state)
         "(?x) a b c",       /* extended mode: spaces mean nothing */
         "\\Gfoo",           /* depends on where the search starts */
         "(*SKIP)foo",       /* a backtracking verb */
-        "foo|\\d+",         /* a branch without a literal */
+        "foo|\\w+",         /* a branch without a literal */
         "(?:foo)?",         /* optional */
         "a)(b",             /* not balanced */
         "[a-z]+ing",        /* no: "ing" is a literal; see below */
@@ -164,6 +164,64 @@ static void lit__regex__what_it_cannot_read_gives_no_literal(void **state)
         assert_false(s.ok);
     }
     regex_case(res[7], "fishing");
+}
+
+static size_t utf8_encode(unsigned long c, unsigned char *o)
+{
+    if (c < 0x80) {
+        o[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (unsigned char)(0xC0 | c >> 6);
+        o[1] = (unsigned char)(0x80 | (c & 63));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | c >> 12);
+        o[1] = (unsigned char)(0x80 | ((c >> 6) & 63));
+        o[2] = (unsigned char)(0x80 | (c & 63));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | c >> 18);
+    o[1] = (unsigned char)(0x80 | ((c >> 12) & 63));
+    o[2] = (unsigned char)(0x80 | ((c >> 6) & 63));
+    o[3] = (unsigned char)(0x80 | (c & 63));
+    return 4;
+}
+
+/* Every character the PCRE2 in use takes for \d starts with 0-9 or one of
+ * the bytes the literal analysis knows. */
+static void lit__digits__cover_every_digit_pcre2_knows(void **state)
+{
+    (void)state;
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR) "\\d", PCRE2_ZERO_TERMINATED,
+                                   RULES_PCRE2_OPTIONS, &ec, &eo, NULL);
+    assert_non_null(re);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    size_t digits = 0;
+    for (unsigned long c = 0; c < 0x110000; c++) {
+        if (c >= 0xD800 && c < 0xE000)
+            continue;
+        unsigned char s[4];
+        size_t n = utf8_encode(c, s);
+        if (pcre2_match(re, s, n, 0, 0, md, NULL) < 0)
+            continue;
+        digits++;
+        int known = s[0] >= '0' && s[0] <= '9';
+        for (size_t i = 0; i < lit_n_digit_leads; i++)
+            known |= s[0] == lit_digit_leads[i];
+        if (!known)
+            print_error("U+%04lX is a digit the analysis misses\n", c);
+        assert_true(known);
+    }
+    assert_true(digits > 100);
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    regex_case("\\d+\\s?k\\b", "paid 80k");
+    regex_case("\\d{2}", "\xD9\xA3\xD9\xA4"); /* Arabic-Indic 34 */
 }
 
 static void lit__split__takes_a_whole_text_regex_apart(void **state)
@@ -216,6 +274,7 @@ int main(void)
         cmocka_unit_test(lit__phrase__optional_parts_give_no_literal),
         cmocka_unit_test(lit__regex__a_literal_every_match_holds),
         cmocka_unit_test(lit__regex__what_it_cannot_read_gives_no_literal),
+        cmocka_unit_test(lit__digits__cover_every_digit_pcre2_knows),
         cmocka_unit_test(lit__split__takes_a_whole_text_regex_apart),
         cmocka_unit_test(lit__context__drops_only_impossible_occurrences),
     };

@@ -87,7 +87,7 @@ severity = low
 title = Digits
 why = w
 advice = a
-regex = \d{3}\s+\d{4}
+regex = \w{3}\s+\w{4}
 EOF
 run --no-default-rules --rules "$TMP/dbg.rules" --debug-prefilter
 expect_out_has "--debug-prefilter: a regex with no literal is matched over every byte" \
