@@ -437,7 +437,11 @@ int cli_run(const cli_opts *given)
         r.rep.color = use_color(o->color);
         r.rep.width = 80;
         r.rep.rules = r.rs;
-        r.rep.hold = 1; /* flushed by flush_now_and_then and flush_idle */
+        /* output in big blocks, flushed by flush_now_and_then and
+         * flush_idle, not in 4 KiB ones */
+        if (!isatty(STDOUT_FILENO))
+            setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+        r.rep.hold = 1;
         r.last_flush = now_ms();
         report_begin(&r.rep);
         int jobs = o->jobs ? o->jobs : batch_cpus();

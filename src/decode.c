@@ -117,6 +117,13 @@ static size_t invisible_len(const unsigned char *u, size_t n)
 static size_t next_invisible(const unsigned char *u, size_t n, size_t *w)
 {
     for (size_t i = 0; i < n; i++) {
+        /* ASCII, eight bytes at a time: none of it is invisible */
+        uint64_t x;
+        while (n - i >= 8 &&
+               (memcpy(&x, u + i, 8), !(x & 0x8080808080808080ull)))
+            i += 8;
+        if (i == n)
+            break;
         unsigned char c = u[i];
         if ((c == 0xC2 || c == 0xE2 || c == 0xEF) &&
             (*w = invisible_len(u + i, n - i)))

@@ -35,9 +35,25 @@ static int seen_before(walker *w, const struct stat *st)
     return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A folder entry: its name, after the type readdir gave (or '?'). */
+static char *entry_name(const struct dirent *de)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    size_t n = strlen(de->d_name);
+    char *e = malloc(n + 2);
+    if (!e)
+        return NULL;
+#ifdef DT_REG
+    e[0] = de->d_type == DT_REG ? 'f' : '?';
+#else
+    e[0] = '?';
+#endif
+    memcpy(e + 1, de->d_name, n + 1);
+    return e;
+}
+
+static int cmp_entries(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static void walk_dir(walker *w, const char *path)
@@ -60,22 +76,26 @@ static void walk_dir(walker *w, const char *path)
                 break;
             names = p;
         }
-        if (!(names[n] = strdup(de->d_name)))
+        if (!(names[n] = entry_name(de)))
             break;
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_names);
+    qsort(names, n, sizeof(*names), cmp_entries);
     size_t plen = strlen(path);
     int slash = plen > 0 && path[plen - 1] == '/';
     for (size_t i = 0; i < n; i++) {
         buf full = BUF_INIT;
-        buf_printf(&full, "%s%s%s", path, slash ? "" : "/", names[i]);
+        buf_printf(&full, "%s%s%s", path, slash ? "" : "/", names[i] + 1);
+        int regular = names[i][0] == 'f';
         free(names[i]);
         if (full.oom)
             continue;
         struct stat st;
-        if (stat(full.data, &st)) {
+        if (regular) {
+            /* readdir said so: no need to ask again (a file in thousands) */
+            w->on_file(w->ctx, full.data, 0);
+        } else if (stat(full.data, &st)) {
             w->on_error(w->ctx, full.data, strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
             if (!seen_before(w, &st))
@@ -136,53 +156,61 @@ int walk_load(const char *path, buf *reuse, walk_data *out)
     if (fd < 0)
         return errno;
     struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        rc = EISDIR;
-        goto out;
+    int rc = 0, regular = 0;
+    size_t size = 0;
+    if (fstat(fd, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            rc = EISDIR;
+            goto out;
+        }
+        regular = S_ISREG(st.st_mode) &&
+                  (unsigned long long)st.st_size < (size_t)-1 / 2;
+        size = regular ? (size_t)st.st_size : 0;
     }
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        st.st_size >= (off_t)WALK_MAP_MIN &&
-        (unsigned long long)st.st_size <= (size_t)-1) {
+    if (regular && size >= WALK_MAP_MIN) {
         off_t at = fd == STDIN_FILENO ? lseek(fd, 0, SEEK_CUR) : 0;
         int flags = MAP_PRIVATE;
 #ifdef MAP_POPULATE
         flags |= MAP_POPULATE; /* it is all read, in order: fault it in now */
 #endif
-        size_t n = (size_t)st.st_size;
-        void *m = at == 0 ? mmap(NULL, n, PROT_READ, flags, fd, 0) : MAP_FAILED;
+        void *m = at == 0 ? mmap(NULL, size, PROT_READ, flags, fd, 0)
+                          : MAP_FAILED;
         if (m != MAP_FAILED) {
             out->map = m;
-            out->map_len = n;
+            out->map_len = size;
             out->data = m;
-            out->len = n;
+            out->len = size;
             goto out;
         }
         /* not mappable after all: read it */
     }
     reuse->len = 0;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (unsigned long long)st.st_size < (size_t)-1 / 2 &&
-        buf_reserve(reuse, (size_t)st.st_size)) {
+    if (regular && buf_reserve(reuse, size + 1)) {
         rc = ENOMEM;
         goto out;
     }
     for (;;) {
-        if (buf_reserve(reuse, 65536)) {
+        if (!regular && buf_reserve(reuse, 65536)) {
             rc = ENOMEM;
             break;
         }
-        ssize_t n = read(fd, reuse->data + reuse->len,
-                         reuse->cap - reuse->len - 1);
+        size_t room = reuse->cap - reuse->len - 1;
+        if (room == 0 && buf_reserve(reuse, 65536)) {
+            rc = ENOMEM;
+            break;
+        }
+        room = reuse->cap - reuse->len - 1;
+        ssize_t n = read(fd, reuse->data + reuse->len, room);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             rc = errno;
             break;
         }
-        if (n == 0)
-            break;
         reuse->len += (size_t)n;
+        /* a regular file that gave less than asked for is at its end */
+        if (n == 0 || (regular && (size_t)n < room))
+            break;
     }
     if (rc == 0) {
         reuse->data[reuse->len] = '\0';
