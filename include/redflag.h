@@ -114,9 +114,11 @@ int rf_rules_compile_all(rf_rules *rs, rf_error *err);
  * ..." (the literals it looks for, each with the most non-space bytes a
  * match may hold before it; @* for no bound), or "every-byte<TAB>reason"
  * for a rule with no literal every match must contain, which is matched
- * over the whole text. Owned by rs; NULL before rf_rules_compile.
+ * over the whole text. "whole-text<TAB>..." for a regex that looks at
+ * the whole text first. Made on the first call and owned by rs; NULL
+ * before rf_rules_compile, or when out of memory.
  */
-const char *rf_rules_prefilter(const rf_rules *rs, size_t i);
+const char *rf_rules_prefilter(rf_rules *rs, size_t i);
 
 size_t rf_rules_count(const rf_rules *rs);
 const rf_rule *rf_rules_get(const rf_rules *rs, size_t i);

@@ -233,7 +233,7 @@ static void list_rules(const rf_rules *rs)
     }
 }
 
-static void debug_prefilter(const rf_rules *rs)
+static void debug_prefilter(rf_rules *rs)
 {
     for (size_t i = 0; i < rf_rules_count(rs); i++)
         printf("%s\t%s\n", rf_rules_get(rs, i)->id, rf_rules_prefilter(rs, i));

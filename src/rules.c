@@ -1032,8 +1032,7 @@ static int build_prefilter(rf_rules *rs)
     for (size_t i = 0; i < rs->n; i++) {
         rule *r = rs->rules[i];
         free(r->prefilter);
-        if (!(r->prefilter = describe_prefilter(r)))
-            return -1;
+        r->prefilter = NULL; /* described when asked (rf_rules_prefilter) */
         r->first_part = part;
         size_t np = r->n_parts ? r->n_parts : 1;
         for (size_t k = 0; k < np; k++, part++) {
@@ -1113,11 +1112,14 @@ int rf_rules_compile_all(rf_rules *rs, rf_error *err)
     return 0;
 }
 
-const char *rf_rules_prefilter(const rf_rules *rs, size_t i)
+const char *rf_rules_prefilter(rf_rules *rs, size_t i)
 {
     if (!rs || !rs->compiled || i >= rs->n)
         return NULL;
-    return rs->rules[i]->prefilter;
+    rule *r = rs->rules[i];
+    if (!r->prefilter)
+        r->prefilter = describe_prefilter(r);
+    return r->prefilter;
 }
 
 /* ---- names ---- */
