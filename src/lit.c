@@ -55,6 +55,18 @@ static double byte_freq(unsigned char c)
     return 0.002;
 }
 
+static double lit_cost(const char *s, size_t n);
+
+double lit_estimate(const char *s, size_t n)
+{
+    char folded[64];
+    if (n > sizeof(folded))
+        n = sizeof(folded);
+    for (size_t i = 0; i < n; i++)
+        folded[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] | 0x20 : s[i]);
+    return lit_cost(folded, n);
+}
+
 static double lit_cost(const char *s, size_t n)
 {
     double p = 1.0;

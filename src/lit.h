@@ -72,6 +72,10 @@ void lit_sum_free(lit_sum *s);
 /* A deep copy of src into *dst; -1 when out of memory. */
 int lit_sum_copy(lit_sum *dst, const lit_sum *src);
 
+/* How often s[0..n) may start at a byte of English text (a guess from
+ * letter frequencies and common words; lower is rarer). */
+double lit_estimate(const char *s, size_t n);
+
 /* a + b, saturating at LIT_UNBOUNDED. */
 size_t lit_add(size_t a, size_t b);
 

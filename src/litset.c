@@ -14,7 +14,9 @@ typedef struct entry {
     size_t off;             /* offset into bytes while building */
     size_t len;
     uint32_t lit;
-    uint32_t key;           /* first 4 (or 2) bytes, case folded loosely */
+    uint32_t key;           /* 4 bytes at anchor (or the first 1 to 3),
+                               case folded loosely */
+    uint32_t anchor;        /* where the 4 bytes of the key start */
 } entry;
 
 typedef struct litrec {
@@ -36,6 +38,7 @@ struct litset {
     /* long entries (4 bytes or more), sorted by key */
     entry *longs;
     size_t n_longs;
+    size_t max_anchor;
     unsigned char *filter; /* 1 << bits: may a 4-byte key start one here? */
     unsigned bits;
     uint32_t *slots;       /* open addressing: key -> first index in longs + 1 */
@@ -163,7 +166,7 @@ static int add_variants(litset *ls, const char *s, size_t len, size_t i,
         if (grow((void **)&ls->ents, &ls->cap_ents, ls->n_ents + 1,
                  sizeof(entry)))
             return -1;
-        entry e = {NULL, start, ls->n_bytes - start, li, 0};
+        entry e = {NULL, start, ls->n_bytes - start, li, 0, 0};
         ls->ents[ls->n_ents++] = e;
         return 0;
     }
@@ -301,11 +304,28 @@ int litset_build(litset *ls)
     ls->filter = ls->tri = ls->pair = ls->single = NULL;
     ls->slots = NULL;
     ls->n_longs = ls->n_shorts = 0;
+    ls->max_anchor = 0;
     for (size_t i = 0; i < ls->n_ents; i++) {
         entry *e = &ls->ents[i];
         e->s = ls->bytes + e->off;
         if (e->len >= 4) {
-            e->key = load4(e->s) | LOOSE4;
+            /* The key is the rarest 4 bytes of the entry, not the first:
+             * "trai" of "training" is also in "train" and "trail". */
+            double best = 0;
+            e->anchor = 0;
+            for (size_t k = 0; k + 4 <= e->len; k++) {
+                char four[4];
+                for (size_t j = 0; j < 4; j++)
+                    four[j] = (char)e->s[k + j];
+                double est = lit_estimate(four, 4);
+                if (k == 0 || est < best) {
+                    best = est;
+                    e->anchor = (uint32_t)k;
+                }
+            }
+            if (e->anchor > ls->max_anchor)
+                ls->max_anchor = e->anchor;
+            e->key = load4(e->s + e->anchor) | LOOSE4;
             ls->n_longs++;
         } else {
             e->key = 0;
@@ -414,9 +434,10 @@ static int emit(occ_vec *out, size_t pos, size_t len, uint32_t li)
     return 0;
 }
 
-/* The entries that may start at t[i] (i + 4 <= b); appends matches. */
-static int check_long(const litset *ls, const unsigned char *t, size_t i,
-                      size_t b, occ_vec *out)
+/* The entries whose key (their anchor) may be at t[i] (i + 4 <= b), in
+ * t[a..b); appends matches. */
+static int check_long(const litset *ls, const unsigned char *t, size_t a,
+                      size_t i, size_t b, occ_vec *out)
 {
     uint32_t key = load4(t + i) | LOOSE4;
     uint32_t h = (key * 0x85EBCA6Bu) & ls->slot_mask;
@@ -426,13 +447,31 @@ static int check_long(const litset *ls, const unsigned char *t, size_t i,
             continue;
         for (; k < ls->n_longs && ls->longs[k].key == key; k++) {
             const entry *e = &ls->longs[k];
-            if (e->len <= b - i && same_folded(t + i, e->s, e->len) &&
-                emit(out, i, e->len, e->lit))
+            if (e->anchor > i - a)
+                continue;
+            size_t p = i - e->anchor;
+            if (e->len <= b - p && same_folded(t + p, e->s, e->len) &&
+                emit(out, p, e->len, e->lit))
                 return -1;
         }
         break;
     }
     return 0;
+}
+
+/* Puts out[from..] in order of position; entries are off by at most the
+ * largest anchor, so an insertion sort is quick. */
+static void sort_occ(occ_vec *out, size_t from)
+{
+    for (size_t i = from + 1; i < out->n; i++) {
+        lit_occ x = out->v[i];
+        size_t j = i;
+        while (j > from && out->v[j - 1].pos > x.pos) {
+            out->v[j] = out->v[j - 1];
+            j--;
+        }
+        out->v[j] = x;
+    }
 }
 
 static int check_short(const litset *ls, const unsigned char *t, size_t i,
@@ -448,8 +487,8 @@ static int check_short(const litset *ls, const unsigned char *t, size_t i,
     return 0;
 }
 
-static int check_at(const litset *ls, const unsigned char *t, size_t i,
-                    size_t b, occ_vec *out)
+static int check_at(const litset *ls, const unsigned char *t, size_t a,
+                    size_t i, size_t b, occ_vec *out)
 {
     if (ls->n_shorts) {
         uint32_t k = 0;
@@ -463,7 +502,7 @@ static int check_at(const litset *ls, const unsigned char *t, size_t i,
     }
     if (ls->n_longs && b - i >= 4 &&
         ls->filter[hash4(load4(t + i) | LOOSE4, ls->bits)] &&
-        check_long(ls, t, i, b, out))
+        check_long(ls, t, a, i, b, out))
         return -1;
     return 0;
 }
@@ -479,7 +518,7 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
     const unsigned char *single = ls->single;
     unsigned tbits = ls->tri_bits, pbits = ls->pair_bits;
     unsigned bits = ls->bits;
-    size_t i = a;
+    size_t i = a, first = out->n;
     if (!ls->n_ents || b <= a)
         return 0;
     /* Blocks of 16 positions: a bit per position that passes a filter,
@@ -515,14 +554,16 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
             unsigned j = (unsigned)__builtin_ctz(m);
             if ((sm >> j & 1) && check_short(ls, t, i + j, b, out))
                 return -1;
-            if ((lm >> j & 1) && check_long(ls, t, i + j, b, out))
+            if ((lm >> j & 1) && check_long(ls, t, a, i + j, b, out))
                 return -1;
         }
         i += 16;
     }
     for (; i < b; i++)
-        if (check_at(ls, t, i, b, out))
+        if (check_at(ls, t, a, i, b, out))
             return -1;
+    if (ls->max_anchor)
+        sort_occ(out, first);
     return 0;
 }
 

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing redflag needs, with apt-get, when it is
-# missing. Does nothing when everything is there.
+# missing. Does nothing when everything is there. With --bench, also what
+# bench/run.sh compares against and measures with (make bench).
 set -eu
 need=()
+if [ "${1-}" = --bench ]; then
+    command -v hyperfine >/dev/null || need+=(hyperfine)
+    command -v rg >/dev/null || need+=(ripgrep)
+    [ -x /usr/bin/time ] || need+=(time)
+fi
 have_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$1" 2>/dev/null; }
 command -v pkg-config >/dev/null || need+=(pkg-config)
 have_pc libpcre2-8 || need+=(libpcre2-dev)
