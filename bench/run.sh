@@ -5,9 +5,10 @@
 # and three times. See bench/README.md.
 #
 # Needs (Debian): apt-get install hyperfine ripgrep time python3
-# Environment: RF (the binary, default ./redflag), CORPUS, PHRASES, DRAFT
-# (rule folder of the catalogue being written; skipped when absent), RUNS
-# (a factor on the number of runs, default 1).
+# Environment: RF (the binary, default ./redflag), CORPUS, PHRASES, RULES
+# (a folder of rule files also measured on their own, with
+# --no-default-rules --rules; default ../rules-draft, skipped when absent),
+# RUNS (a factor on the number of runs, default 1).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +16,7 @@ root=$(dirname "$here")
 RF=${RF:-$root/redflag}
 CORPUS=${CORPUS:-$root/../shared/corpus/postings}
 PHRASES=${PHRASES:-$root/../shared/bench/phrases.txt}
-DRAFT=${DRAFT:-$root/../rules-draft}
+RULES=${RULES:-$root/../rules-draft}
 RUNS=${RUNS:-1}
 out=$here/out
 mkdir -p "$out"
@@ -42,11 +43,11 @@ sed 's/^/(?-u:\\b)(?:/; s/$/)(?-u:\\b)/' "$PHRASES" >"$out/rg-phrases.txt"
 sed 's/(?:/(/g; s/^/\\b(/; s/$/)\\b/' "$PHRASES" >"$out/grep-phrases.txt"
 
 rules=()
-if [ -d "$DRAFT" ] && ls "$DRAFT"/*.rules >/dev/null 2>&1; then
-    rules=(--no-default-rules --rules "$DRAFT")
+if [ -d "$RULES" ] && ls "$RULES"/*.rules >/dev/null 2>&1; then
+    rules=(--no-default-rules --rules "$RULES")
 fi
 
-# Each scenario: redflag (built-in rules; and the draft catalogue), rg, grep.
+# Each scenario: redflag (built-in rules; and the RULES folder), rg, grep.
 bench() { # NAME RUNS GREP-FLAGS INPUT-ARGS...
     local name=$1 runs=$2 gflags=$3
     shift 3
@@ -55,7 +56,7 @@ bench() { # NAME RUNS GREP-FLAGS INPUT-ARGS...
     local cmds=("$RF --format ndjson $* >$out/redflag.out"
                 "rg -c -i -f $out/rg-phrases.txt $* >$out/rg.out"
                 "env LC_ALL=C grep $gflags -E -i -c -f $out/grep-phrases.txt $* >$out/grep.out")
-    [ ${#rules[@]} -gt 0 ] && cmds+=("$RF ${rules[*]} --format ndjson $* >$out/draft.out")
+    [ ${#rules[@]} -gt 0 ] && cmds+=("$RF ${rules[*]} --format ndjson $* >$out/rules.out")
     hyperfine -i --style basic --warmup 3 --runs $((runs * RUNS)) \
         --export-json "$out/$name.json" "${cmds[@]}" >"$out/$name.log" 2>&1 \
         || { cat "$out/$name.log" >&2; exit 2; }
@@ -72,21 +73,22 @@ rss() { /usr/bin/time -v "$@" >/dev/null 2>"$out/time.txt" || true
 rss1=$(rss "$RF" --format ndjson "$CORPUS")
 rss3=$(rss "$RF" --format ndjson "$CORPUS" "$CORPUS" "$CORPUS")
 rssbig=$(rss "$RF" --format ndjson "$big")
-draft1=- draft3=-
+extra1=- extra3=-
 if [ ${#rules[@]} -gt 0 ]; then
-    draft1=$(rss "$RF" "${rules[@]}" --format ndjson "$CORPUS")
-    draft3=$(rss "$RF" "${rules[@]}" --format ndjson "$CORPUS" "$CORPUS" "$CORPUS")
+    extra1=$(rss "$RF" "${rules[@]}" --format ndjson "$CORPUS")
+    extra3=$(rss "$RF" "${rules[@]}" --format ndjson "$CORPUS" "$CORPUS" "$CORPUS")
 fi
 
-python3 - "$out" "$rss1" "$rss3" "$rssbig" "$draft1" "$draft3" "${#rules[@]}" <<'PY' | tee "$out/results.md"
+python3 - "$out" "$rss1" "$rss3" "$rssbig" "$extra1" "$extra3" "${#rules[@]}" "$RULES" <<'PY' | tee "$out/results.md"
 import json, sys, os, platform, subprocess, datetime
-out, rss1, rss3, rssbig, d1, d3, has_draft = sys.argv[1:8]
+out, rss1, rss3, rssbig, d1, d3, has_extra, rules_dir = sys.argv[1:9]
+label = os.path.basename(os.path.normpath(rules_dir))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(f"{datetime.date.today()}, {os.cpu_count()} cores ({subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} online), {cpu}")
 print()
 print("| input | redflag (built-in rules) | rg -c -i -f | grep -E -i -c -f | redflag/rg |"
-      + (" redflag (draft rules) | draft/rg |" if has_draft != "0" else ""))
-print("|---|---|---|---|---|" + ("---|---|" if has_draft != "0" else ""))
+      + (f" redflag (rules of {label}/) | that/rg |" if has_extra != "0" else ""))
+print("|---|---|---|---|---|" + ("---|---|" if has_extra != "0" else ""))
 names = {"big": "80 MB file", "folder": "2,815-file folder", "stdin": "one posting on stdin"}
 for key in ("big", "folder", "stdin"):
     res = json.load(open(f"{out}/{key}.json"))["results"]
@@ -94,12 +96,12 @@ for key in ("big", "folder", "stdin"):
     sd = [r["stddev"] for r in res]
     cell = lambda i: f"{t[i]*1000:.1f} ± {sd[i]*1000:.1f} ms"
     row = f"| {names[key]} | {cell(0)} | {cell(1)} | {cell(2)} | **{t[0]/t[1]:.2f}** |"
-    if has_draft != "0":
+    if has_extra != "0":
         row += f" {cell(3)} | **{t[3]/t[1]:.2f}** |"
     print(row)
 print()
 mb = lambda k: f"{int(k)/1024:.1f} MB" if k not in ("-", "") else "-"
 print(f"redflag peak memory (max RSS): folder once {mb(rss1)}, three times over {mb(rss3)}"
-      + (f"; draft rules: {mb(d1)}, {mb(d3)}" if has_draft != "0" else "")
+      + (f"; rules of {label}/: {mb(d1)}, {mb(d3)}" if has_extra != "0" else "")
       + f"; the 80 MB file (mapped) {mb(rssbig)}")
 PY

@@ -207,6 +207,12 @@ rf_result *rf_scan(const rf_rules *rs, const char *text, size_t len,
  * `src` is not NULL, line and column are counted in src at map[i] (HTML: the
  * original file); otherwise they are counted in text itself (a record field).
  */
+/* One run of a text that comes from its source byte for byte (rf_source). */
+typedef struct rf_span {
+    size_t text; /* where the run starts in the text */
+    size_t src;  /* and in the source */
+} rf_span;
+
 typedef struct rf_source {
     const char *text;
     size_t len;
@@ -214,6 +220,16 @@ typedef struct rf_source {
     const char *src;
     size_t src_len;
     size_t base_offset;
+    /*
+     * Instead of map (NULL), for text that is its source with a few bytes
+     * left out (a soft hyphen in a big file): spans[0 .. n_spans), sorted,
+     * spans[0].text == 0; text byte i comes from source offset
+     * spans[k].src + (i - spans[k].text) for the last k with
+     * spans[k].text <= i. Eight bytes of map per byte of a big text would
+     * cost more than the text.
+     */
+    const rf_span *spans;
+    size_t n_spans;
 } rf_source;
 
 /* rf_scan for converted text; same contract. */

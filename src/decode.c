@@ -153,6 +153,45 @@ int decode_drop_invisible(const char *s, size_t n, mtext *out)
 }
 
 
+int decode_drop_invisible_spans(const char *s, size_t n, char **out,
+                                size_t *out_len, rf_span **spans,
+                                size_t *n_spans)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, len = 0, ns = 0, cap = 16;
+    char *t = malloc(n + 1);
+    rf_span *v = malloc(cap * sizeof(*v));
+    if (!t || !v)
+        goto oom;
+    while (i < n) {
+        size_t w, j = i + next_invisible(u + i, n - i, &w);
+        if (j > i || ns == 0) {
+            if (ns == cap) {
+                rf_span *p = realloc(v, (cap *= 2) * sizeof(*v));
+                if (!p)
+                    goto oom;
+                v = p;
+            }
+            v[ns++] = (rf_span){len, i};
+            memcpy(t + len, s + i, j - i);
+            len += j - i;
+        }
+        i = j + w;
+    }
+    if (ns == 0) /* an empty text still has its one run */
+        v[ns++] = (rf_span){0, 0};
+    t[len] = '\0';
+    *out = t;
+    *out_len = len;
+    *spans = v;
+    *n_spans = ns;
+    return 0;
+oom:
+    free(t);
+    free(v);
+    return -1;
+}
+
 /* Drops the invisible characters of m in place; the map entries of the
  * bytes kept stay as they are. */
 static void compact_invisible(mtext *m)

@@ -49,6 +49,15 @@ int decode_has_invisible(const char *s, size_t n);
 int decode_drop_invisible(const char *s, size_t n, mtext *out);
 
 /*
+ * The same as a new text (*out, *out_len, NUL-terminated) and the runs of
+ * s it is made of (*spans, *n_spans; see rf_source), without a map entry
+ * per byte. The caller frees both. Returns 0, or -1 when out of memory.
+ */
+int decode_drop_invisible_spans(const char *s, size_t n, char **out,
+                                size_t *out_len, rf_span **spans,
+                                size_t *n_spans);
+
+/*
  * Makes m (text whose map indexes d->text) ready to scan: drops the
  * invisible characters, then rewrites the map as offsets from d->base in
  * the input. Finishes m. Returns 0, or -1 when out of memory.

@@ -13,6 +13,9 @@
 struct rf_doc {
     decoded dec;
     mtext conv;    /* the converted text, unless the file is used as is */
+    char *plain;   /* or the UTF-8 file without its invisible characters, */
+    rf_span *spans; /* made of these runs of it */
+    size_t n_spans;
     rf_source src;
 };
 
@@ -97,9 +100,14 @@ rf_doc *rf_doc_new(const char *data, size_t len, rf_input input,
         rc = html_to_text(d->text, d->len, &doc->conv) ||
              decode_finish(d, &doc->conv);
     } else if (decode_has_invisible(d->text, d->len)) {
-        rc = mtext_reserve(&doc->conv, d->len) ||
-             decode_drop_invisible(d->text, d->len, &doc->conv) ||
-             decode_finish(d, &doc->conv);
+        if (d->map) /* UTF-16: its conversion already has a map */
+            rc = mtext_reserve(&doc->conv, d->len) ||
+                 decode_drop_invisible(d->text, d->len, &doc->conv) ||
+                 decode_finish(d, &doc->conv);
+        else /* a copy and its runs, not eight bytes of map per byte */
+            rc = decode_drop_invisible_spans(d->text, d->len, &doc->plain,
+                                             &doc->src.len, &doc->spans,
+                                             &doc->n_spans);
     }
     if (rc)
         return fail(doc, err, RF_ERR_NOMEM, "out of memory");
@@ -108,13 +116,17 @@ rf_doc *rf_doc_new(const char *data, size_t len, rf_input input,
         s->text = doc->conv.text;
         s->len = doc->conv.len;
         s->map = doc->conv.map;
+    } else if (doc->plain) {
+        s->text = doc->plain; /* s->len is set */
+        s->spans = doc->spans;
+        s->n_spans = doc->n_spans;
     } else {
         /* the file as it is, or its UTF-16 conversion */
         s->text = d->text;
         s->len = d->len;
         s->map = d->map;
     }
-    if (s->map) {
+    if (s->map || s->spans) {
         s->src = d->pos;
         s->src_len = d->pos_len;
     }
@@ -130,5 +142,7 @@ void rf_doc_free(rf_doc *doc)
         return;
     decode_free(&doc->dec);
     mtext_free(&doc->conv);
+    free(doc->plain);
+    free(doc->spans);
     free(doc);
 }

@@ -116,7 +116,7 @@ static int build_text(rf_records *it)
     }
     if (t->oom || decode_finish(&it->dec, t))
         return -1;
-    it->src = (rf_source){t->text, t->len, t->map, NULL, 0, it->dec.base};
+    it->src = (rf_source){t->text, t->len, t->map, NULL, 0, it->dec.base, NULL, 0};
     return 0;
 }
 

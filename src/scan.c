@@ -291,6 +291,24 @@ static const char *negation_reason(scanner *sc, size_t hs)
     return NULL;
 }
 
+/* Where text byte ti of a document comes from in its source. */
+static size_t source_offset(const rf_source *d, size_t ti)
+{
+    if (d->map)
+        return d->map[ti];
+    if (!d->spans || !d->n_spans)
+        return ti;
+    size_t lo = 0, hi = d->n_spans; /* the last span starting at or before */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->spans[mid].text <= ti)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return d->spans[lo].src + (ti - d->spans[lo].text);
+}
+
 /* The reason an inline `redflag-disable` turns the hit off, or NULL. */
 static const char *inline_reason(scanner *sc, const directives *ds,
                                  const hit *h)
@@ -302,8 +320,9 @@ static const char *inline_reason(scanner *sc, const directives *ds,
         return NULL;
     size_t line, column;
     text_pos cache = {0, 0, 0};
-    if (d->src && d->map)
-        text_locate(d->src, d->src_len, d->map[dv->at], &cache, &line, &column);
+    if (d->src && (d->map || d->spans))
+        text_locate(d->src, d->src_len, source_offset(d, dv->at), &cache,
+                    &line, &column);
     else
         text_locate(d->text, d->len, dv->at, &cache, &line, &column);
     char *why = arena_alloc(&sc->res->mem, 48);
@@ -765,7 +784,7 @@ static void resolve_positions(scanner *sc)
     text_pos cache = {0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         size_t ti = all[i]->offset;
-        size_t so = d->map ? d->map[ti] : ti;
+        size_t so = source_offset(d, ti);
         if (d->src)
             text_locate(d->src, d->src_len, so, &cache, &all[i]->line,
                         &all[i]->column);
@@ -930,7 +949,7 @@ rf_result *rf_scan_source(const rf_rules *rs, const rf_source *doc,
 rf_result *rf_scan(const rf_rules *rs, const char *text, size_t len,
                    const rf_scan_opts *opts, rf_error *err)
 {
-    rf_source doc = {text, len, NULL, NULL, 0, 0};
+    rf_source doc = {text, len, NULL, NULL, 0, 0, NULL, 0};
     return rf_scan_source(rs, &doc, opts, err);
 }
 

@@ -190,7 +190,7 @@ static void records__several_fields__never_join_into_one_phrase(void **state)
     got g = read_all(file, strlen(file), RF_INPUT_NDJSON, two, 2);
     assert_int_equal(g.n, 1);
     assert_string_equal(g.text[0], "Working\n\x1e\ninterview now");
-    rf_source s = {g.text[0], strlen(g.text[0]), NULL, NULL, 0, 0};
+    rf_source s = {g.text[0], strlen(g.text[0]), NULL, NULL, 0, 0, NULL, 0};
     rf_result *r = scan_source(rs, &s);
     assert_null(evidence_of(r, "working-interview"));
     rf_result_free(r);

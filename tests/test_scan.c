@@ -196,7 +196,7 @@ static void scan__repeats__count_and_score_less(void **state)
 static void scan__max_evidence__keeps_count_of_the_rest(void **state)
 {
     (void)state;
-    rf_scan_opts o = {2, 0, 0};
+    rf_scan_opts o = {2, 0, 0, 0};
     const char *text = "interview interview interview interview";
     rf_error err;
     rf_result *r = rf_scan(rs, text, strlen(text), &o, &err);
@@ -266,6 +266,29 @@ static void scan__match_limit__is_an_error_not_a_hang(void **state)
     rf_rules_free(bad);
 }
 
+/* A text that is its source with bytes left out, mapped by runs: the
+ * evidence points into the source, after what was left out. */
+static void scan__source_spans__positions_point_into_the_original(void **state)
+{
+    (void)state;
+    const char *src = "a\xC2\xAD\nwo\xC2\xADrking \xE2\x80\x8Binterview";
+    const char *text = "a\nworking interview";
+    /* "a", then "\nwo" from 3, "rking " from 8, "interview" from 17 */
+    static const rf_span spans[] = {{0, 0}, {1, 3}, {4, 8}, {10, 17}};
+    rf_source doc = {text, strlen(text), NULL, src, strlen(src), 100,
+                     spans, 4};
+    rf_error err;
+    rf_result *r = rf_scan_source(rs, &doc, NULL, &err);
+    assert_non_null(r);
+    const rf_flag *f = flag_of(r, "working-interview");
+    assert_non_null(f);
+    assert_int_equal(f->evidence[0].offset, 100 + 4);
+    assert_int_equal(f->evidence[0].line, 2);
+    assert_int_equal(f->evidence[0].column, 1);
+    assert_string_equal(f->evidence[0].match, "working interview");
+    rf_result_free(r);
+}
+
 static void scan__source_map__positions_point_into_the_original(void **state)
 {
     (void)state;
@@ -282,7 +305,7 @@ static void scan__source_map__positions_point_into_the_original(void **state)
     for (size_t i = 0; i < 9; i++)
         map[10 + i] = 25 + i; /* interview */
     map[19] = 34;
-    rf_source doc = {text, strlen(text), map, src, strlen(src), 0};
+    rf_source doc = {text, strlen(text), map, src, strlen(src), 0, NULL, 0};
     rf_error err;
     rf_result *r = rf_scan_source(rs, &doc, NULL, &err);
     const rf_flag *f = flag_of(r, "working-interview");
@@ -294,7 +317,7 @@ static void scan__source_map__positions_point_into_the_original(void **state)
     rf_result_free(r);
 
     /* a record: line and column in the field, offset in the file */
-    rf_source rec = {text, strlen(text), NULL, NULL, 0, 1000};
+    rf_source rec = {text, strlen(text), NULL, NULL, 0, 1000, NULL, 0};
     r = rf_scan_source(rs, &rec, NULL, &err);
     f = flag_of(r, "working-interview");
     assert_int_equal(f->evidence[0].offset, 1002);
@@ -327,7 +350,7 @@ static void scan__inline_disable__suppresses_the_rule_on_its_line(void **state)
     size_t len = strlen(text) - 4, map[128];
     for (size_t i = 0; i <= len; i++)
         map[i] = i + 5;
-    rf_source doc = {text, len, map, src, strlen(src), 0};
+    rf_source doc = {text, len, map, src, strlen(src), 0, NULL, 0};
     rf_error err;
     r = rf_scan_source(rs, &doc, NULL, &err);
     s = suppressed_of(r, "working-interview");
@@ -426,6 +449,7 @@ int main(void)
         cmocka_unit_test(scan__invalid_utf8_and_nul__are_scanned_around),
         cmocka_unit_test(scan__match_limit__is_an_error_not_a_hang),
         cmocka_unit_test(scan__source_map__positions_point_into_the_original),
+        cmocka_unit_test(scan__source_spans__positions_point_into_the_original),
         cmocka_unit_test(scan__inline_disable__suppresses_the_rule_on_its_line),
         cmocka_unit_test(scan__inline_disable_next_line__covers_only_the_next_line),
         cmocka_unit_test(scan__inline_disable__takes_several_ids_or_none_for_all),

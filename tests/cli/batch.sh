@@ -94,3 +94,13 @@ expect_out_has "--debug-prefilter: a regex with no literal is matched over every
   "digits-only	every-byte	no literal found in regex at $TMP/dbg.rules:7"
 runin 'Call 555 1234 now.\n' --no-default-rules --rules "$TMP/dbg.rules" -c
 expect_out "a rule without literals still matches" "-:1"
+
+# --- a big text with soft hyphens: offsets and columns in the file as read ----
+python3 -c "
+import sys
+head = ('x' * 70 + '\n') * 17000
+sys.stdout.buffer.write(head.encode() + 'We\u00ad do a wor\u00adking\u200b interview.\n'.encode())
+" > "$TMP/soft.txt"
+run --format ndjson "$TMP/soft.txt"
+json_check "soft hyphens left out of a big file: offset, line and column in the file" \
+  '(lambda e: e["offset"] == 71 * 17000 + 10 and e["line"] == 17001 and e["column"] == 10 and e["match"] == "working interview")(docs[0]["flags"][0]["evidence"][0])'
