@@ -86,6 +86,17 @@ static rf_rules *default_rules(void)
     return rs;
 }
 
+static int same_list(const char *const *a, size_t na, const char *const *b,
+                     size_t nb)
+{
+    if (na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return 0;
+    return 1;
+}
+
 /* The draft catalogue on its own, or NULL when it is not there (or does
  * not load: it is being written). */
 static rf_rules *draft_rules(void)
@@ -107,8 +118,14 @@ static rf_rules *draft_rules(void)
     /* Once the catalogue is the built-in rule set, it is tested as such. */
     rf_rules *builtin = default_rules();
     int same = rf_rules_count(builtin) == rf_rules_count(rs);
-    for (size_t i = 0; same && i < rf_rules_count(rs); i++)
-        same = rf_rules_find(builtin, rf_rules_get(rs, i)->id) != NULL;
+    for (size_t i = 0; same && i < rf_rules_count(rs); i++) {
+        const rf_rule *a = rf_rules_get(rs, i);
+        const rf_rule *b = rf_rules_find(builtin, a->id);
+        same = b && same_list(a->phrases, a->n_phrases, b->phrases,
+                              b->n_phrases) &&
+               same_list(a->regexes, a->n_regexes, b->regexes, b->n_regexes) &&
+               same_list(a->unless, a->n_unless, b->unless, b->n_unless);
+    }
     rf_rules_free(builtin);
     if (same) {
         print_message("draft rules skipped: they are the built-in ones\n");
