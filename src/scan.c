@@ -161,12 +161,39 @@ static int search(scanner *sc, msearch *it, const pattern *p, const char *id,
     return 1;
 }
 
-static int is_clause_end(const unsigned char *u, size_t i)
+/*
+ * Does the line that starts at u[i] go on with the sentence above it? Hard
+ * wrapped text breaks lines inside sentences, and the next line then goes on
+ * in lower case ("We never ask for\nunpaid trials"); a blank line, a bullet,
+ * a capital or a digit starts something new ("No laptop\n100% commission" is
+ * a list). Stricter than the rule catalogue's sentence windows, because a
+ * negation read too far hides a real flag.
+ */
+static int continues_line(const unsigned char *u, size_t i, size_t len)
+{
+    while (i < len && (u[i] == ' ' || u[i] == '\t' ||
+                       (u[i] == 0xC2 && i + 1 < len && u[i + 1] == 0xA0)))
+        i += u[i] == 0xC2 ? 2 : 1;
+    if (i >= len)
+        return 0;
+    unsigned char c = u[i];
+    if ((c >= 'a' && c <= 'z') || c == '"' || c == '\'')
+        return 1;
+    if (i + 2 < len && c == 0xE2 && u[i + 1] == 0x80 &&
+        (u[i + 2] == 0x98 || u[i + 2] == 0x9C)) /* ‘ “ */
+        return 1;
+    return 0;
+}
+
+/* Does u[i] end a clause, so that a negation before it stops there? */
+static int is_clause_end(const unsigned char *u, size_t i, size_t len)
 {
     switch (u[i]) {
-    case ',': case ';': case ':': case '.': case '!': case '?': case '\n':
+    case ',': case ';': case ':': case '.': case '!': case '?':
     case '|': case '(': case ')':
         return 1;
+    case '\n':
+        return !continues_line(u, i + 1, len);
     }
     /* bullet U+2022 and middle dot U+00B7, seen from their last byte */
     if (i >= 2 && u[i] == 0xA2 && u[i - 1] == 0x80 && u[i - 2] == 0xE2)
@@ -243,11 +270,11 @@ static const char *unless_reason(scanner *sc, const hit *h)
 }
 
 /* Where the clause holding byte hs starts. */
-static size_t clause_start(const char *text, size_t hs)
+static size_t clause_start(const char *text, size_t len, size_t hs)
 {
     const unsigned char *u = (const unsigned char *)text;
     size_t cs = hs, lim = hs > LOOKBACK ? hs - LOOKBACK : 0;
-    while (cs > lim && !is_clause_end(u, cs - 1))
+    while (cs > lim && !is_clause_end(u, cs - 1, len))
         cs--;
     return cs;
 }
@@ -269,7 +296,7 @@ static const char *negation_reason(scanner *sc, size_t hs)
     size_t len = sc->doc->len;
     if (!ng->re.src || hs == 0)
         return NULL;
-    size_t cs = clause_start(text, hs);
+    size_t cs = clause_start(text, sc->doc->len, hs);
     size_t ns, ne;
     msearch it;
     if (!search(sc, &it, &ng->re, "@negation", cs, hs, 1))
@@ -358,7 +385,7 @@ static void classify(scanner *sc)
             continue;
         }
         if (last_neg && last_neg->end <= h->start &&
-            clause_start(text, h->start) <= last_neg->start &&
+            clause_start(text, sc->doc->len, h->start) <= last_neg->start &&
             count_words(text, last_neg->end, h->start) <= (size_t)ng->window &&
             !stopped(sc, last_neg->end, h->start)) {
             h->reason = last_neg->reason;

@@ -125,6 +125,28 @@ static void scan__negation__stops_at_clause_punctuation(void **state)
     rf_result_free(r);
 }
 
+static void scan__negation__crosses_a_hard_wrap_not_a_new_line(void **state)
+{
+    (void)state;
+    rf_result *r = scan("We never ask for a\nworking interview.");
+    assert_null(flag_of(r, "working-interview"));
+    assert_non_null(suppressed_of(r, "working-interview"));
+    rf_result_free(r);
+    r = scan("We never ask for a\r\n    working interview.");
+    assert_null(flag_of(r, "working-interview"));
+    rf_result_free(r);
+    /* a capital, a digit or a blank line starts something new */
+    r = scan("No laptop\nWorking interview on day one.");
+    assert_non_null(flag_of(r, "working-interview"));
+    rf_result_free(r);
+    r = scan("No laptop\n100% commission");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+    r = scan("We never ask\n\nworking interview");
+    assert_non_null(flag_of(r, "working-interview"));
+    rf_result_free(r);
+}
+
 static void scan__negation__reaches_only_a_few_words(void **state)
 {
     (void)state;
@@ -438,6 +460,7 @@ int main(void)
         cmocka_unit_test(scan__overlapping_rules__are_each_reported),
         cmocka_unit_test(scan__negation__suppresses_with_reason),
         cmocka_unit_test(scan__negation__stops_at_clause_punctuation),
+        cmocka_unit_test(scan__negation__crosses_a_hard_wrap_not_a_new_line),
         cmocka_unit_test(scan__negation__reaches_only_a_few_words),
         cmocka_unit_test(scan__negation__except_and_stop_words_do_not_negate),
         cmocka_unit_test(scan__negation__carries_across_a_list),
