@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 static int set_error(rf_error *err, int code, const char *msg)
 {
     if (err) {
@@ -113,39 +115,61 @@ static size_t invisible_len(const unsigned char *u, size_t n)
     return 0;
 }
 
-/* Where the next invisible character starts in u[0..n), or n. */
-static size_t next_invisible(const unsigned char *u, size_t n, size_t *w)
+/*
+ * Where the next byte to clean up starts in u[0..n), or n: an invisible
+ * character (*w bytes, dropped; *bad = 0) or a byte that is not valid UTF-8
+ * (*w = 1, *bad = 1, replaced by DECODE_INVALID so that offsets stay as
+ * they are and a pattern can look past it: PCRE2 never lets a match cross
+ * an invalid byte, which would blind the rules that read the whole posting).
+ */
+static size_t next_special(const unsigned char *u, size_t n, size_t *w,
+                           int *bad)
 {
     for (size_t i = 0; i < n; i++) {
-        /* ASCII, eight bytes at a time: none of it is invisible */
+        /* ASCII, eight bytes at a time: none of it needs cleaning */
         uint64_t x;
         while (n - i >= 8 &&
                (memcpy(&x, u + i, 8), !(x & 0x8080808080808080ull)))
             i += 8;
         if (i == n)
             break;
-        unsigned char c = u[i];
-        if ((c == 0xC2 || c == 0xE2 || c == 0xEF) &&
-            (*w = invisible_len(u + i, n - i)))
+        if (u[i] < 0x80)
+            continue;
+        if ((*w = invisible_len(u + i, n - i))) {
+            *bad = 0;
             return i;
+        }
+        size_t v = text_utf8_len((const char *)u + i, n - i);
+        if (v == 0) {
+            *w = 1;
+            *bad = 1;
+            return i;
+        }
+        i += v - 1;
     }
     *w = 0;
+    *bad = 0;
     return n;
 }
 
 int decode_has_invisible(const char *s, size_t n)
 {
     size_t w;
-    return next_invisible((const unsigned char *)s, n, &w) < n;
+    int bad;
+    return next_special((const unsigned char *)s, n, &w, &bad) < n;
 }
 
 int decode_drop_invisible(const char *s, size_t n, mtext *out)
 {
     const unsigned char *u = (const unsigned char *)s;
+    static const char invalid = DECODE_INVALID;
     size_t i = 0;
     while (i < n) {
-        size_t w, j = i + next_invisible(u + i, n - i, &w);
-        if (mtext_copy(out, s + i, j - i, i))
+        size_t w;
+        int bad;
+        size_t j = i + next_special(u + i, n - i, &w, &bad);
+        if (mtext_copy(out, s + i, j - i, i) ||
+            (bad && mtext_copy(out, &invalid, 1, j)))
             return -1;
         i = j + w;
     }
@@ -164,8 +188,12 @@ int decode_drop_invisible_spans(const char *s, size_t n, char **out,
     if (!t || !v)
         goto oom;
     while (i < n) {
-        size_t w, j = i + next_invisible(u + i, n - i, &w);
-        if (j > i || ns == 0) {
+        size_t w;
+        int bad;
+        size_t j = i + next_special(u + i, n - i, &w, &bad);
+        /* a new run only where bytes were dropped before this one */
+        if ((j > i || bad) &&
+            (ns == 0 || v[ns - 1].src + (len - v[ns - 1].text) != i)) {
             if (ns == cap) {
                 rf_span *p = realloc(v, (cap *= 2) * sizeof(*v));
                 if (!p)
@@ -173,9 +201,11 @@ int decode_drop_invisible_spans(const char *s, size_t n, char **out,
                 v = p;
             }
             v[ns++] = (rf_span){len, i};
-            memcpy(t + len, s + i, j - i);
-            len += j - i;
         }
+        memcpy(t + len, s + i, j - i);
+        len += j - i;
+        if (bad)
+            t[len++] = DECODE_INVALID;
         i = j + w;
     }
     if (ns == 0) /* an empty text still has its one run */
@@ -198,14 +228,19 @@ static void compact_invisible(mtext *m)
 {
     const unsigned char *u = (const unsigned char *)m->text;
     size_t i = 0, j = 0, w;
+    int bad;
     while (i < m->len) {
-        size_t k = i + next_invisible(u + i, m->len - i, &w);
+        size_t k = i + next_special(u + i, m->len - i, &w, &bad);
+        if (bad)
+            k++; /* kept, as DECODE_INVALID, with its map entry */
         if (j != i) {
             memmove(m->text + j, m->text + i, k - i);
             memmove(m->map + j, m->map + i, (k - i) * sizeof(size_t));
         }
         j += k - i;
-        i = k + w;
+        if (bad)
+            m->text[j - 1] = DECODE_INVALID;
+        i = k + (bad ? 0 : w);
     }
     m->map[j] = m->map[m->len];
     m->text[j] = '\0';

@@ -39,13 +39,20 @@ typedef struct decoded {
 int decode_input(const char *data, size_t len, decoded *out, rf_error *err);
 void decode_free(decoded *d);
 
-/* Does s hold a character that is dropped before scanning: a soft hyphen
- * (U+00AD), a zero-width space or joiner (U+200B-U+200D), a word joiner
- * (U+2060) or a zero-width no-break space (U+FEFF)? */
+/* What a byte that is not valid UTF-8 becomes before scanning: ASCII SUB,
+ * one byte for one, so offsets do not move. It is neither a letter, a digit
+ * nor white space, so it still separates words. */
+#define DECODE_INVALID '\x1A'
+
+/* Does s hold something cleaned up before scanning: a character that is
+ * dropped (a soft hyphen U+00AD, a zero-width space or joiner
+ * U+200B-U+200D, a word joiner U+2060, a zero-width no-break space U+FEFF)
+ * or a byte that is not valid UTF-8 (replaced by DECODE_INVALID)? */
 int decode_has_invisible(const char *s, size_t n);
 
-/* Appends s without those characters to out, mapped to offsets in s.
- * Returns 0, or -1 when out of memory. */
+/* Appends s without the dropped characters and with invalid bytes
+ * replaced to out, mapped to offsets in s. Returns 0, or -1 when out of
+ * memory. */
 int decode_drop_invisible(const char *s, size_t n, mtext *out);
 
 /*

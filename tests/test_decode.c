@@ -158,6 +158,37 @@ static void decode__invalid_utf8_and_nul__are_scanned_around(void **state)
     rf_doc_free(doc);
 }
 
+/* A rule that reads the whole posting ("competitive salary" with no figure
+ * anywhere) must see past an invalid byte, both ways. */
+static void decode__invalid_byte__does_not_blind_whole_text_rules(void **state)
+{
+    (void)state;
+    rf_rules *whole = load_rules_text(
+        "[no-figure]\ncategory = pay\nseverity = low\ntitle = T\nwhy = W\n"
+        "advice = A\nregex = \\A(?![\\s\\S]*\\$\\d)[\\s\\S]*?\\K\\bcompetitive\\s+salary\\b\n");
+    const char after[] = "Junk \xFF here.\nA competitive salary.\n";
+    const char figure[] = "A competitive salary.\n\xFF\nSalary: $90,000.\n";
+    rf_error err = {0, ""};
+    rf_doc *doc = rf_doc_new(after, sizeof(after) - 1, RF_INPUT_TEXT, &err);
+    assert_non_null(doc);
+    rf_result *r = scan_source(whole, rf_doc_source(doc));
+    assert_int_equal(rf_result_flag_count(r), 1);
+    const rf_evidence *e = &rf_result_flag(r, 0)->evidence[0];
+    assert_int_equal(e->offset, 15);
+    assert_memory_equal(after + e->offset, "competitive salary", 18);
+    assert_int_equal(e->line, 2);
+    assert_int_equal(e->column, 3);
+    rf_result_free(r);
+    rf_doc_free(doc);
+    doc = rf_doc_new(figure, sizeof(figure) - 1, RF_INPUT_TEXT, &err);
+    assert_non_null(doc);
+    r = scan_source(whole, rf_doc_source(doc));
+    assert_int_equal(rf_result_flag_count(r), 0);
+    rf_result_free(r);
+    rf_doc_free(doc);
+    rf_rules_free(whole);
+}
+
 static void decode__lookalikes__nbsp_curly_apostrophe_and_dashes_match(
     void **state)
 {
@@ -205,6 +236,7 @@ int main(void)
         cmocka_unit_test(decode__utf32__is_refused_with_a_clear_message),
         cmocka_unit_test(decode__invisible__soft_hyphen_and_zero_width_never_split_words),
         cmocka_unit_test(decode__invalid_utf8_and_nul__are_scanned_around),
+        cmocka_unit_test(decode__invalid_byte__does_not_blind_whole_text_rules),
         cmocka_unit_test(decode__lookalikes__nbsp_curly_apostrophe_and_dashes_match),
         cmocka_unit_test(decode__plain_text__is_scanned_in_place),
     };

@@ -150,3 +150,12 @@ if ls "$CORPUS"/hn-*.html >/dev/null 2>&1; then
 else
     echo "  skipped: the HN corpus test ($CORPUS is absent)"
 fi
+
+# --- an invalid byte does not blind the rules that read the whole posting ----
+printf 'Junk \xff here.\nWe offer a competitive salary.\n' > "$TMP/bad-byte-before.txt"
+printf 'We offer a competitive salary.\n\xff\nSalary: $90,000 a year.\n' > "$TMP/bad-byte-figure.txt"
+run --format ndjson --fail-on never "$TMP/bad-byte-before.txt" "$TMP/bad-byte-figure.txt"
+json_check "invalid byte: a flag after it is found, at its offset" \
+  'any(f["rule"] == "competitive-pay-no-figure" and f["evidence"][0]["offset"] == 24 for f in docs[0]["flags"])'
+json_check "invalid byte: a pay figure after it is still seen" \
+  'not any(f["rule"] == "competitive-pay-no-figure" for f in docs[1]["flags"])'
