@@ -31,6 +31,13 @@ JANSSON_LIBS = $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansso
 # libcsv ships no pkg-config file.
 CSV_LIBS = -lcsv
 
+# Where a build goes: objects under $(B), the library and binary at $(LIB)
+# and $(BIN). Sanitizer and fuzzing builds set all three to a folder of
+# their own so that they never clobber the normal build.
+B = build
+LIB = libredflag.a
+BIN = redflag
+
 ALL_CFLAGS = $(STD) $(WARN) -Iinclude -Isrc $(PCRE2_CFLAGS) $(JANSSON_CFLAGS) \
              $(CFLAGS) -MMD -MP
 LIBS = $(PCRE2_LIBS) $(JANSSON_LIBS) $(CSV_LIBS)
@@ -43,67 +50,149 @@ LIB_SRC = src/arena.c src/buf.c src/lit.c src/litset.c src/matcher.c \
           src/html.c src/doc.c src/records.c
 CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c src/sarif.c \
           src/config.c src/batch.c
-LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o) build/default_rules.o \
-          build/common_words.o
-CLI_OBJ = $(CLI_SRC:src/%.c=build/%.o)
+LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/default_rules.o \
+          $(B)/common_words.o
+CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/%.o)
 RULES = $(sort $(wildcard rules/*.rules))
 
 TESTS = $(notdir $(basename $(wildcard tests/test_*.c)))
-TEST_BINS = $(TESTS:%=build/tests/%)
+TEST_BINS = $(TESTS:%=$(B)/tests/%)
+FUZZ_TARGETS = $(notdir $(basename $(filter-out tests/fuzz/replay.c, \
+                   $(wildcard tests/fuzz/*.c))))
 
 .PHONY: all deps check unit cli-test rules-test corpus-check bench demo clean \
-        install uninstall format
+        install uninstall format asan ubsan leakcheck fuzz fuzz-targets \
+        fuzz-replay
 
-all: redflag
+all: $(BIN)
 
-redflag: build/main.o $(CLI_OBJ) libredflag.a
-	$(CC) $(ALL_CFLAGS) $(THREADS) $(LDFLAGS) -o $@ build/main.o $(CLI_OBJ) libredflag.a $(LIBS)
+$(BIN): $(B)/main.o $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(THREADS) $(LDFLAGS) -o $@ $(B)/main.o $(CLI_OBJ) $(LIB) $(LIBS)
 
-libredflag.a: $(LIB_OBJ)
+$(LIB): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-build/%.o: src/%.c | build
+$(B)/%.o: src/%.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(THREADS) -c -o $@ $<
 
-build/embed: tools/embed.c | build
-	$(CC) $(STD) $(WARN) $(CFLAGS) -o $@ $<
+$(B)/embed: tools/embed.c | $(B)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # The default rules, compiled in: regenerated whenever a rule file changes.
-build/default_rules.c: build/embed $(RULES)
-	build/embed $@ $(RULES)
+$(B)/default_rules.c: $(B)/embed $(RULES)
+	$(B)/embed $@ $(RULES)
 
-build/default_rules.o: build/default_rules.c
+$(B)/default_rules.o: $(B)/default_rules.c
 	$(CC) $(STD) $(CFLAGS) -c -o $@ $<
 
-build/substrings: tools/substrings.c | build
-	$(CC) $(STD) $(WARN) $(CFLAGS) -o $@ $<
+$(B)/substrings: tools/substrings.c | $(B)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # How often the parts of common words occur, for choosing rare literals.
-build/common_words.c: build/substrings tools/common-words.txt
-	build/substrings $@ tools/common-words.txt
+$(B)/common_words.c: $(B)/substrings tools/common-words.txt
+	$(B)/substrings $@ tools/common-words.txt
 
-build/common_words.o: build/common_words.c
+$(B)/common_words.o: $(B)/common_words.c
 	$(CC) $(STD) $(CFLAGS) -c -o $@ $<
 
-build build/tests:
+$(B) $(B)/tests $(B)/fuzz $(B)/fuzz-replay:
 	mkdir -p $@
 
-build/tests/%: tests/%.c libredflag.a $(CLI_OBJ) | build/tests
-	$(CC) $(ALL_CFLAGS) $(THREADS) $(CMOCKA_CFLAGS) -o $@ $< $(CLI_OBJ) libredflag.a $(LIBS) $(CMOCKA_LIBS)
+$(B)/tests/%: tests/%.c $(LIB) $(CLI_OBJ) | $(B)/tests
+	$(CC) $(ALL_CFLAGS) $(THREADS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(CLI_OBJ) $(LIB) $(LIBS) $(CMOCKA_LIBS)
 
-check: unit rules-test cli-test
+check: unit rules-test cli-test fuzz-replay
 
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
-rules-test: redflag
-	./redflag --test-rules
+rules-test: $(BIN)
+	./$(BIN) --test-rules
 
 # The compiler and flags go along: the install test builds a C program
 # against the library as it was built (with sanitizers, say).
-cli-test: redflag
-	CC='$(CC)' CFLAGS='$(CFLAGS)' LDFLAGS='$(LDFLAGS)' tests/cli.sh ./redflag
+cli-test: $(BIN)
+	CC='$(CC)' CFLAGS='$(CFLAGS)' LDFLAGS='$(LDFLAGS)' tests/cli.sh ./$(BIN)
+
+# ---- reliability: sanitizers, valgrind, fuzzing --------------------------
+# Each sanitizer build lives in its own folder and runs the whole `make
+# check` there. Reports also go to files, so that a finding in a process
+# whose exit code a test does not look at (one end of a pipe) still fails.
+SAN_CC ?= clang
+ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address
+UBSAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=undefined \
+              -fno-sanitize-recover=all
+SAN_LOG = $(CURDIR)/$(1)/sanitizer-reports
+SAN_OPTS = exitcode=86:log_path=$(SAN_LOG)/report
+define sanitized
+	rm -rf $(SAN_LOG); mkdir -p $(SAN_LOG)
+	ASAN_OPTIONS=detect_leaks=1:$(SAN_OPTS) \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:$(SAN_OPTS) \
+	$(MAKE) --no-print-directory B=$(1) LIB=$(1)/libredflag.a \
+	    BIN=$(1)/redflag CC="$(SAN_CC)" CFLAGS="$(2)" check; rc=$$?; \
+	if [ -n "$$(ls $(SAN_LOG))" ]; then cat $(SAN_LOG)/*; rc=1; fi; \
+	[ $$rc = 0 ] && echo "$(1): make check passed, no sanitizer reports"; \
+	exit $$rc
+endef
+
+asan:
+	$(call sanitized,build-asan,$(ASAN_FLAGS))
+
+ubsan:
+	$(call sanitized,build-ubsan,$(UBSAN_FLAGS))
+
+# The unit tests, the fuzz regressions and the CLI tests under valgrind.
+# Exit status 1 is also redflag's "flags found", so the CLI's valgrind logs
+# are read as well: any error in them fails the run.
+VALGRIND = valgrind --error-exitcode=1 --leak-check=full \
+           --suppressions=$(CURDIR)/tests/valgrind.supp \
+           --errors-for-leak-kinds=definite,indirect,possible
+VG_LOG = $(CURDIR)/$(B)/valgrind-logs
+leakcheck: $(BIN) $(TEST_BINS) $(FUZZ_TARGETS:%=$(B)/fuzz-replay/%)
+	rm -rf $(VG_LOG); mkdir -p $(VG_LOG)
+	@set -e; for t in $(TEST_BINS); do echo "== valgrind $$t"; \
+	    $(VALGRIND) -q $$t; done
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    $(VALGRIND) -q $(B)/fuzz-replay/$$t $(FUZZ_INPUTS); done
+	RF_VALGRIND="$(VALGRIND) --log-file=$(VG_LOG)/%p.log" \
+	    RF_REAL=$(CURDIR)/$(BIN) tests/cli.sh tests/valgrind-redflag.sh
+	@if grep -l "ERROR SUMMARY: [1-9]" $(VG_LOG)/*.log; then \
+	    echo "valgrind found errors (logs above, in $(VG_LOG))"; exit 1; fi
+	@echo "leakcheck: $$(ls $(VG_LOG) | wc -l) runs of redflag, 0 errors"
+
+# libFuzzer targets (tests/fuzz/*.c), built with clang into build-fuzz/.
+# `make fuzz` runs each for FUZZ_SECONDS and fails on a crash, a leak or a
+# timeout; `make check` replays their seeds and saved crashes.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
+             -fsanitize=fuzzer-no-link,address,undefined
+# The saved inputs of fuzz target $$t, for a shell loop.
+FUZZ_INPUTS = $$(ls -d tests/fuzz/seeds/$$t tests/fuzz/regressions/$$t 2>/dev/null)
+
+fuzz:
+	$(MAKE) --no-print-directory B=build-fuzz LIB=build-fuzz/libredflag.a \
+	    BIN=build-fuzz/redflag CC="$(FUZZ_CC)" CFLAGS="$(FUZZ_FLAGS)" \
+	    fuzz-targets
+	tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-targets: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
+
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB) $(CLI_OBJ) | $(B)/fuzz
+	$(CC) $(ALL_CFLAGS) $(THREADS) -fsanitize=fuzzer -o $@ $< $(CLI_OBJ) $(LIB) \
+	    $(LIBS)
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(B)/fuzz-replay/%)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    $(B)/fuzz-replay/$$t $(FUZZ_INPUTS); done
+
+$(B)/fuzz-replay/%: tests/fuzz/%.c $(B)/fuzz-replay/replay.o $(LIB) $(CLI_OBJ)
+	$(CC) $(ALL_CFLAGS) $(THREADS) -o $@ $< $(B)/fuzz-replay/replay.o \
+	    $(CLI_OBJ) $(LIB) $(LIBS)
+
+$(B)/fuzz-replay/replay.o: tests/fuzz/replay.c | $(B)/fuzz-replay
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The fast matcher against the reference on every posting of the shared
 # corpus (../shared/corpus), with the built-in rules and the draft
@@ -153,9 +242,9 @@ uninstall:
 	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(DATADIR)/redflag 2>/dev/null
 
 clean:
-	rm -rf build redflag libredflag.a
+	rm -rf build build-asan build-ubsan build-fuzz redflag libredflag.a
 
 format:
 	clang-format -i src/*.c src/*.h include/*.h tests/*.c tools/*.c
 
--include $(wildcard build/*.d build/tests/*.d)
+-include $(wildcard $(B)/*.d $(B)/tests/*.d $(B)/fuzz/*.d $(B)/fuzz-replay/*.d)

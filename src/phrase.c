@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lit.h"
+#include "text.h"
 
 /*
  * Whole-word boundaries that also split "starterSkyNet": a letter or digit
@@ -142,6 +143,25 @@ static int space_then_optional(const parser *ps)
  * character when it matches only itself in any case (a piece of a literal
  * word), -1 otherwise, with *cons set to the bytes it may consume.
  */
+/*
+ * A UTF-8 character stands for itself, in any case. A byte that is not
+ * valid UTF-8 could never match UTF-8 text, and PCRE2 would refuse the
+ * pattern with an offset into it rather than into the phrase: refuse it
+ * here. Returns -1 (not a literal ASCII character), as emit_char does.
+ */
+static int emit_utf8(parser *ps, size_t *cons)
+{
+    size_t n = text_utf8_len(ps->p, 4); /* stops at the NUL */
+    if (!n) {
+        fail(ps, "invalid UTF-8");
+        return -1;
+    }
+    buf_append(ps->out, ps->p, n);
+    ps->p += n;
+    *cons = CHAR_CONS;
+    return -1;
+}
+
 static int emit_char(parser *ps, size_t *cons)
 {
     unsigned char c = (unsigned char)*ps->p;
@@ -153,7 +173,9 @@ static int emit_char(parser *ps, size_t *cons)
             return -1;
         }
         c = (unsigned char)*ps->p;
-        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+        if (c >= 0x80)
+            return emit_utf8(ps, cons);
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
             (c >= 'A' && c <= 'Z')) {
             buf_putc(ps->out, (char)c);
         } else {
@@ -161,10 +183,6 @@ static int emit_char(parser *ps, size_t *cons)
             buf_putc(ps->out, (char)c);
         }
         ps->p++;
-        if (c >= 0x80) {
-            *cons = c >= 0xC0 ? CHAR_CONS : 0;
-            return -1;
-        }
         *cons = lit_char_cons(c);
         return c;
     }
@@ -179,9 +197,7 @@ static int emit_char(parser *ps, size_t *cons)
         buf_puts(ps->out, QUOTE);
         *cons = DASH_CONS;
     } else if (c >= 0x80) {
-        /* UTF-8 bytes stand for themselves, in any case. */
-        buf_putc(ps->out, (char)c);
-        *cons = c >= 0xC0 ? CHAR_CONS : 0;
+        return emit_utf8(ps, cons);
     } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
                (c >= 'A' && c <= 'Z')) {
         buf_putc(ps->out, (char)c);

@@ -901,9 +901,11 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
         scan_rule(&sc, rs->rules[i], i);
     if (sc.oom)
         goto done;
-    qsort(sc.hits, sc.n_hits, sizeof(hit), cmp_hit_pos);
-    classify(&sc);
-    qsort(sc.hits, sc.n_hits, sizeof(hit), cmp_hit_rule);
+    if (sc.n_hits) { /* without hits, sc.hits is NULL: not for qsort */
+        qsort(sc.hits, sc.n_hits, sizeof(hit), cmp_hit_pos);
+        classify(&sc);
+        qsort(sc.hits, sc.n_hits, sizeof(hit), cmp_hit_rule);
+    }
     for (size_t a = 0, b; a < sc.n_hits && !sc.oom; a = b) {
         for (b = a + 1; b < sc.n_hits && sc.hits[b].order == sc.hits[a].order;)
             b++;

@@ -81,7 +81,8 @@ static void walk_dir(walker *w, const char *path)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_entries);
+    if (n) /* an empty folder leaves names NULL: not for qsort */
+        qsort(names, n, sizeof(*names), cmp_entries);
     size_t plen = strlen(path);
     int slash = plen > 0 && path[plen - 1] == '/';
     for (size_t i = 0; i < n; i++) {

@@ -151,6 +151,15 @@ static void phrase__punctuation__is_literal(void **state)
     MATCHES("\\{x\\}", "{x}", "{x}");
 }
 
+static void phrase__utf8__stands_for_itself_escaped_or_not(void **state)
+{
+    (void)state;
+    assert_string_equal(find("caf\xc3\xa9 culture", "Our CAF\xc3\x89 CULTURE."),
+                        "CAF\xc3\x89 CULTURE");
+    assert_string_equal(find("\\\xe2\x80\x9cgrind", "the \xe2\x80\x9cgrind"),
+                        "\xe2\x80\x9cgrind");
+}
+
 static void phrase__malformed__reports_offset(void **state)
 {
     (void)state;
@@ -166,6 +175,12 @@ static void phrase__malformed__reports_offset(void **state)
         {"", 0, "empty phrase"},
         {"trial\\", 6, "backslash"},
         {"{a]", 2, "']' closes"},
+        /* bytes that are not UTF-8 are refused where they stand, not
+         * left for PCRE2 to reject at an offset in its own pattern */
+        {"caf\xe9 trial", 3, "invalid UTF-8"},
+        {"a \\\xff", 3, "invalid UTF-8"},
+        {"trial \xc3", 6, "invalid UTF-8"},
+        {"\xed\xa0\x80", 0, "invalid UTF-8"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         buf b = BUF_INIT;
@@ -193,6 +208,7 @@ int main(void)
         cmocka_unit_test(phrase__boundaries__whole_words_only),
         cmocka_unit_test(phrase__boundaries__split_glued_sentences),
         cmocka_unit_test(phrase__punctuation__is_literal),
+        cmocka_unit_test(phrase__utf8__stands_for_itself_escaped_or_not),
         cmocka_unit_test(phrase__malformed__reports_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,58 @@
+/*
+ * options.c - fuzzes the report writers: the first 4 bytes pick the format,
+ * mode, colour, evidence kept, context width and match limit; the rest is
+ * the document. Properties: JSON output is valid UTF-8; ndjson and tsv are
+ * one line per document; uncoloured text carries no control characters
+ * from the document (no escape sequences reach a terminal).
+ */
+#include <stdlib.h>
+
+#include "fuzz.h"
+#include "text.h"
+#include "report.h"
+
+static void check(const report *r, const unsigned char *s, size_t n)
+{
+    size_t lines = 0;
+    for (size_t i = 0, k; i < n; i += k) {
+        k = text_utf8_len((const char *)s + i, n - i);
+        if (!k && (r->format == FORMAT_JSON || r->format == FORMAT_NDJSON))
+            abort();
+        k = k ? k : 1;
+        lines += s[i] == '\n';
+        if (s[i] < 0x20 && s[i] != '\n' && !r->color &&
+            r->format == FORMAT_TEXT)
+            abort();
+    }
+    if (r->mode == MODE_FULL && lines != 1 &&
+        (r->format == FORMAT_NDJSON || r->format == FORMAT_TSV))
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static rf_rules *rs;
+    rf_error err = {0, ""};
+    if (size < 4)
+        return 0;
+    if (!rs && (!(rs = rf_rules_new()) || rf_rules_add_default(rs, &err) ||
+                rf_rules_compile(rs, &err)))
+        abort();
+    rf_scan_opts o = {1 + data[1] % 25, 1 + (size_t)data[2] * 4,
+                      data[3] % 4 ? (unsigned long)data[3] * 50 : 0};
+    report r = {NULL, (report_format)(data[0] & 3), (report_mode)(data[0] >> 2 & 7) % 5,
+                data[0] >> 5 & 1, 80, 0, {0}};
+    char *out = NULL;
+    size_t out_len = 0;
+    if (!(r.out = open_memstream(&out, &out_len)))
+        return 0;
+    rf_result *res = rf_scan(rs, (const char *)data + 4, size - 4, &o, &err);
+    report_begin(&r);
+    report_document(&r, "fuzz", res, res ? rf_result_error(res) : err.message);
+    report_end(&r);
+    fclose(r.out);
+    check(&r, (const unsigned char *)out, out_len);
+    free(out);
+    rf_result_free(res);
+    return 0;
+}
