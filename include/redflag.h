@@ -194,7 +194,9 @@ typedef struct rf_scan_opts {
  * Scans len bytes of UTF-8 text (invalid bytes and NULs are tolerated) with a
  * compiled rule set. Returns a result the caller frees with rf_result_free,
  * or NULL on a fatal error (out of memory). A match limit hit in one rule is
- * not fatal: that rule is skipped and rf_result_error() says so.
+ * not fatal: that rule is skipped and rf_result_error() says so. A limit hit
+ * while looking for a hit's `unless` phrases or negating words is reported
+ * the same way, and the hit is kept as scored.
  */
 rf_result *rf_scan(const rf_rules *rs, const char *text, size_t len,
                    const rf_scan_opts *opts, rf_error *err);
@@ -343,7 +345,9 @@ size_t rf_result_flag_count(const rf_result *r);   /* scored flags */
 const rf_flag *rf_result_flag(const rf_result *r, size_t i);
 size_t rf_result_suppressed_count(const rf_result *r);
 const rf_flag *rf_result_suppressed(const rf_result *r, size_t i);
-/* A non-fatal error met while scanning (e.g. a match limit), or NULL. */
+/* Non-fatal errors met while scanning, or NULL: each "rule ID: what"
+ * ("rule slow: match limit exceeded"; ID is "@negation" for the negating
+ * words), said once per document, several joined by "; ". */
 const char *rf_result_error(const rf_result *r);
 void rf_result_free(rf_result *r);
 

@@ -233,14 +233,17 @@ static int overlapped(scanner *sc, const pattern *p, size_t a, size_t b,
 {
     msearch it;
     size_t ms, me;
+    int rc;
     if (!search(sc, &it, p, "@negation", a, b, 2))
         return 0;
-    while (msearch_next(&it, &ms, &me) == 1) {
+    while ((rc = msearch_next(&it, &ms, &me)) == 1) {
         if (ms >= e)
             return 0;
         if (me > s)
             return 1;
     }
+    if (rc < 0) /* a lookup that could not finish finds nothing, and says so */
+        add_error_for(sc, "@negation", match_error(rc));
     return 0;
 }
 
@@ -253,11 +256,12 @@ static const char *unless_reason(scanner *sc, const hit *h)
     size_t b = len - he > LOOKBACK ? he + LOOKBACK : len;
     size_t us, ue;
     msearch it;
+    int rc;
     if (!search(sc, &it, &h->rule->unless_re, h->rule->pub.id, a, b, 1))
         return NULL;
-    while (msearch_next(&it, &us, &ue) == 1) {
+    while ((rc = msearch_next(&it, &us, &ue)) == 1) {
         if (us >= he)
-            break;
+            return NULL;
         if (ue > hs) {
             char *why = arena_alloc(&sc->res->mem, ue - us + 16);
             if (why)
@@ -266,6 +270,9 @@ static const char *unless_reason(scanner *sc, const hit *h)
             return why;
         }
     }
+    /* An exception that could not be looked for suppresses nothing. */
+    if (rc < 0)
+        add_error(sc, &h->rule->pub, match_error(rc));
     return NULL;
 }
 
@@ -284,8 +291,12 @@ static int stopped(scanner *sc, size_t a, size_t b)
 {
     msearch it;
     size_t ss, se;
-    return search(sc, &it, &sc->rs->neg.stop_re, "@negation", a, b, 2) &&
-           msearch_next(&it, &ss, &se) == 1;
+    if (!search(sc, &it, &sc->rs->neg.stop_re, "@negation", a, b, 2))
+        return 0;
+    int rc = msearch_next(&it, &ss, &se);
+    if (rc < 0)
+        add_error_for(sc, "@negation", match_error(rc));
+    return rc == 1;
 }
 
 /* The reason a negating word before the hit suppresses it, or NULL. */
@@ -299,9 +310,10 @@ static const char *negation_reason(scanner *sc, size_t hs)
     size_t cs = clause_start(text, sc->doc->len, hs);
     size_t ns, ne;
     msearch it;
+    int rc;
     if (!search(sc, &it, &ng->re, "@negation", cs, hs, 1))
         return NULL;
-    while (msearch_next(&it, &ns, &ne) == 1) {
+    while ((rc = msearch_next(&it, &ns, &ne)) == 1) {
         if (count_words(text, ne, hs) > (size_t)ng->window)
             continue;
         if (overlapped(sc, &ng->except_re, cs,
@@ -315,6 +327,9 @@ static const char *negation_reason(scanner *sc, size_t hs)
                      text + ns);
         return why;
     }
+    /* A negation that could not be looked for negates nothing. */
+    if (rc < 0)
+        add_error_for(sc, "@negation", match_error(rc));
     return NULL;
 }
 
@@ -346,7 +361,7 @@ static const char *inline_reason(scanner *sc, const directives *ds,
     if (!dv)
         return NULL;
     size_t line, column;
-    text_pos cache = {0, 0, 0};
+    text_pos cache = {0, 0, 0, 0};
     if (d->src && (d->map || d->spans))
         text_locate(d->src, d->src_len, source_offset(d, dv->at), &cache,
                     &line, &column);
@@ -484,24 +499,45 @@ static void make_evidence(scanner *sc, rf_evidence *ev, const hit *h)
     make_context(sc, ev, h->start, h->end);
 }
 
-/* Turns the hits [a, b) of one rule (classified) into a flag and
- * suppressed entries grouped by reason. */
+/*
+ * Room for one more piece of evidence in f. The array grows by doubling,
+ * in the arena, up to max_evidence: a flag costs what it keeps, not what
+ * the limit would allow.
+ */
+static rf_evidence *evidence_slot(scanner *sc, rf_flag *f)
+{
+    size_t n = f->n_evidence;
+    if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) { /* full: 0, 4, 8, ... */
+        size_t cap = n ? 2 * n : 4;
+        if (cap > sc->max_evidence)
+            cap = sc->max_evidence;
+        rf_evidence *p = arena_alloc(&sc->res->mem, cap * sizeof(*p));
+        if (!p) {
+            sc->oom = 1;
+            return NULL;
+        }
+        if (n)
+            memcpy(p, f->evidence, n * sizeof(*p));
+        f->evidence = p;
+    }
+    return (rf_evidence *)&f->evidence[f->n_evidence++];
+}
+
+static int same_reason(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Turns the hits [a, b) of one rule (classified, and sorted by reason so
+ * that each reason's hits are together) into a flag and suppressed entries
+ * grouped by reason. */
 static void collect(scanner *sc, size_t a, size_t b)
 {
-    size_t first_supp = sc->n_supp;
     const rule *r = sc->hits[a].rule;
+    rf_flag *f = NULL;
     for (size_t i = a; i < b && !sc->oom; i++) {
         const hit *h = &sc->hits[i];
-        rf_flag *f = NULL;
-        if (!h->reason) {
-            if (sc->n_flags && sc->flags[sc->n_flags - 1].rule == &r->pub)
-                f = &sc->flags[sc->n_flags - 1];
-        } else {
-            for (size_t j = first_supp; j < sc->n_supp; j++)
-                if (strcmp(sc->supp[j].reason, h->reason) == 0)
-                    f = &sc->supp[j];
-        }
-        if (!f) {
+        if (!f || !same_reason(f->reason, h->reason)) {
             f = new_flag(sc, h->reason != NULL);
             if (!f) {
                 sc->oom = 1;
@@ -509,16 +545,13 @@ static void collect(scanner *sc, size_t a, size_t b)
             }
             f->rule = &r->pub;
             f->reason = h->reason;
-            f->evidence = arena_alloc(&sc->res->mem,
-                                      sc->max_evidence * sizeof(rf_evidence));
-            if (!f->evidence) {
-                sc->oom = 1;
-                return;
-            }
         }
         f->count++;
-        if (f->n_evidence < sc->max_evidence)
-            make_evidence(sc, (rf_evidence *)&f->evidence[f->n_evidence++], h);
+        if (f->n_evidence < sc->max_evidence) {
+            rf_evidence *ev = evidence_slot(sc, f);
+            if (ev)
+                make_evidence(sc, ev, h);
+        }
     }
 }
 
@@ -756,11 +789,19 @@ static int cmp_hit_pos(const void *pa, const void *pb)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
+/* By rule, then by reason (scored first), then by position: each flag's
+ * hits in one run, so grouping them is linear however many reasons the
+ * text gives. */
 static int cmp_hit_rule(const void *pa, const void *pb)
 {
     const hit *a = pa, *b = pb;
     if (a->order != b->order)
         return a->order < b->order ? -1 : 1;
+    if (!same_reason(a->reason, b->reason)) {
+        if (!a->reason || !b->reason)
+            return a->reason ? 1 : -1;
+        return strcmp(a->reason, b->reason);
+    }
     return a->start < b->start ? -1 : a->start > b->start;
 }
 
@@ -808,7 +849,7 @@ static void resolve_positions(scanner *sc)
     }
     qsort(all, n, sizeof(*all), cmp_evp);
     const rf_source *d = sc->doc;
-    text_pos cache = {0, 0, 0};
+    text_pos cache = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         size_t ti = all[i]->offset;
         size_t so = source_offset(d, ti);

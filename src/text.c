@@ -22,19 +22,28 @@ void text_locate(const char *s, size_t len, size_t pos, text_pos *c,
         c->pos = 0;
         c->line = 1;
         c->line_start = 0;
+        c->column = 1;
     }
     const char *p = s + c->pos, *end = s + pos;
+    int new_line = 0;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
             break;
         c->line++;
         c->line_start = (size_t)(nl + 1 - s);
+        new_line = 1;
         p = nl + 1;
     }
+    /* On the same line, count on from the last position: many hits on one
+     * megabyte-long line must not recount the line for each. */
+    if (new_line)
+        c->column = text_codepoints(s + c->line_start, pos - c->line_start) + 1;
+    else
+        c->column += text_codepoints(s + c->pos, pos - c->pos);
     c->pos = pos;
     *line = c->line;
-    *column = text_codepoints(s + c->line_start, pos - c->line_start) + 1;
+    *column = c->column;
 }
 
 size_t text_floor_char(const char *s, size_t len, size_t pos)

@@ -11,6 +11,7 @@ typedef struct text_pos {
     size_t pos;
     size_t line;
     size_t line_start;
+    size_t column; /* of pos */
 } text_pos;
 
 void text_locate(const char *s, size_t len, size_t pos, text_pos *cache,

@@ -228,6 +228,49 @@ static void scan__max_evidence__keeps_count_of_the_rest(void **state)
     rf_result_free(r);
 }
 
+static void scan__max_evidence__costs_what_is_kept_not_the_limit(void **state)
+{
+    (void)state;
+    /* a limit far beyond memory: only the 9 pieces kept are allocated */
+    rf_scan_opts o = {(size_t)1 << 40, 0, 0, 0};
+    const char *text = "interview interview interview interview interview "
+                       "interview interview interview interview";
+    rf_error err;
+    rf_result *r = rf_scan(rs, text, strlen(text), &o, &err);
+    assert_non_null(r);
+    const rf_flag *f = flag_of(r, "interview");
+    assert_non_null(f);
+    assert_int_equal(f->count, 9);
+    assert_int_equal(f->n_evidence, 9);
+    for (size_t i = 0; i < f->n_evidence; i++) {
+        assert_int_equal(f->evidence[i].offset, i * 10);
+        assert_string_equal(f->evidence[i].match, "interview");
+    }
+    rf_result_free(r);
+}
+
+static void scan__suppressed__one_entry_per_reason_in_text_order(void **state)
+{
+    (void)state;
+    const char *text = "never interview. no interview. never interview. "
+                       "no interview. never interview.";
+    rf_result *r = scan(text);
+    assert_int_equal(rf_result_flag_count(r), 0);
+    assert_int_equal(rf_result_suppressed_count(r), 2);
+    const rf_flag *never = rf_result_suppressed(r, 0);
+    const rf_flag *no = rf_result_suppressed(r, 1);
+    assert_string_equal(never->reason, "negated by 'never'");
+    assert_string_equal(no->reason, "negated by 'no'");
+    assert_int_equal(never->count, 3);
+    assert_int_equal(no->count, 2);
+    assert_int_equal(never->evidence[0].offset, 6);
+    assert_int_equal(never->evidence[1].offset, 37);
+    assert_int_equal(never->evidence[2].offset, 68);
+    assert_int_equal(no->evidence[0].offset, 20);
+    assert_int_equal(no->evidence[1].offset, 51);
+    rf_result_free(r);
+}
+
 static void scan__flags__ordered_by_severity(void **state)
 {
     (void)state;
@@ -309,6 +352,52 @@ static void scan__source_spans__positions_point_into_the_original(void **state)
     assert_int_equal(f->evidence[0].column, 1);
     assert_string_equal(f->evidence[0].match, "working interview");
     rf_result_free(r);
+}
+
+/* 25 groups of one or two a's then x: on a run of a's not followed by x,
+ * PCRE2 tries every way of splitting the run and hits the limit. */
+#define SLOW_PHRASE                                                        \
+    "{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}"   \
+    "{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}{a|aa}"   \
+    "{a|aa}{a|aa}{a|aa}x"
+#define JOB_RULE                                                           \
+    "[job]\ncategory = scam\nseverity = high\ntitle = t\nwhy = w\n"      \
+    "advice = a\nregex = \\bjob\\b\n"
+#define A45 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+/* The error of scanning text with rules, which must still flag `job`
+ * twice (a lookup that fails suppresses nothing) */
+static char *lookup_error(const char *rules)
+{
+    rf_rules *set = load_rules_text(rules);
+    const char *text = A45 " x job and another job.";
+    rf_error err;
+    rf_result *r = rf_scan(set, text, strlen(text), NULL, &err);
+    assert_non_null(r);
+    assert_non_null(flag_of(r, "job"));
+    assert_int_equal(flag_of(r, "job")->count, 2);
+    char *e = rf_result_error(r) ? strdup(rf_result_error(r)) : NULL;
+    rf_result_free(r);
+    rf_rules_free(set);
+    return e;
+}
+
+static void scan__unless_match_limit__is_an_error_said_once(void **state)
+{
+    (void)state;
+    char *e = lookup_error(JOB_RULE "unless = " SLOW_PHRASE "\n");
+    assert_non_null(e);
+    assert_string_equal(e, "rule job: match limit exceeded");
+    free(e);
+}
+
+static void scan__negation_match_limit__is_an_error_said_once(void **state)
+{
+    (void)state;
+    char *e = lookup_error("[@negation]\nphrase = " SLOW_PHRASE "\n" JOB_RULE);
+    assert_non_null(e);
+    assert_string_equal(e, "rule @negation: match limit exceeded");
+    free(e);
 }
 
 static void scan__source_map__positions_point_into_the_original(void **state)
@@ -467,10 +556,14 @@ int main(void)
         cmocka_unit_test(scan__unless__suppresses_overlapping_hit),
         cmocka_unit_test(scan__repeats__count_and_score_less),
         cmocka_unit_test(scan__max_evidence__keeps_count_of_the_rest),
+        cmocka_unit_test(scan__max_evidence__costs_what_is_kept_not_the_limit),
+        cmocka_unit_test(scan__suppressed__one_entry_per_reason_in_text_order),
         cmocka_unit_test(scan__flags__ordered_by_severity),
         cmocka_unit_test(scan__clean_text__scores_zero),
         cmocka_unit_test(scan__invalid_utf8_and_nul__are_scanned_around),
         cmocka_unit_test(scan__match_limit__is_an_error_not_a_hang),
+        cmocka_unit_test(scan__unless_match_limit__is_an_error_said_once),
+        cmocka_unit_test(scan__negation_match_limit__is_an_error_said_once),
         cmocka_unit_test(scan__source_map__positions_point_into_the_original),
         cmocka_unit_test(scan__source_spans__positions_point_into_the_original),
         cmocka_unit_test(scan__inline_disable__suppresses_the_rule_on_its_line),

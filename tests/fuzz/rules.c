@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             strncmp(err.message, "fuzz.rules:", 11) != 0)
             abort(); /* an error that does not say where */
     } else {
-        rf_scan_opts o = {0, 0, 0};
-        o.match_limit = 10000; /* user regexes may backtrack a lot */
+        /* user regexes may backtrack a lot */
+        rf_scan_opts o = {.match_limit = 100000};
         rf_result *res = rf_scan(rs, (const char *)data, size, &o, &err);
         if (!res && err.code != RF_ERR_NOMEM)
             abort();
