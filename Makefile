@@ -126,7 +126,7 @@ UBSAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=undefined \
 SAN_LOG = $(CURDIR)/$(1)/sanitizer-reports
 SAN_OPTS = exitcode=86:log_path=$(SAN_LOG)/report
 define sanitized
-	rm -rf $(SAN_LOG); mkdir -p $(SAN_LOG)
+	rm -rf $(SAN_LOG); mkdir -p $(SAN_LOG); chmod 1777 $(SAN_LOG)
 	ASAN_OPTIONS=detect_leaks=1:$(SAN_OPTS) \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:$(SAN_OPTS) \
 	$(MAKE) --no-print-directory B=$(1) LIB=$(1)/libredflag.a \
@@ -150,13 +150,14 @@ VALGRIND = valgrind --error-exitcode=1 --leak-check=full \
            --errors-for-leak-kinds=definite,indirect,possible
 VG_LOG = $(CURDIR)/$(B)/valgrind-logs
 leakcheck: $(BIN) $(TEST_BINS) $(FUZZ_TARGETS:%=$(B)/fuzz-replay/%)
-	rm -rf $(VG_LOG); mkdir -p $(VG_LOG)
+	rm -rf $(VG_LOG); mkdir -p $(VG_LOG); chmod 1777 $(VG_LOG)
 	@set -e; for t in $(TEST_BINS); do echo "== valgrind $$t"; \
 	    $(VALGRIND) -q $$t; done
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    $(VALGRIND) -q $(B)/fuzz-replay/$$t $(FUZZ_INPUTS); done
 	RF_VALGRIND="$(VALGRIND) --log-file=$(VG_LOG)/%p.log" \
-	    RF_REAL=$(CURDIR)/$(BIN) tests/cli.sh tests/valgrind-redflag.sh
+	    RF_REAL=$(CURDIR)/$(BIN) RF_TEST_BIG_MB=1 \
+	    tests/cli.sh tests/valgrind-redflag.sh
 	@if grep -l "ERROR SUMMARY: [1-9]" $(VG_LOG)/*.log; then \
 	    echo "valgrind found errors (logs above, in $(VG_LOG))"; exit 1; fi
 	@echo "leakcheck: $$(ls $(VG_LOG) | wc -l) runs of redflag, 0 errors"

@@ -57,8 +57,8 @@ _redflag()
         --quiet --summary-only --color --colour --fail-on --fail-score --rules
         --no-default-rules --list-rules --explain --test-rules
         --debug-prefilter --input --field --stdin-filename --config
-        --no-config --max-evidence --context --jobs --matcher --help
-        --version -f -l -L -c -q -r -j -h -V"
+        --no-config --max-evidence --context --match-limit --max-input-size
+        --jobs --matcher --help --version -f -l -L -c -q -r -j -h -V"
     local _rf_opt _rf_cur _rf_prefix _rf_args words=
     _redflag_current
     case $_rf_opt in
@@ -72,7 +72,8 @@ _redflag()
         words=$("${COMP_WORDS[0]}" "${_rf_args[@]}" --list-rules 2>/dev/null |
             cut -f1)
         ;;
-    --fail-score | --max-evidence | --context | --field | -j | --jobs)
+    --fail-score | --max-evidence | --context | --field | -j | --jobs | \
+        --match-limit | --max-input-size)
         COMPREPLY=()
         return
         ;;

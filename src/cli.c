@@ -21,9 +21,11 @@ typedef struct run {
     rf_rules *rs;
     report rep;
     batch *batch;
+    walker *w;
     double last_flush; /* ms */
-    int failed;  /* a document reached the fail level */
-    int errored; /* something could not be read or scanned */
+    int failed;    /* a document reached the fail level */
+    int errored;   /* something could not be read or scanned */
+    int out_errno; /* why writing the output failed; 0 while it works */
 } run;
 
 static double now_ms(void)
@@ -50,6 +52,41 @@ static void flush_now_and_then(run *r)
 static void warn(const char *path, const char *why)
 {
     fprintf(stderr, "redflag: %s: %s\n", path, why);
+}
+
+/* A scan's errors, "; "-separated, one line each: "redflag: PATH: rule ID:
+ * match limit exceeded". */
+static void warn_each(const char *path, const char *errors)
+{
+    for (const char *p = errors; *p;) {
+        const char *end = strstr(p, "; ");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        fprintf(stderr, "redflag: %s: %.*s\n", path, (int)n, p);
+        p += n + (end ? 2 : 0);
+    }
+}
+
+/* Once the output cannot be written (a full disk, a closed pipe), the
+ * walk stops: nothing else could be reported. */
+static void check_output(run *r)
+{
+    if (!r->out_errno && ferror(r->rep.out)) {
+        r->out_errno = errno ? errno : EIO;
+        if (r->w)
+            r->w->stop = 1;
+    }
+}
+
+/* "256 MiB" for a limit that is a whole number of them. */
+static void size_text(size_t n, char *out, size_t len)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (u < 4 && n >= 1024 && n % 1024 == 0) {
+        n /= 1024;
+        u++;
+    }
+    snprintf(out, len, "%zu %s", n, units[u]);
 }
 
 static int reaches_fail_level(const cli_opts *o, const rf_result *res)
@@ -131,7 +168,15 @@ static void work_input(void *ctx, batch_worker *w, batch_item *it)
     if (strcmp(path, "-") == 0 && r->o->stdin_name)
         name = r->o->stdin_name;
     walk_data d;
-    int rc = walk_load(path, &w->data, &d);
+    int rc = walk_load(path, r->o->max_input, &w->data, &d);
+    if (rc == EFBIG) {
+        char lim[32], why[96];
+        size_text(r->o->max_input, lim, sizeof(lim));
+        snprintf(why, sizeof(why),
+                 "larger than %s (--max-input-size raises the limit)", lim);
+        batch_item_add_doc(it, name, NULL, why);
+        return;
+    }
     if (rc) {
         batch_item_add_doc(it, name, NULL, strerror(rc));
         return;
@@ -161,7 +206,10 @@ static void emit_input(void *ctx, const batch_item *it)
     for (size_t i = 0; i < it->n_docs; i++) {
         const batch_doc *d = &it->docs[i];
         if (d->error) {
-            warn(d->name, d->error);
+            if (d->res)
+                warn_each(d->name, d->error); /* the scan's, one per rule */
+            else
+                warn(d->name, d->error);
             r->errored = 1;
         }
         if (d->res && reaches_fail_level(r->o, d->res))
@@ -169,6 +217,7 @@ static void emit_input(void *ctx, const batch_item *it)
         report_document(&r->rep, d->name, d->res, d->error);
     }
     flush_now_and_then(r);
+    check_output(r);
 }
 
 /* Before waiting for workers: what is written reaches the reader. */
@@ -177,6 +226,7 @@ static void flush_idle(void *ctx)
     run *r = ctx;
     fflush(r->rep.out);
     r->last_flush = now_ms();
+    check_output(r);
 }
 
 static void on_file(void *ctx, const char *path, int named)
@@ -331,21 +381,28 @@ static int use_color(color_when w)
     return isatty(STDOUT_FILENO);
 }
 
-/* stdout must reach its destination; a full disk is an error. */
-static int finish_output(void)
+/*
+ * stdout must reach its destination; a full disk is an error. A reader
+ * that went away (`redflag ... | head`, with SIGPIPE ignored; by default
+ * SIGPIPE ends the process as it does grep) is a quiet stop: it asked for
+ * no more.
+ */
+static int finish_output(int out_errno)
 {
+    int saved = out_errno;
+    errno = 0;
     int bad = fflush(stdout) != 0 || ferror(stdout);
-    int saved = errno;
+    if (bad && !saved)
+        saved = errno;
+    errno = 0;
     if (fclose(stdout) != 0 && !bad) {
         bad = 1;
         saved = errno;
     }
-    if (bad) {
+    if (bad && saved != EPIPE)
         fprintf(stderr, "redflag: error writing output: %s\n",
                 strerror(saved ? saved : EIO));
-        return -1;
-    }
-    return 0;
+    return bad ? -1 : 0;
 }
 
 int cli_parse_format(const char *s)
@@ -451,7 +508,8 @@ int cli_run(const cli_opts *given)
             rf_rules_free(r.rs);
             return EXIT_ERROR;
         }
-        walker w = {on_file, on_walk_error, &r, NULL, 0, 0};
+        walker w = {on_file, on_walk_error, &r, 0, NULL, 0, 0};
+        r.w = &w;
         if (o->n_inputs == 0)
             walk_path(&w, "-");
         for (size_t i = 0; i < o->n_inputs; i++)
@@ -462,7 +520,7 @@ int cli_run(const cli_opts *given)
         rc = r.errored ? EXIT_ERROR : r.failed ? EXIT_FLAGGED : EXIT_CLEAN;
     }
     rf_rules_free(r.rs);
-    if (finish_output())
+    if (finish_output(r.out_errno))
         rc = EXIT_ERROR;
     return rc;
 }

@@ -40,7 +40,11 @@ typedef struct cli_opts {
     const char *const *fields; /* record fields to scan (--field) */
     size_t n_fields;
     rf_scan_opts scan;
+    size_t max_input; /* largest document read, in bytes */
 } cli_opts;
+
+/* The default of --max-input-size: 256 MiB. */
+#define DEFAULT_MAX_INPUT ((size_t)256 << 20)
 
 /* Runs everything but option parsing: reads the configuration (config.h),
  * loads the rules, scans, reports; returns the exit code. */

@@ -1,5 +1,7 @@
 /* main.c - options in, exit code out; the work is in cli.c and the library. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +61,11 @@ static const char usage_text[] =
     "\n"
     "Limits:\n"
     "      --max-evidence=N    evidence kept per rule and document (20)\n"
-    "      --context=N         bytes of context each side of a match (40)\n"
+    "      --context=N         bytes of context each side of a match (40,\n"
+    "                          at most 10000)\n"
+    "      --match-limit=N     PCRE2 match limit per attempt (1000000)\n"
+    "      --max-input-size=N  largest document read, in bytes; K, M, G\n"
+    "                          suffixes (256M)\n"
     "\n"
     "  -h, --help              print this help and exit\n"
     "  -V, --version           print the version and exit\n"
@@ -74,13 +80,25 @@ static void usage_error(const char *msg, const char *arg)
     fputs("Try 'redflag --help' for more information.\n", stderr);
 }
 
-static int parse_size(const char *s, size_t *out)
+/* A whole number from 1 to max, with an optional K, M or G (powers of
+ * 1024) when `suffix` is set. */
+static int parse_size(const char *s, unsigned long long max, int suffix,
+                      size_t *out)
 {
     char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end || v <= 0 || v > 100000000)
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned long long unit = 1;
+    if (suffix && *end && !end[1]) {
+        const char *units = "KMGkmg", *u = strchr(units, *end);
+        if (u) {
+            unit = 1ULL << (10 * ((u - units) % 3 + 1));
+            end++;
+        }
+    }
+    if (*s < '0' || *s > '9' || *end || errno || v == 0 || v > max / unit)
         return -1;
-    *out = (size_t)v;
+    *out = (size_t)(v * unit);
     return 0;
 }
 
@@ -88,7 +106,8 @@ enum {
     OPT_COLOR = 256, OPT_FAIL_ON, OPT_FAIL_SCORE, OPT_NO_DEFAULT, OPT_LIST,
     OPT_EXPLAIN, OPT_TEST, OPT_MAX_EVIDENCE, OPT_CONTEXT, OPT_SUMMARY_ONLY,
     OPT_STDIN_FILENAME, OPT_CONFIG, OPT_NO_CONFIG, OPT_INPUT, OPT_FIELD,
-    OPT_DEBUG_PREFILTER, OPT_MATCHER
+    OPT_DEBUG_PREFILTER, OPT_MATCHER,
+    OPT_MATCH_LIMIT, OPT_MAX_INPUT
 };
 
 /*
@@ -155,6 +174,8 @@ int main(int argc, char **argv)
         {"debug-prefilter", no_argument, NULL, OPT_DEBUG_PREFILTER},
         {"matcher", required_argument, NULL, OPT_MATCHER},
         {"jobs", required_argument, NULL, 'j'},
+        {"match-limit", required_argument, NULL, OPT_MATCH_LIMIT},
+        {"max-input-size", required_argument, NULL, OPT_MAX_INPUT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -164,6 +185,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof(o));
     o.fail_on = RF_MEDIUM;
     o.fail_score = -1;
+    o.max_input = DEFAULT_MAX_INPUT;
     o.rule_paths = calloc((size_t)argc, sizeof(char *));
     if (!o.rule_paths) {
         fputs("redflag: out of memory\n", stderr);
@@ -243,7 +265,7 @@ int main(int argc, char **argv)
             break;
         case 'j': {
             size_t n;
-            if (parse_size(optarg, &n) || n > 1024) {
+            if (parse_size(optarg, 1024, 0, &n)) {
                 usage_error("--jobs takes a number from 1 to 1024", optarg);
                 rc = EXIT_ERROR;
                 goto out;
@@ -252,15 +274,35 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_MAX_EVIDENCE:
-            if (parse_size(optarg, &o.scan.max_evidence)) {
-                usage_error("--max-evidence takes a positive number", optarg);
+            if (parse_size(optarg, 100000000, 0, &o.scan.max_evidence)) {
+                usage_error("--max-evidence takes a number from 1 to 100000000",
+                            optarg);
                 rc = EXIT_ERROR;
                 goto out;
             }
             break;
         case OPT_CONTEXT:
-            if (parse_size(optarg, &o.scan.context_width)) {
-                usage_error("--context takes a positive number", optarg);
+            if (parse_size(optarg, 10000, 0, &o.scan.context_width)) {
+                usage_error("--context takes a number from 1 to 10000", optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            break;
+        case OPT_MATCH_LIMIT: {
+            size_t v;
+            if (parse_size(optarg, UINT32_MAX, 0, &v)) {
+                usage_error("--match-limit takes a number from 1 to 4294967295",
+                            optarg);
+                rc = EXIT_ERROR;
+                goto out;
+            }
+            o.scan.match_limit = (unsigned long)v;
+            break;
+        }
+        case OPT_MAX_INPUT:
+            if (parse_size(optarg, SIZE_MAX / 2, 1, &o.max_input)) {
+                usage_error("--max-input-size takes a size such as 512M or 2G",
+                            optarg);
                 rc = EXIT_ERROR;
                 goto out;
             }

@@ -533,7 +533,7 @@ void report_end(report *r)
     } else if (r->mode == MODE_FULL && r->format == FORMAT_SARIF) {
         sarif_end(r);
     } else if (r->mode == MODE_FULL && r->format == FORMAT_TEXT &&
-               r->sum.documents > 1) {
+               (r->sum.documents > 1 || r->sum.skipped)) {
         putc('\n', r->out);
         text_summary(r);
     }

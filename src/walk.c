@@ -86,6 +86,10 @@ static void walk_dir(walker *w, const char *path)
     size_t plen = strlen(path);
     int slash = plen > 0 && path[plen - 1] == '/';
     for (size_t i = 0; i < n; i++) {
+        if (w->stop) {
+            free(names[i]);
+            continue;
+        }
         buf full = BUF_INIT;
         buf_printf(&full, "%s%s%s", path, slash ? "" : "/", names[i] + 1);
         int regular = names[i][0] == 'f';
@@ -113,6 +117,8 @@ static void walk_dir(walker *w, const char *path)
 void walk_path(walker *w, const char *path)
 {
     struct stat st;
+    if (w->stop)
+        return;
     if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         if (!seen_before(w, &st))
             walk_dir(w, path);
@@ -130,11 +136,11 @@ void walk_free(walker *w)
     w->n_seen = w->cap_seen = 0;
 }
 
-int walk_read(const char *path, char **data, size_t *len)
+int walk_read(const char *path, size_t max, char **data, size_t *len)
 {
     buf b = BUF_INIT;
     walk_data d;
-    int rc = walk_load(path, &b, &d);
+    int rc = walk_load(path, max, &b, &d);
     if (rc == 0 && d.map) {
         /* the caller wants a copy it can free */
         if (buf_append(&b, d.data, d.len))
@@ -150,7 +156,7 @@ int walk_read(const char *path, char **data, size_t *len)
     return *data ? 0 : ENOMEM;
 }
 
-int walk_load(const char *path, buf *reuse, walk_data *out)
+int walk_load(const char *path, size_t max, buf *reuse, walk_data *out)
 {
     memset(out, 0, sizeof(*out));
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
@@ -167,6 +173,10 @@ int walk_load(const char *path, buf *reuse, walk_data *out)
         regular = S_ISREG(st.st_mode) &&
                   (unsigned long long)st.st_size < (size_t)-1 / 2;
         size = regular ? (size_t)st.st_size : 0;
+        if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+            rc = EFBIG; /* said before reading it */
+            goto out;
+        }
     }
     if (regular && size >= WALK_MAP_MIN) {
         off_t at = fd == STDIN_FILENO ? lseek(fd, 0, SEEK_CUR) : 0;
@@ -201,6 +211,8 @@ int walk_load(const char *path, buf *reuse, walk_data *out)
             break;
         }
         room = reuse->cap - reuse->len - 1;
+        if (max - reuse->len < room)
+            room = max - reuse->len + 1; /* one byte past the limit tells */
         ssize_t n = read(fd, reuse->data + reuse->len, room);
         if (n < 0) {
             if (errno == EINTR)
@@ -209,6 +221,10 @@ int walk_load(const char *path, buf *reuse, walk_data *out)
             break;
         }
         reuse->len += (size_t)n;
+        if (reuse->len > max) {
+            rc = EFBIG; /* a pipe or a device: stopped once past the limit */
+            break;
+        }
         /* a regular file that gave less than asked for is at its end */
         if (n == 0 || (regular && (size_t)n < room))
             break;
@@ -217,7 +233,7 @@ int walk_load(const char *path, buf *reuse, walk_data *out)
         reuse->data[reuse->len] = '\0';
         out->data = reuse->data;
         out->len = reuse->len;
-    } else if (rc == ENOMEM) {
+    } else if (rc == ENOMEM || rc == EFBIG) {
         buf_free(reuse); /* start afresh with the next file */
     }
 out:

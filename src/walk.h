@@ -14,6 +14,7 @@ typedef struct walker {
     walk_file_fn on_file;
     walk_error_fn on_error;
     void *ctx;
+    int stop; /* set by a callback: no more files (the output is gone) */
     /* directories seen, so a symlink loop is walked once */
     struct walk_seen *seen;
     size_t n_seen, cap_seen;
@@ -25,8 +26,8 @@ void walk_path(walker *w, const char *path);
 void walk_free(walker *w);
 
 /* Reads a whole file ("-" = standard input) into *data (caller frees).
- * Returns 0, or an errno value. */
-int walk_read(const char *path, char **data, size_t *len);
+ * Returns 0, or an errno value: EFBIG when it holds more than max bytes. */
+int walk_read(const char *path, size_t max, char **data, size_t *len);
 
 /* A file's contents, mapped or read (walk_load). */
 typedef struct walk_data {
@@ -43,10 +44,12 @@ struct buf;
  * WALK_MAP_MIN bytes or more is mapped, without a copy; anything else (a
  * small file, a pipe, a terminal, a FIFO) is read into *reuse, which keeps
  * its memory for the next file. Release with walk_unload before reusing
- * *reuse. Returns 0, or an errno value.
+ * *reuse. Returns 0, or an errno value: EFBIG for more than max bytes,
+ * found before reading a regular file and once past max in a pipe.
  */
 #define WALK_MAP_MIN (1u << 20)
-int walk_load(const char *path, struct buf *reuse, walk_data *out);
+int walk_load(const char *path, size_t max, struct buf *reuse,
+              walk_data *out);
 void walk_unload(walk_data *d);
 
 /* Does this look like a binary file (a NUL byte in its first 8 KiB, and

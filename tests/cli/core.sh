@@ -115,15 +115,3 @@ run $FX/walk/flagged.txt
 grep -q $'\033\\[' "$TMP/out" && bad "no colour when not a terminal" || ok
 NO_COLOR=1 "$RF" --color=auto $FX/walk/flagged.txt >"$TMP/out" 2>&1
 grep -q $'\033\\[' "$TMP/out" && bad "NO_COLOR turns colour off" || ok
-
-# --- output failures -------------------------------------------------------------------
-if [ -w /dev/full ]; then
-  "$RF" $FX/walk >/dev/full 2>"$TMP/err"; status=$?
-  expect_status "a full disk: exit 2" 2
-  expect_err_has "a full disk is reported" "redflag: error writing output:"
-fi
-for i in 1 2 3 4 5 6 7 8; do cat $FX/walk/flagged.txt; done > "$TMP/big.txt"
-for i in $(seq 1 200); do cp "$TMP/big.txt" "$TMP/many-$i.txt" 2>/dev/null; done
-"$RF" "$TMP" 2>"$TMP/err" | head -1 >/dev/null
-expect_err_empty "a closed pipe ends quietly"
-

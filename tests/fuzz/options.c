@@ -40,8 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     rf_scan_opts o = {1 + data[1] % 25, 1 + (size_t)data[2] * 4,
                       data[3] % 4 ? (unsigned long)data[3] * 50 : 0};
-    report r = {NULL, (report_format)(data[0] & 3), (report_mode)(data[0] >> 2 & 7) % 5,
-                data[0] >> 5 & 1, 80, 0, {0}};
+    report r = {NULL, (report_format)(data[0] & 3),
+                (report_mode)((data[0] >> 2 & 7) % 5), data[0] >> 5 & 1, 80, 0,
+                {0}};
     char *out = NULL;
     size_t out_len = 0;
     if (!(r.out = open_memstream(&out, &out_len)))
