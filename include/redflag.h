@@ -177,7 +177,9 @@ typedef struct rf_result rf_result;
 typedef struct rf_scan_opts {
     size_t max_evidence;   /* evidence items kept per rule; 0 = default (20) */
     size_t context_width;  /* bytes of context each side; 0 = default (40) */
-    unsigned long match_limit; /* PCRE2 match limit; 0 = default (1e6) */
+    unsigned long match_limit; /* PCRE2 match limit per attempt; 0 =
+                                  default: 1e6, or 32 per byte of text
+                                  when that is more */
     unsigned flags;        /* RF_SCAN_* */
 } rf_scan_opts;
 

@@ -14,6 +14,7 @@
  * few hundred bytes around each hit. RF_SCAN_REFERENCE matches every
  * pattern over the whole text instead; both give the same hits.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@
 #define DEFAULT_MAX_EVIDENCE 20
 #define DEFAULT_CONTEXT 40
 #define DEFAULT_MATCH_LIMIT 1000000UL
+/* Steps per byte of text the default match limit allows at least. */
+#define MATCH_STEPS_PER_BYTE 32
 /* How far back a negator or an exception is looked for. */
 #define LOOKBACK 300
 
@@ -864,6 +867,26 @@ static void resolve_positions(scanner *sc)
     free(all);
 }
 
+/*
+ * The match limit for a document: the one asked for, or by default 1e6 or
+ * MATCH_STEPS_PER_BYTE steps per byte, whichever is more. A rule that reads
+ * the whole document once, as `\A(?![\s\S]*?base salary)` does, takes a
+ * few steps per byte: with a fixed limit it failed on every posting longer
+ * than a few hundred kilobytes. Backtracking that grows faster than the
+ * text still runs into it.
+ */
+static uint32_t match_limit(const rf_scan_opts *o, size_t len)
+{
+    if (o->match_limit)
+        return o->match_limit > UINT32_MAX ? UINT32_MAX
+                                           : (uint32_t)o->match_limit;
+    if (len > UINT32_MAX / MATCH_STEPS_PER_BYTE)
+        return UINT32_MAX;
+    size_t steps = len * MATCH_STEPS_PER_BYTE;
+    return steps > DEFAULT_MATCH_LIMIT ? (uint32_t)steps
+                                       : (uint32_t)DEFAULT_MATCH_LIMIT;
+}
+
 rf_scanner *rf_scanner_new(const rf_rules *rs)
 {
     rf_scanner *k = calloc(1, sizeof(*k));
@@ -929,8 +952,7 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
         sc.oom = 1;
         goto done;
     }
-    uint32_t limit = o.match_limit ? (uint32_t)o.match_limit
-                                   : DEFAULT_MATCH_LIMIT;
+    uint32_t limit = match_limit(&o, doc->len);
     pcre2_set_match_limit(k->m.mc, limit);
     pcre2_set_match_limit(k->m.mc_lim, limit);
     k->m.reference = (o.flags & RF_SCAN_REFERENCE) != 0;
