@@ -26,6 +26,17 @@ python3 -c 'import jsonschema' 2>/dev/null || need+=(python3-jsonschema)
 command -v parallel >/dev/null || need+=(parallel)
 command -v groff >/dev/null || need+=(groff-base)
 command -v man >/dev/null || need+=(man-db)
+# make asan, ubsan and fuzz build with clang and its sanitizer and libFuzzer
+# runtimes (libclang-rt-dev: libclang-rt-14-dev on Debian 12); make
+# leakcheck runs valgrind; the CLI tests use timeout, setpriv and mkfifo.
+command -v clang >/dev/null || need+=(clang)
+if ! command -v clang >/dev/null ||
+    ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' |
+        clang -fsanitize=fuzzer,address,undefined -x c - -o /dev/null 2>/dev/null; then
+    need+=(libclang-rt-dev)
+fi
+command -v valgrind >/dev/null || need+=(valgrind)
+command -v setpriv >/dev/null || need+=(util-linux)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
     echo "redflag needs: ${need[*]}; install them (as root: apt-get install ${need[*]})" >&2
