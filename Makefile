@@ -155,9 +155,10 @@ leakcheck: $(BIN) $(TEST_BINS) $(FUZZ_TARGETS:%=$(B)/fuzz-replay/%)
 	    $(VALGRIND) -q $$t; done
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    $(VALGRIND) -q $(B)/fuzz-replay/$$t $(FUZZ_INPUTS); done
+	mkdir -p $(B)/valgrind && cp tests/valgrind-wrap.sh $(B)/valgrind/redflag
 	RF_VALGRIND="$(VALGRIND) --log-file=$(VG_LOG)/%p.log" \
 	    RF_REAL=$(CURDIR)/$(BIN) RF_TEST_BIG_MB=1 \
-	    tests/cli.sh tests/valgrind-redflag.sh
+	    tests/cli.sh $(B)/valgrind/redflag
 	@if grep -l "ERROR SUMMARY: [1-9]" $(VG_LOG)/*.log; then \
 	    echo "valgrind found errors (logs above, in $(VG_LOG))"; exit 1; fi
 	@echo "leakcheck: $$(ls $(VG_LOG) | wc -l) runs of redflag, 0 errors"
