@@ -1,11 +1,12 @@
 /*
  * options.c - fuzzes the report writers: the first 4 bytes pick the format,
  * mode, colour, evidence kept, context width and match limit; the rest is
- * the document. Properties: JSON output is valid UTF-8; ndjson and tsv are
+ * the document. Properties: JSON and SARIF are valid UTF-8; ndjson and tsv are
  * one line per document; uncoloured text carries no control characters
  * from the document (no escape sequences reach a terminal).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "fuzz.h"
 #include "text.h"
@@ -16,7 +17,7 @@ static void check(const report *r, const unsigned char *s, size_t n)
     size_t lines = 0;
     for (size_t i = 0, k; i < n; i += k) {
         k = text_utf8_len((const char *)s + i, n - i);
-        if (!k && (r->format == FORMAT_JSON || r->format == FORMAT_NDJSON))
+        if (!k && r->format != FORMAT_TEXT && r->format != FORMAT_TSV)
             abort();
         k = k ? k : 1;
         lines += s[i] == '\n';
@@ -40,9 +41,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     rf_scan_opts o = {1 + data[1] % 25, 1 + (size_t)data[2] * 4,
                       data[3] % 4 ? (unsigned long)data[3] * 50 : 0};
-    report r = {NULL, (report_format)(data[0] & 3),
-                (report_mode)((data[0] >> 2 & 7) % 5), data[0] >> 5 & 1, 80, 0,
-                {0}};
+    report r;
+    memset(&r, 0, sizeof(r));
+    r.format = (report_format)(data[0] % 5);
+    r.mode = (report_mode)(data[0] / 5 % 6);
+    r.color = data[0] / 30 & 1;
+    r.width = 80;
+    r.rules = rs;
     char *out = NULL;
     size_t out_len = 0;
     if (!(r.out = open_memstream(&out, &out_len)))
