@@ -1,6 +1,7 @@
 /* directive.c - finding `redflag-disable` lines; see directive.h. */
 #include "directive.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,8 +45,35 @@ static size_t line_end(const char *text, size_t len, size_t i)
     return nl ? (size_t)(nl - text) : len;
 }
 
+/*
+ * The line around a directive and the line after it, each found once: a
+ * megabyte-long line holding thousands of directives is read once, not
+ * once per directive.
+ */
+typedef struct line_cache {
+    size_t scanned;  /* text[0..scanned) has been searched for newlines */
+    size_t bol;      /* where the line holding `scanned` starts */
+    size_t eol;      /* where it ends; SIZE_MAX until known */
+    size_t next_eol; /* where the line after it ends; SIZE_MAX until known */
+} line_cache;
+
+static void find_line(const char *text, size_t len, size_t at, line_cache *c)
+{
+    if (at < c->scanned) /* not expected: directives come in text order */
+        *c = (line_cache){0, 0, SIZE_MAX, SIZE_MAX};
+    for (size_t i = at; i > c->scanned; i--)
+        if (text[i - 1] == '\n') {
+            *c = (line_cache){at, i, SIZE_MAX, SIZE_MAX};
+            break;
+        }
+    c->scanned = at;
+    if (c->eol == SIZE_MAX)
+        c->eol = line_end(text, len, at);
+}
+
 /* Parses a directive whose keyword starts at `at`; 0 when it is not one. */
-static int parse(const char *text, size_t len, size_t at, directive *d)
+static int parse(const char *text, size_t len, size_t at, line_cache *lc,
+                 directive *d)
 {
     if (at > 0 && is_word_char(text[at - 1]))
         return 0;
@@ -57,7 +85,8 @@ static int parse(const char *text, size_t len, size_t at, directive *d)
     }
     if (i < len && is_word_char(text[i]))
         return 0; /* redflag-disabled, redflag-disable-all */
-    size_t eol = line_end(text, len, i);
+    find_line(text, len, at, lc);
+    size_t eol = lc->eol;
     d->at = at;
     d->ids = d->ids_end = i;
     for (;;) {
@@ -70,23 +99,82 @@ static int parse(const char *text, size_t len, size_t at, directive *d)
         d->ids_end = i;
     }
     d->end = d->ids_end;
-    size_t bol = at;
-    while (bol > 0 && text[bol - 1] != '\n')
-        bol--;
     if (next) {
         d->from = eol < len ? eol + 1 : len;
-        d->to = line_end(text, len, d->from);
+        if (lc->next_eol == SIZE_MAX)
+            lc->next_eol = line_end(text, len, d->from);
+        d->to = lc->next_eol;
     } else {
-        d->from = bol;
+        d->from = lc->bol;
         d->to = eol;
     }
     return 1;
+}
+
+/* Entries by the line they cover, then every-rule entries first, then by
+ * id, then in text order. */
+static int cmp_names(const void *pa, const void *pb)
+{
+    const directive_name *a = pa, *b = pb;
+    if (a->from != b->from)
+        return a->from < b->from ? -1 : 1;
+    if (!a->id != !b->id)
+        return a->id ? 1 : -1;
+    if (a->id) {
+        size_t n = a->id_len < b->id_len ? a->id_len : b->id_len;
+        int c = memcmp(a->id, b->id, n);
+        if (c || a->id_len != b->id_len)
+            return c ? c : a->id_len < b->id_len ? -1 : 1;
+    }
+    return a->d < b->d ? -1 : a->d > b->d;
+}
+
+static int add_name(directives *ds, const directive *d, const char *id,
+                    size_t id_len)
+{
+    if (ds->n_names == ds->cap_names) {
+        size_t cap = ds->cap_names ? ds->cap_names * 2 : 8;
+        directive_name *p = realloc(ds->names, cap * sizeof(*p));
+        if (!p)
+            return -1;
+        ds->names = p;
+        ds->cap_names = cap;
+    }
+    ds->names[ds->n_names++] = (directive_name){
+        d->from, d->to, id, id_len, (size_t)(d - ds->items)};
+    return 0;
+}
+
+/* Indexes every (covered line, id) pair, so that a hit finds the
+ * directives of its line by binary search, however many there are. */
+static int index_names(const char *text, directives *ds)
+{
+    for (size_t k = 0; k < ds->n; k++) {
+        const directive *d = &ds->items[k];
+        size_t a = d->ids, b = d->ids_end;
+        if (a == b && add_name(ds, d, NULL, 0))
+            return -1;
+        while (a < b) {
+            while (a < b && (text_is_blank(text[a]) || text[a] == ','))
+                a++;
+            size_t t = a;
+            while (t < b && is_id_char(text[t]))
+                t++;
+            if (t > a && add_name(ds, d, text + a, t - a))
+                return -1;
+            a = t;
+        }
+    }
+    if (ds->n_names)
+        qsort(ds->names, ds->n_names, sizeof(*ds->names), cmp_names);
+    return 0;
 }
 
 int directive_find(const char *text, size_t len, directives *ds)
 {
     /* Look for the hyphen, rarer in prose than any letter of the word. */
     const char *p = text, *end = text + len;
+    line_cache lc = {0, 0, SIZE_MAX, SIZE_MAX};
     while ((p = memchr(p, '-', (size_t)(end - p)))) {
         size_t h = (size_t)(p - text);
         p++;
@@ -94,7 +182,7 @@ int directive_find(const char *text, size_t len, directives *ds)
             memcmp(text + h - 7, KEYWORD, KEYWORD_LEN) != 0)
             continue;
         directive d;
-        if (!parse(text, len, h - 7, &d))
+        if (!parse(text, len, h - 7, &lc, &d))
             continue;
         if (ds->n == ds->cap) {
             size_t cap = ds->cap ? ds->cap * 2 : 4;
@@ -107,43 +195,70 @@ int directive_find(const char *text, size_t len, directives *ds)
         ds->items[ds->n++] = d;
         p = text + d.end;
     }
-    return 0;
+    return index_names(text, ds);
 }
 
-/* Does the id list text[a..b) name `id`? An empty list names every rule. */
-static int names(const char *text, size_t a, size_t b, const char *id)
+/* The first name entry not before `key`, in names[0..n). */
+static size_t lower_bound(const directive_name *names, size_t n,
+                          const directive_name *key)
 {
-    if (a == b)
-        return 1;
-    size_t n = strlen(id);
-    while (a < b) {
-        while (a < b && (text_is_blank(text[a]) || text[a] == ','))
-            a++;
-        size_t t = a;
-        while (t < b && is_id_char(text[t]))
-            t++;
-        if (t - a == n && memcmp(text + a, id, n) == 0)
-            return 1;
-        a = t;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_names(&names[mid], key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return 0;
+    return lo;
 }
 
 const directive *directive_covering(const directives *ds, const char *text,
                                     const char *id, size_t pos)
 {
-    for (size_t i = 0; i < ds->n; i++) {
-        const directive *d = &ds->items[i];
-        if (pos >= d->at && pos < d->end)
-            return d;
-        if (pos >= d->from && pos < d->to && names(text, d->ids, d->ids_end, id))
-            return d;
+    (void)text;
+    size_t best = SIZE_MAX;
+    /* its own words: directives do not overlap, so only the last one that
+     * starts at or before pos can hold it */
+    size_t lo = 0, hi = ds->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ds->items[mid].at <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return NULL;
+    if (lo > 0 && pos < ds->items[lo - 1].end)
+        best = lo - 1;
+    /* the line pos is on: covered lines are whole lines, so the last
+     * entry that starts at or before pos names the only candidate line */
+    lo = 0, hi = ds->n_names;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ds->names[mid].from <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && pos < ds->names[lo - 1].to) {
+        size_t from = ds->names[lo - 1].from;
+        directive_name key = {from, 0, NULL, 0, 0};
+        size_t g = lower_bound(ds->names, ds->n_names, &key);
+        if (!ds->names[g].id && ds->names[g].d < best)
+            best = ds->names[g].d; /* a directive with no id: every rule */
+        key = (directive_name){from, 0, id, strlen(id), 0};
+        size_t k = lower_bound(ds->names, ds->n_names, &key);
+        if (k < ds->n_names && ds->names[k].from == from && ds->names[k].id &&
+            ds->names[k].id_len == key.id_len &&
+            memcmp(ds->names[k].id, id, key.id_len) == 0 && ds->names[k].d < best)
+            best = ds->names[k].d;
+    }
+    return best == SIZE_MAX ? NULL : &ds->items[best];
 }
 
 void directives_free(directives *ds)
 {
     free(ds->items);
+    free(ds->names);
     memset(ds, 0, sizeof(*ds));
 }

@@ -19,17 +19,27 @@ typedef struct directive {
     size_t ids, ids_end; /* the id list: text[ids..ids_end); empty = all */
 } directive;
 
+/* One id a directive names, with the line it covers; id NULL: every rule. */
+typedef struct directive_name {
+    size_t from, to;
+    const char *id; /* points into the text */
+    size_t id_len;
+    size_t d;       /* the directive, an index into items */
+} directive_name;
+
 typedef struct directives {
-    directive *items;
+    directive *items; /* in text order */
     size_t n, cap;
+    directive_name *names; /* by covered line, then id: for lookups */
+    size_t n_names, cap_names;
 } directives;
 
 /* Finds every directive in text[0..len) into ds (zeroed first by the
  * caller). Returns 0, or -1 when out of memory. */
 int directive_find(const char *text, size_t len, directives *ds);
 
-/* The directive that turns rule `id` off for a hit starting at `pos`, or
- * NULL. */
+/* The directive that turns rule `id` off for a hit starting at `pos` (the
+ * first in text order when several do), or NULL. O(log n). */
 const directive *directive_covering(const directives *ds, const char *text,
                                     const char *id, size_t pos);
 

@@ -354,26 +354,39 @@ static size_t source_offset(const rf_source *d, size_t ti)
     return d->spans[lo].src + (ti - d->spans[lo].text);
 }
 
-/* The reason an inline `redflag-disable` turns the hit off, or NULL. */
-static const char *inline_reason(scanner *sc, const directives *ds,
-                                 const hit *h)
+/*
+ * "disabled inline at line N" for each directive, in one pass: they come in
+ * text order, so counting lines is linear however many there are. NULL
+ * when out of memory.
+ */
+static const char **inline_reasons(scanner *sc, const directives *ds)
 {
     const rf_source *d = sc->doc;
-    const directive *dv = directive_covering(ds, d->text, h->rule->pub.id,
-                                             h->start);
-    if (!dv)
-        return NULL;
-    size_t line, column;
+    const char **why = arena_alloc(&sc->res->mem, ds->n * sizeof(*why));
     text_pos cache = {0, 0, 0, 0};
-    if (d->src && (d->map || d->spans))
-        text_locate(d->src, d->src_len, source_offset(d, dv->at), &cache,
-                    &line, &column);
-    else
-        text_locate(d->text, d->len, dv->at, &cache, &line, &column);
-    char *why = arena_alloc(&sc->res->mem, 48);
-    if (why)
-        snprintf(why, 48, "disabled inline at line %zu", line);
+    for (size_t i = 0; why && i < ds->n; i++) {
+        size_t line, column, at = ds->items[i].at;
+        if (d->src && (d->map || d->spans))
+            text_locate(d->src, d->src_len, source_offset(d, at), &cache,
+                        &line, &column);
+        else
+            text_locate(d->text, d->len, at, &cache, &line, &column);
+        char *s = arena_alloc(&sc->res->mem, 48);
+        if (!s)
+            return NULL;
+        snprintf(s, 48, "disabled inline at line %zu", line);
+        why[i] = s;
+    }
     return why;
+}
+
+/* The reason an inline `redflag-disable` turns the hit off, or NULL. */
+static const char *inline_reason(const scanner *sc, const directives *ds,
+                                 const char **why, const hit *h)
+{
+    const directive *dv = directive_covering(ds, sc->doc->text,
+                                             h->rule->pub.id, h->start);
+    return dv ? why[dv - ds->items] : NULL;
 }
 
 /*
@@ -389,12 +402,15 @@ static void classify(scanner *sc)
     const negation *ng = &sc->rs->neg;
     const char *text = sc->doc->text;
     const hit *last_neg = NULL;
-    directives ds = {NULL, 0, 0};
-    if (directive_find(text, sc->doc->len, &ds))
+    directives ds;
+    memset(&ds, 0, sizeof(ds));
+    const char **why = NULL;
+    if (directive_find(text, sc->doc->len, &ds) ||
+        (ds.n && !(why = inline_reasons(sc, &ds))))
         sc->oom = 1;
-    for (size_t i = 0; i < sc->n_hits; i++) {
+    for (size_t i = 0; i < sc->n_hits && !sc->oom; i++) {
         hit *h = &sc->hits[i];
-        if (ds.n && (h->reason = inline_reason(sc, &ds, h)))
+        if (ds.n && (h->reason = inline_reason(sc, &ds, why, h)))
             continue;
         if ((h->reason = unless_reason(sc, h)))
             continue;

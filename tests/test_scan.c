@@ -512,6 +512,58 @@ static void scan__inline_disable__takes_several_ids_or_none_for_all(void **state
     rf_result_free(r);
 }
 
+/* A buffer of n copies of piece, then tail; the caller frees it. */
+static char *repeat(const char *piece, size_t n, const char *tail)
+{
+    size_t pl = strlen(piece), tl = strlen(tail);
+    char *s = malloc(pl * n + tl + 1);
+    assert_non_null(s);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * pl, piece, pl);
+    memcpy(s + pl * n, tail, tl + 1);
+    return s;
+}
+
+static void scan__inline_disable__many_on_one_line_finds_the_one_that_names_it(void **state)
+{
+    (void)state;
+    /* 2000 directives for another rule, one for this rule, on one line */
+    char *text = repeat("interview redflag-disable commission-only. ", 2000,
+                        "working interview redflag-disable working-interview."
+                        "\nworking interview");
+    rf_result *r = scan(text);
+    const rf_flag *off = suppressed_of(r, "working-interview");
+    assert_non_null(off);
+    assert_int_equal(off->count, 1);
+    assert_string_equal(off->reason, "disabled inline at line 1");
+    const rf_flag *on = flag_of(r, "working-interview");
+    assert_non_null(on);
+    assert_int_equal(on->evidence[0].line, 2);
+    /* "interview" is named by no directive: its 2000 hits, and the two
+     * inside "working interview", still count */
+    assert_int_equal(flag_of(r, "interview")->count, 2002);
+    rf_result_free(r);
+    free(text);
+}
+
+static void scan__inline_disable__reason_names_the_directive_line_among_many(void **state)
+{
+    (void)state;
+    /* 3000 lines each turning another rule off on the next line; line 3001
+     * turns this rule off on line 3002 */
+    char *text = repeat("redflag-disable-next-line commission-only\n", 3000,
+                        "redflag-disable-next-line working-interview\n"
+                        "a working interview\na working interview\n");
+    rf_result *r = scan(text);
+    const rf_flag *off = suppressed_of(r, "working-interview");
+    assert_non_null(off);
+    assert_string_equal(off->reason, "disabled inline at line 3001");
+    assert_int_equal(off->evidence[0].line, 3002);
+    assert_int_equal(flag_of(r, "working-interview")->evidence[0].line, 3003);
+    rf_result_free(r);
+    free(text);
+}
+
 static void scan__inline_disable__look_alikes_change_nothing(void **state)
 {
     (void)state;
@@ -570,6 +622,8 @@ int main(void)
         cmocka_unit_test(scan__inline_disable_next_line__covers_only_the_next_line),
         cmocka_unit_test(scan__inline_disable__takes_several_ids_or_none_for_all),
         cmocka_unit_test(scan__inline_disable__look_alikes_change_nothing),
+        cmocka_unit_test(scan__inline_disable__many_on_one_line_finds_the_one_that_names_it),
+        cmocka_unit_test(scan__inline_disable__reason_names_the_directive_line_among_many),
         cmocka_unit_test(scan__uncompiled_rules__are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
