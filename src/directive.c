@@ -1,6 +1,7 @@
 /* directive.c - finding `redflag-disable` lines; see directive.h. */
 #include "directive.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,24 @@ static size_t lower_bound(const directive_name *names, size_t n,
     return lo;
 }
 
+/* How many of the n elements at base (each `size` bytes, sorted by the
+ * size_t at `offset`) have that field at most pos. */
+static size_t count_upto(const void *base, size_t n, size_t size,
+                         size_t offset, size_t pos)
+{
+    const char *b = base;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, v;
+        memcpy(&v, b + mid * size + offset, sizeof(v));
+        if (v <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 const directive *directive_covering(const directives *ds, const char *text,
                                     const char *id, size_t pos)
 {
@@ -220,28 +239,16 @@ const directive *directive_covering(const directives *ds, const char *text,
     size_t best = SIZE_MAX;
     /* its own words: directives do not overlap, so only the last one that
      * starts at or before pos can hold it */
-    size_t lo = 0, hi = ds->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ds->items[mid].at <= pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo > 0 && pos < ds->items[lo - 1].end)
-        best = lo - 1;
+    size_t i = count_upto(ds->items, ds->n, sizeof(directive),
+                          offsetof(directive, at), pos);
+    if (i > 0 && pos < ds->items[i - 1].end)
+        best = i - 1;
     /* the line pos is on: covered lines are whole lines, so the last
      * entry that starts at or before pos names the only candidate line */
-    lo = 0, hi = ds->n_names;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ds->names[mid].from <= pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo > 0 && pos < ds->names[lo - 1].to) {
-        size_t from = ds->names[lo - 1].from;
+    i = count_upto(ds->names, ds->n_names, sizeof(directive_name),
+                   offsetof(directive_name, from), pos);
+    if (i > 0 && pos < ds->names[i - 1].to) {
+        size_t from = ds->names[i - 1].from;
         directive_name key = {from, 0, NULL, 0, 0};
         size_t g = lower_bound(ds->names, ds->n_names, &key);
         if (!ds->names[g].id && ds->names[g].d < best)
