@@ -49,9 +49,13 @@ static void flush_now_and_then(run *r)
     }
 }
 
+/* "redflag: PATH: why" on stderr; a why that quotes a document (a CSV
+ * header) has its control characters as spaces. */
 static void warn(const char *path, const char *why)
 {
-    fprintf(stderr, "redflag: %s: %s\n", path, why);
+    fprintf(stderr, "redflag: %s: ", path);
+    report_plain(stderr, why);
+    putc('\n', stderr);
 }
 
 /* A scan's errors, "; "-separated, one line each: "redflag: PATH: rule ID:

@@ -77,6 +77,11 @@ static void put_plain(FILE *out, const char *s, size_t n)
         putc((unsigned char)s[i] < 0x20 ? ' ' : s[i], out);
 }
 
+void report_plain(FILE *out, const char *s)
+{
+    put_plain(out, s, strlen(s));
+}
+
 /* The tail (`from_end`) or head of s[0..n) that is at most `cols` code
  * points long, cut at a character boundary. */
 static size_t clip(const char *s, size_t n, size_t cols, int from_end)
@@ -197,7 +202,9 @@ static void text_document(report *r, const char *name, const rf_result *res,
     fputs(name, out);
     col(r, C_RESET);
     if (!res) {
-        fprintf(out, ": error: %s\n", error ? error : "not scanned");
+        fputs(": error: ", out);
+        report_plain(out, error ? error : "not scanned");
+        putc('\n', out);
         return;
     }
     rf_verdict v = rf_result_verdict(res);
@@ -211,8 +218,11 @@ static void text_document(report *r, const char *name, const rf_result *res,
     if (ns)
         fprintf(out, ", %zu suppressed", ns);
     putc('\n', out);
-    if (error)
-        fprintf(out, "  error: %s\n", error);
+    if (error) {
+        fputs("  error: ", out);
+        report_plain(out, error);
+        putc('\n', out);
+    }
     for (size_t i = 0; i < nf; i++) {
         putc('\n', out);
         text_flag(r, name, rf_result_flag(res, i));
@@ -222,8 +232,10 @@ static void text_document(report *r, const char *name, const rf_result *res,
     for (size_t i = 0; i < ns; i++) {
         const rf_flag *f = rf_result_suppressed(res, i);
         col(r, C_DIM);
-        fprintf(out, "  suppressed: %s at %zu:%zu (%s)", f->rule->id,
-                f->evidence[0].line, f->evidence[0].column, f->reason);
+        fprintf(out, "  suppressed: %s at %zu:%zu (", f->rule->id,
+                f->evidence[0].line, f->evidence[0].column);
+        report_plain(out, f->reason); /* it quotes the document */
+        putc(')', out);
         if (f->count > 1)
             fprintf(out, ", %zu hits", f->count);
         col(r, C_RESET);

@@ -64,6 +64,10 @@ void report_sort_rules(report_summary *s);
  * verdicts {clean, low, elevated, high}, rules {id: documents}. */
 void report_json_summary(FILE *out, report_summary *s);
 
+/* Writes s with each control character as a space: text that quotes a
+ * document (a reason, an error) must not move a terminal's cursor. */
+void report_plain(FILE *out, const char *s);
+
 void report_begin(report *r);
 /*
  * One document. res may be NULL when the document could not be read at

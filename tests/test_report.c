@@ -58,6 +58,34 @@ static int teardown(void **state)
     return 0;
 }
 
+static void report__text__quotes_of_the_document_carry_no_control_characters(void **state)
+{
+    (void)state;
+    /* an unless phrase matches across a carriage return, and an error
+     * quotes a CSV header holding an escape: neither reaches a terminal */
+    rf_rules *set = load_rules_text(
+        "[working-interview]\ncategory = unpaid-work\nseverity = high\n"
+        "title = t\nwhy = w\nadvice = a\nphrase = working interview\n"
+        "unless = paid working interview\n");
+    const char *text = "A paid working\r interview.";
+    rf_error err;
+    rf_result *res = rf_scan(set, text, strlen(text), NULL, &err);
+    FILE *f = open_out();
+    report r = {.out = f, .format = FORMAT_TEXT, .width = 80};
+    report_begin(&r);
+    report_document(&r, "a.txt", res, NULL);
+    report_document(&r, "b.csv", NULL, "no field 'x' (it has '\x1b[2J')");
+    report_end(&r);
+    const char *out = close_out(f);
+    assert_non_null(strstr(out, "(unless 'paid working  interview')"));
+    assert_non_null(strstr(out, "(it has ' [2J')"));
+    for (const char *p = out; *p; p++)
+        assert_true((unsigned char)*p >= 0x20 || *p == '\n');
+    free(out_buf);
+    rf_result_free(res);
+    rf_rules_free(set);
+}
+
 static const char *run_report(report_format fmt, report_mode mode)
 {
     FILE *f = open_out();
@@ -261,6 +289,7 @@ int main(void)
         cmocka_unit_test(report__tsv__one_row_per_document),
         cmocka_unit_test(report__modes__list_and_count),
         cmocka_unit_test(report__text__shows_location_carets_why_and_advice),
+        cmocka_unit_test(report__text__quotes_of_the_document_carry_no_control_characters),
         cmocka_unit_test(report__summary_only__prints_just_the_summary_in_each_format),
         cmocka_unit_test(report__summary__orders_rules_by_documents_then_id),
         cmocka_unit_test(report__sarif__results_regions_suppressions_and_errors),
