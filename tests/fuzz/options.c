@@ -1,7 +1,7 @@
 /*
  * options.c - fuzzes the report writers: the first 4 bytes pick the format,
- * mode, colour, evidence kept, context width and match limit; the rest is
- * the document. Properties: JSON and SARIF are valid UTF-8; ndjson and tsv are
+ * mode, colour, evidence kept, context width, match limit and input (auto,
+ * text or HTML); the rest is the document. Properties: JSON and SARIF are valid UTF-8; ndjson and tsv are
  * one line per document; uncoloured text carries no control characters
  * from the document (no escape sequences reach a terminal).
  */
@@ -40,7 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 rf_rules_compile(rs, &err)))
         abort();
     rf_scan_opts o = {1 + data[1] % 25, 1 + (size_t)data[2] * 4,
-                      data[3] % 4 ? (unsigned long)data[3] * 50 : 0};
+                      (unsigned long)(data[3] & 3) * 50};
+    static const rf_input inputs[] = {RF_INPUT_AUTO, RF_INPUT_TEXT,
+                                      RF_INPUT_HTML};
+    rf_input in = inputs[(data[3] >> 2) % 3];
     report r;
     memset(&r, 0, sizeof(r));
     r.format = (report_format)(data[0] % 5);
@@ -52,7 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t out_len = 0;
     if (!(r.out = open_memstream(&out, &out_len)))
         return 0;
-    rf_result *res = rf_scan(rs, (const char *)data + 4, size - 4, &o, &err);
+    rf_doc *doc = rf_doc_new((const char *)data + 4, size - 4, in, &err);
+    rf_result *res = doc ? rf_scan_source(rs, rf_doc_source(doc), &o, &err)
+                         : NULL;
     report_begin(&r);
     report_document(&r, "fuzz", res, res ? rf_result_error(res) : err.message);
     report_end(&r);
@@ -60,5 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(&r, (const unsigned char *)out, out_len);
     free(out);
     rf_result_free(res);
+    rf_doc_free(doc);
     return 0;
 }

@@ -43,6 +43,16 @@ seed() {
     options) # the first 4 bytes pick the options (see options.c)
         seed_docs "$dir" text '\x00\x13\x0a\x00'
         seed_docs "$dir" json '\x01\x01\x00\x02' ;;
+    convert) # the first byte picks the input (see convert.c)
+        local f
+        for f in tests/fixtures/inputs/*; do
+            case $f in
+            *.html) prefix='\x02' ;; *.csv) prefix='\x03' ;;
+            *.ndjson) prefix='\x04' ;; *.txt) prefix='\x00' ;; *) continue ;;
+            esac
+            { printf '%b' "$prefix"; cat "$f"; } > "$dir/fixture-${f##*/}"
+        done
+        seed_docs "$dir" text '\x01' ;;
     esac
 }
 
