@@ -260,6 +260,7 @@ static pcre2_code *check_parts(const char *file, const char *id,
                                    RULES_PCRE2_OPTIONS, &ec, &eo, NULL);
     if (re)
         return re;
+    int whole_ec = ec; /* the loop below overwrites ec, even on success */
     for (size_t i = 0; i < pats->n; i++) {
         pcre2_code *one = pcre2_compile((PCRE2_SPTR)pats->items[i],
                                         PCRE2_ZERO_TERMINATED,
@@ -278,7 +279,7 @@ static pcre2_code *check_parts(const char *file, const char *id,
     /* Each part compiles alone but the whole does not: a regex that is
      * not self-contained, e.g. one ending in a lone '\'. Blame the rule. */
     PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(ec, msg, sizeof(msg));
+    pcre2_get_error_message(whole_ec, msg, sizeof(msg));
     seterr(err, RF_ERR_RULE, "%s:%d: rule '%s': patterns do not combine: %s",
            file, src->n ? src->lines[0] : 0, id, (char *)msg);
     return NULL;
@@ -519,18 +520,35 @@ static int finish_negation(loader *ld)
         ng->window = (int)w;
     }
     /* Several files may add negating words; each is checked here, by
-     * compiling, so a bad one is blamed on its own line. */
+     * compiling, so a bad one is blamed on its own line. They are compiled
+     * with the words earlier stanzas gave, these first: a set too large for
+     * one pattern is blamed on this stanza, not left for rf_rules_compile,
+     * which could name no file. */
     static const int keys[] = {K_PHRASE, K_EXCEPT, K_STOP};
     strvec *dest[] = {&ng->phrases, &ng->except, &ng->stop};
     for (int pass = 0; pass < 3; pass++) {
         strvec *from = &st->multi[keys[pass]];
         strvec *to = dest[pass];
+        if (!from->n)
+            continue;
+        strvec all = {0};
+        int bad = 0;
+        for (int part = 0; part < 2 && !bad; part++) {
+            const strvec *v = part ? to : from;
+            for (size_t i = 0; i < v->n && !bad; i++)
+                bad = strvec_push(&all, v->items[i], strlen(v->items[i]),
+                                  v->lines[i]);
+        }
         pattern check;
-        if (from->n && build_pattern(&check, ld->file, "@negation", from, NULL,
-                                     !ld->trusted, NULL, NULL, ld->err))
+        int rc = bad ? -1
+                     : build_pattern(&check, ld->file, "@negation", &all, NULL,
+                                     !ld->trusted, NULL, NULL, ld->err);
+        strvec_free(&all);
+        if (bad)
+            seterr(ld->err, RF_ERR_NOMEM, "out of memory");
+        if (rc)
             return -1;
-        if (from->n)
-            pattern_free(&check);
+        pattern_free(&check);
         for (size_t i = 0; i < from->n; i++)
             if (strvec_push(to, from->items[i], strlen(from->items[i]),
                             from->lines[i])) {

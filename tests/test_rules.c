@@ -267,6 +267,35 @@ static void rules__adjusting__needs_compiling_again_before_a_scan(void **state)
     rf_rules_free(rs);
 }
 
+/* A [@negation] stanza of n made-up words, in a buffer the caller frees. */
+static char *negation_words(int n)
+{
+    char *s = malloc((size_t)n * 32 + 16);
+    assert_non_null(s);
+    int k = sprintf(s, "[@negation]\n");
+    for (int i = 0; i < n; i++)
+        k += sprintf(s + k, "phrase = negword%03d\n", i);
+    return s;
+}
+
+static void rules__negation_too_large__is_blamed_on_the_stanza_that_adds_it(void **state)
+{
+    (void)state;
+    /* each file alone is fine; together the words make a pattern PCRE2
+     * refuses, which must name the second file, not "[@negation]" */
+    char *words = negation_words(150);
+    rf_error err = {0, ""};
+    rf_rules *rs = rf_rules_new();
+    assert_int_equal(rf_rules_add_buffer(rs, "a.rules", words, strlen(words), &err), 0);
+    assert_int_not_equal(rf_rules_add_buffer(rs, "b.rules", words, strlen(words), &err), 0);
+    if (strncmp(err.message, "b.rules:2: ", 11) != 0 || !strstr(err.message, "too large"))
+        print_error("got: %s\n", err.message);
+    assert_int_equal(strncmp(err.message, "b.rules:2: ", 11), 0);
+    assert_non_null(strstr(err.message, "patterns do not combine: regular expression is too large"));
+    rf_rules_free(rs);
+    free(words);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +308,7 @@ int main(void)
         cmocka_unit_test(rules__bom_and_crlf__are_accepted),
         cmocka_unit_test(rules__path__reads_a_folder_in_name_order),
         cmocka_unit_test(rules__default_set__loads_and_compiles),
+        cmocka_unit_test(rules__negation_too_large__is_blamed_on_the_stanza_that_adds_it),
         cmocka_unit_test(rules__disable__takes_the_rule_out_and_it_no_longer_matches),
         cmocka_unit_test(rules__disable__unknown_id_is_an_error_and_changes_nothing),
         cmocka_unit_test(rules__disable_category__removes_every_rule_of_it),
