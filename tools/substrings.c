@@ -122,6 +122,7 @@ int main(int argc, char **argv)
                     parts[slot[i]].weight);
     }
     fprintf(out, "};\nconst unsigned lit_common_bits = %u;\n", bits);
+    free(slot);
     if (fclose(out)) {
         perror(argv[1]);
         return 2;
