@@ -499,6 +499,8 @@ int mwin_add(mwin_vec *w, const char *text, const mcand *c, size_t n)
     for (size_t i = 0; i < n; i++)
         if (push_win(w, matcher_back(t, c[i].pos, 0, c[i].back), c[i].pos))
             return -1;
+    if (w->n == first)
+        return 0; /* nothing added: w->v may be NULL, not to offset */
     mwin_vec part = {w->v + first, w->n - first, 0};
     sort_wins(&part);
     return 0;
