@@ -376,6 +376,38 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
     return q;
 }
 
+/* Where p's companion may be for its literal at a: occurrences wholly
+ * inside [*from, *to) that start at or before *last. */
+static void pair_window(const pattern *p, const unsigned char *t, size_t len,
+                        size_t a, size_t *from, size_t *last, size_t *to)
+{
+    if (p->lits.pair_after) {
+        *from = a;
+        *last = matcher_forward(t, len, a, p->lits.gap);
+        *to = len - *last > p->pair_max ? *last + p->pair_max : len;
+    } else {
+        *from = matcher_back(t, a, 0, p->lits.gap);
+        *last = a;
+        *to = a;
+    }
+}
+
+/* Is one of occ[i..) that start at or before last, and end by to, a
+ * companion in its context? */
+static int pair_found(const litset *pls, const unsigned char *t, size_t len,
+                      const occ_vec *occ, size_t i, size_t last, size_t to)
+{
+    for (; i < occ->n && occ->v[i].pos <= last; i++) {
+        size_t n;
+        const lit_owner *o = litset_owners(pls, occ->v[i].lit, &n);
+        if (occ->v[i].end <= to &&
+            lit_context_ok(t, len, occ->v[i].pos, occ->v[i].end, o->left,
+                           o->right))
+            return 1;
+    }
+    return 0;
+}
+
 int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
                    occ_vec *occ)
 {
@@ -386,25 +418,76 @@ int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
         return -1;
     const unsigned char *t = (const unsigned char *)text;
     size_t from, to, last;
-    if (p->lits.pair_after) {
-        from = a;
-        last = matcher_forward(t, len, a, p->lits.gap);
-        to = len - last > p->pair_max ? last + p->pair_max : len;
-    } else {
-        from = matcher_back(t, a, 0, p->lits.gap);
-        last = a;
-        to = a;
-    }
+    pair_window(p, t, len, a, &from, &last, &to);
     occ->n = 0;
     if (litset_find(pls, text, from, to, occ))
         return -1;
-    for (size_t i = 0; i < occ->n && occ->v[i].pos <= last; i++) {
-        size_t n;
-        const lit_owner *o = litset_owners(pls, occ->v[i].lit, &n);
-        if (lit_context_ok(t, len, occ->v[i].pos, occ->v[i].end, o->left,
-                           o->right))
-            return 1;
+    return pair_found(pls, t, len, occ, 0, last, to);
+}
+
+/* Windows of candidates this close are looked through together; a run
+ * of them stops growing at RUN_MAX bytes. */
+#define RUN_GAP 64
+#define RUN_MAX (64u * 1024)
+
+int pattern_paired_all(const pattern *p, const char *text, size_t len,
+                       mcand *c, size_t n, size_t *kept, occ_vec *occ,
+                       mwin_vec *w)
+{
+    *kept = n;
+    if (!p->lits.n_pair || !n)
+        return 0;
+    const litset *pls = pattern_litset(p, 1);
+    if (!pls)
+        return -1;
+    const unsigned char *t = (const unsigned char *)text;
+    if (w->cap < n) {
+        mwin *v = realloc(w->v, n * sizeof(*v));
+        if (!v)
+            return -1;
+        w->v = v;
+        w->cap = n;
     }
+    /* each candidate's window as [lo, p = last]; its end follows from
+     * last (pair_window) */
+    size_t to;
+    for (size_t i = 0; i < n; i++)
+        pair_window(p, t, len, c[i].pos, &w->v[i].lo, &w->v[i].p, &to);
+#define PAIR_TO(last)                                                      \
+    (!p->lits.pair_after       ? (last)                                    \
+     : len - (last) > p->pair_max ? (last) + p->pair_max                   \
+                                  : len)
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        /* a run of candidates whose windows overlap or nearly do */
+        size_t lo = w->v[i].lo, hi = PAIR_TO(w->v[i].p), j = i + 1;
+        while (j < n && w->v[j].lo <= hi + RUN_GAP && hi - lo < RUN_MAX) {
+            if (w->v[j].lo < lo)
+                lo = w->v[j].lo;
+            if (PAIR_TO(w->v[j].p) > hi)
+                hi = PAIR_TO(w->v[j].p);
+            j++;
+        }
+        occ->n = 0;
+        if (litset_find(pls, text, lo, hi, occ))
+            return -1;
+        for (; i < j; i++) {
+            /* the first occurrence that starts in the window */
+            size_t a = 0, b = occ->n;
+            while (a < b) {
+                size_t mid = a + (b - a) / 2;
+                if (occ->v[mid].pos < w->v[i].lo)
+                    a = mid + 1;
+                else
+                    b = mid;
+            }
+            if (pair_found(pls, t, len, occ, a, w->v[i].p,
+                           PAIR_TO(w->v[i].p)))
+                c[k++] = c[i];
+        }
+    }
+#undef PAIR_TO
+    *kept = k;
     return 0;
 }
 

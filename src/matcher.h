@@ -134,6 +134,17 @@ typedef struct mwin_vec {
     size_t n, cap;
 } mwin_vec;
 
+/*
+ * pattern_paired for each of the candidates c[0..n) of p (sorted by
+ * position), keeping those it says yes to at the front of c, in order;
+ * *kept is their number. Windows that overlap are looked through for the
+ * companion once, not once per candidate. 0, or -1 when out of memory.
+ * Uses scratch vectors occ and w.
+ */
+int pattern_paired_all(const pattern *p, const char *text, size_t len,
+                       mcand *c, size_t n, size_t *kept, occ_vec *occ,
+                       mwin_vec *w);
+
 /* What one thread needs to match: PCRE2 state and scratch vectors. */
 typedef struct matcher {
     pcre2_match_data *md;

@@ -418,10 +418,41 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
     rf_rules_free(rs);
 }
 
+/* A big text is looked through for literals a chunk (256 KiB) at a time:
+ * phrases that cross from one chunk into the next are found all the same. */
+static void matcher__literal_across_chunk_edge__fast_and_reference_agree(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(
+        "[edge]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "phrase = fast-paced\nphrase = starter kit[s]\nphrase = no 9-to-5\n");
+    static const char *const phrases[] = {"fast-paced", "starter \xE2\x84\xAAits",
+                                          "no 9-to-5"};
+    const size_t edge = 256u * 1024;
+    buf b = {0};
+    for (size_t k = 0; k < sizeof(phrases) / sizeof(phrases[0]); k++)
+        for (size_t back = 1; back <= strlen(phrases[k]); back += 2) {
+            b.len = 0;
+            while (b.len + 6 <= edge - back)
+                buf_puts(&b, "words ");
+            while (b.len < edge - back)
+                buf_putc(&b, ' ');
+            buf_puts(&b, phrases[k]);
+            buf_puts(&b, " and more words.");
+            char what[64];
+            snprintf(what, sizeof(what), "'%s' %zu bytes before the edge",
+                     k == 1 ? "starter kits" : phrases[k], back);
+            agree(rs, what, b.data, b.len);
+        }
+    buf_free(&b);
+    rf_rules_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matcher__edge_cases__fast_and_reference_agree),
+        cmocka_unit_test(matcher__literal_across_chunk_edge__fast_and_reference_agree),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_default_rules),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_draft_rules),
         cmocka_unit_test(matcher__corpus__fast_and_reference_agree_default_rules),
