@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "text.h"
 
@@ -305,6 +308,30 @@ static uint64_t load8(const unsigned char *p)
     return x;
 }
 
+#ifdef __SSE2__
+/* Sixteen bytes: how many are not white space, or -1 when one is not
+ * ASCII. */
+static int nonspace16(const unsigned char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    if (_mm_movemask_epi8(x))
+        return -1;
+    __m128i ws = _mm_or_si128(
+        _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+        _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
+                      _mm_cmplt_epi8(x, _mm_set1_epi8('\r' + 1))));
+    return 16 - __builtin_popcount((unsigned)_mm_movemask_epi8(ws));
+}
+#define HAVE_NONSPACE16 1
+#else
+#define HAVE_NONSPACE16 0
+static int nonspace16(const unsigned char *p)
+{
+    (void)p;
+    return -1;
+}
+#endif
+
 size_t matcher_back(const unsigned char *t, size_t p, size_t start,
                     size_t budget)
 {
@@ -312,6 +339,13 @@ size_t matcher_back(const unsigned char *t, size_t p, size_t start,
         return start;
     size_t q = p;
     while (q > start) {
+        int n16;
+        if (HAVE_NONSPACE16 && budget >= 16 && q - start >= 16 &&
+            (n16 = nonspace16(t + q - 16)) >= 0 && (size_t)n16 <= budget) {
+            budget -= (size_t)n16;
+            q -= 16;
+            continue;
+        }
         if (q - start >= 8) {
             /* eight ASCII bytes at once */
             uint64_t x = load8(t + q - 8);
@@ -353,6 +387,13 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
 {
     size_t q = p;
     while (q < len) {
+        int n16;
+        if (HAVE_NONSPACE16 && budget >= 16 && len - q >= 16 &&
+            (n16 = nonspace16(t + q)) >= 0 && (size_t)n16 <= budget) {
+            budget -= (size_t)n16;
+            q += 16;
+            continue;
+        }
         if (len - q >= 8) {
             uint64_t x = load8(t + q);
             unsigned n;

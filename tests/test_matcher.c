@@ -399,7 +399,9 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
         "[split]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
         "regex = \\A(?![\\s\\S]*?\\bsalary\\b)[\\s\\S]*?\\K\\bcommission\\b\n"
         "[kay]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
-        "phrase = starter kit[s]\nunless = no starter kit\n");
+        "phrase = starter kit[s]\nunless = no starter kit\n"
+        "[back]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "regex = (?:ab|cd){10,24}\\s+zebra\n");
     static const char *const texts[] = {
         "fast            \n\n\t   paced and fastpaced and fast\xE2\x80\x94paced",
         "go\n\n\n     the       \t extra \xC2\xA0 mile; go extra mile",
@@ -411,6 +413,7 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
         "a starter \xE2\x84\xAAit and a \xC5\xBFtarter kits, no starter kit",
         "StarterKit starterKit fast-pacedGo the extra mile",
         "\xff\xfe fast-paced \xc3 go the extra mile \x80",
+        "x abababababababababababababababababababababababcd zebra",
         "",
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
