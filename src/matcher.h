@@ -88,9 +88,10 @@ void pattern_free(pattern *p);
 /*
  * The compiled pattern in form PAT_ANY or PAT_VALID, for `work` more units
  * of work (about one small search each), compiling it on first use; safe
- * to call from several threads at once. JIT compiling costs as much as a
- * few hundred small searches, so it is done once a pattern has been given
- * that much work, or at once for PATTERN_HOT (a search of every byte).
+ * to call from several threads at once. JIT compiling costs as much as
+ * many small searches in the interpreter, so it is done once a pattern has
+ * been given a few dozen (JIT_AFTER), or at once for PATTERN_HOT (a search
+ * of every byte).
  * Both find the same. NULL when the pattern does not compile, with PCRE2's
  * message in msg.
  */
