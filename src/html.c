@@ -47,7 +47,7 @@ static char lower(char c)
 static int in_list(const char *name, const char *const *list, size_t n)
 {
     for (size_t k = 0; k < n; k++)
-        if (strcmp(name, list[k]) == 0)
+        if (name[0] == list[k][0] && strcmp(name, list[k]) == 0)
             return 1;
     return 0;
 }

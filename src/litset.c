@@ -39,6 +39,7 @@ struct litset {
     entry *longs;
     size_t n_longs;
     size_t max_anchor;
+    size_t max_len;        /* of an entry */
     unsigned char *filter; /* 1 << bits: may a 4-byte key start one here? */
     unsigned bits;
     uint32_t *slots;       /* open addressing: key -> first index in longs + 1 */
@@ -54,6 +55,10 @@ struct litset {
     unsigned char *pair;   /* 2: 1 << pair_bits, by a hash of two bytes */
     unsigned tri_bits, pair_bits;
     unsigned char *single; /* 1: 256, by one byte */
+    /* may any short entry start here, by the two bytes there (65536,
+     * loosely folded): one look-up instead of the three above, for a big
+     * set (TWO_MIN entries or more) */
+    unsigned char *two;
     int built;
 };
 
@@ -127,6 +132,7 @@ void litset_free(litset *ls)
     free(ls->tri);
     free(ls->pair);
     free(ls->single);
+    free(ls->two);
     free(ls);
 }
 
@@ -291,6 +297,9 @@ static int cmp_first(const void *pa, const void *pb)
     return x < y ? -1 : x > y;
 }
 
+/* Sets with this many entries have a table of two bytes (litset.two). */
+#define TWO_MIN 64
+
 int litset_build(litset *ls)
 {
     free(ls->longs);
@@ -300,14 +309,17 @@ int litset_build(litset *ls)
     free(ls->tri);
     free(ls->pair);
     free(ls->single);
+    free(ls->two);
     ls->longs = ls->shorts = NULL;
-    ls->filter = ls->tri = ls->pair = ls->single = NULL;
+    ls->filter = ls->tri = ls->pair = ls->single = ls->two = NULL;
     ls->slots = NULL;
     ls->n_longs = ls->n_shorts = 0;
-    ls->max_anchor = 0;
+    ls->max_anchor = ls->max_len = 0;
     for (size_t i = 0; i < ls->n_ents; i++) {
         entry *e = &ls->ents[i];
         e->s = ls->bytes + e->off;
+        if (e->len > ls->max_len)
+            ls->max_len = e->len;
         if (e->len >= 4) {
             /* The key is the rarest 4 bytes of the entry, not the first:
              * "trai" of "training" is also in "train" and "trail". */
@@ -392,12 +404,23 @@ int litset_build(litset *ls)
         (*table)[e->len == 3   ? hash3(e->key, ls->tri_bits)
                  : e->len == 2 ? hash2(e->key, ls->pair_bits)
                                : e->key] = 1;
+        if (ls->n_ents < TWO_MIN)
+            continue;
+        if (!ls->two && !(ls->two = calloc(65536, 1)))
+            return -1;
+        if (e->len >= 2)
+            ls->two[e->key & 0xFFFF] = 1;
+        else
+            for (unsigned c = 0; c < 256; c++)
+                ls->two[e->key | c << 8] = 1;
     }
     ls->built = 1;
     return 0;
 }
 
 size_t litset_count(const litset *ls) { return ls->n_lits; }
+
+size_t litset_max_len(const litset *ls) { return ls->max_len; }
 
 const char *litset_text(const litset *ls, uint32_t li, size_t *len)
 {
@@ -514,6 +537,7 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
 {
     const unsigned char *t = (const unsigned char *)text;
     const unsigned char *filter = ls->filter;
+    const unsigned char *two = ls->two;
     const unsigned char *tri = ls->tri, *pair = ls->pair;
     const unsigned char *single = ls->single;
     unsigned tbits = ls->tri_bits, pbits = ls->pair_bits;
@@ -539,13 +563,17 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
      L(x1, 32) << 12 | L(x12, 0) << 13 | L(x12, 8) << 14 |                  \
      L(x12, 16) << 15)
 #define LONG(x, s) (unsigned)filter[hash4((uint32_t)((x) >> (s)), bits)]
+#define TWO(x, s) (unsigned)two[(uint32_t)((x) >> (s)) & 0xFFFF]
 #define TRI(x, s) (unsigned)tri[hash3((uint32_t)((x) >> (s)), tbits)]
 #define PAIR(x, s) (unsigned)pair[hash2((uint32_t)((x) >> (s)), pbits)]
 #define ONE(x, s) (unsigned)single[(uint32_t)((x) >> (s)) & 0xFF]
         unsigned lm = ls->n_longs ? EACH16(LONG) : 0;
-        unsigned sm = (tri ? EACH16(TRI) : 0) | (pair ? EACH16(PAIR) : 0) |
-                      (single ? EACH16(ONE) : 0);
+        unsigned sm = two ? EACH16(TWO)
+                          : (tri ? EACH16(TRI) : 0) |
+                                (pair ? EACH16(PAIR) : 0) |
+                                (single ? EACH16(ONE) : 0);
 #undef LONG
+#undef TWO
 #undef TRI
 #undef PAIR
 #undef ONE

@@ -54,6 +54,10 @@ int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
 /* Builds the search tables once every literal is added. Returns 0 or -1. */
 int litset_build(litset *ls);
 
+/* The most bytes an occurrence of a literal may take in the text (its k
+ * and s may be longer there); 0 before litset_build. */
+size_t litset_max_len(const litset *ls);
+
 /* Number of distinct literals; a literal's text and owners. */
 size_t litset_count(const litset *ls);
 const char *litset_text(const litset *ls, uint32_t li, size_t *len);

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "text.h"
 
@@ -145,8 +148,10 @@ void pattern_free(pattern *p)
     memset(p, 0, sizeof(*p));
 }
 
-/* Searches after which a pattern is worth compiling with JIT. */
-#define JIT_AFTER 256
+/* Searches after which a pattern is worth compiling with JIT. Measured
+ * over the folder of postings: 256 gave 655 million instructions, 64 gave
+ * 613, 32 gave 603, 16 gave 600; one posting alone does not reach it. */
+#define JIT_AFTER 32
 
 /* Publishes code in *slot unless another thread was first; returns what
  * is there. */
@@ -305,6 +310,35 @@ static uint64_t load8(const unsigned char *p)
     return x;
 }
 
+#ifdef __SSE2__
+/* Sixteen bytes: how many are not white space, or -1 when one is not
+ * ASCII. */
+static int nonspace16(const unsigned char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    if (_mm_movemask_epi8(x))
+        return -1;
+    __m128i ws = _mm_or_si128(
+        _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+        _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
+                      _mm_cmplt_epi8(x, _mm_set1_epi8('\r' + 1))));
+    /* the bits of a 16-bit mask, added up in place (no popcnt needed) */
+    unsigned m = (unsigned)_mm_movemask_epi8(ws);
+    m = m - ((m >> 1) & 0x5555u);
+    m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+    m = (m + (m >> 4)) & 0x0F0Fu;
+    return 16 - (int)((m + (m >> 8)) & 0x1Fu);
+}
+#define HAVE_NONSPACE16 1
+#else
+#define HAVE_NONSPACE16 0
+static int nonspace16(const unsigned char *p)
+{
+    (void)p;
+    return -1;
+}
+#endif
+
 size_t matcher_back(const unsigned char *t, size_t p, size_t start,
                     size_t budget)
 {
@@ -312,6 +346,13 @@ size_t matcher_back(const unsigned char *t, size_t p, size_t start,
         return start;
     size_t q = p;
     while (q > start) {
+        int n16;
+        if (HAVE_NONSPACE16 && budget >= 16 && q - start >= 16 &&
+            (n16 = nonspace16(t + q - 16)) >= 0 && (size_t)n16 <= budget) {
+            budget -= (size_t)n16;
+            q -= 16;
+            continue;
+        }
         if (q - start >= 8) {
             /* eight ASCII bytes at once */
             uint64_t x = load8(t + q - 8);
@@ -353,6 +394,13 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
 {
     size_t q = p;
     while (q < len) {
+        int n16;
+        if (HAVE_NONSPACE16 && budget >= 16 && len - q >= 16 &&
+            (n16 = nonspace16(t + q)) >= 0 && (size_t)n16 <= budget) {
+            budget -= (size_t)n16;
+            q += 16;
+            continue;
+        }
         if (len - q >= 8) {
             uint64_t x = load8(t + q);
             unsigned n;
@@ -376,6 +424,38 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
     return q;
 }
 
+/* Where p's companion may be for its literal at a: occurrences wholly
+ * inside [*from, *to) that start at or before *last. */
+static void pair_window(const pattern *p, const unsigned char *t, size_t len,
+                        size_t a, size_t *from, size_t *last, size_t *to)
+{
+    if (p->lits.pair_after) {
+        *from = a;
+        *last = matcher_forward(t, len, a, p->lits.gap);
+        *to = len - *last > p->pair_max ? *last + p->pair_max : len;
+    } else {
+        *from = matcher_back(t, a, 0, p->lits.gap);
+        *last = a;
+        *to = a;
+    }
+}
+
+/* Is one of occ[i..) that start at or before last, and end by to, a
+ * companion in its context? */
+static int pair_found(const litset *pls, const unsigned char *t, size_t len,
+                      const occ_vec *occ, size_t i, size_t last, size_t to)
+{
+    for (; i < occ->n && occ->v[i].pos <= last; i++) {
+        size_t n;
+        const lit_owner *o = litset_owners(pls, occ->v[i].lit, &n);
+        if (occ->v[i].end <= to &&
+            lit_context_ok(t, len, occ->v[i].pos, occ->v[i].end, o->left,
+                           o->right))
+            return 1;
+    }
+    return 0;
+}
+
 int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
                    occ_vec *occ)
 {
@@ -386,25 +466,81 @@ int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
         return -1;
     const unsigned char *t = (const unsigned char *)text;
     size_t from, to, last;
-    if (p->lits.pair_after) {
-        from = a;
-        last = matcher_forward(t, len, a, p->lits.gap);
-        to = len - last > p->pair_max ? last + p->pair_max : len;
-    } else {
-        from = matcher_back(t, a, 0, p->lits.gap);
-        last = a;
-        to = a;
-    }
+    pair_window(p, t, len, a, &from, &last, &to);
     occ->n = 0;
     if (litset_find(pls, text, from, to, occ))
         return -1;
-    for (size_t i = 0; i < occ->n && occ->v[i].pos <= last; i++) {
-        size_t n;
-        const lit_owner *o = litset_owners(pls, occ->v[i].lit, &n);
-        if (lit_context_ok(t, len, occ->v[i].pos, occ->v[i].end, o->left,
-                           o->right))
-            return 1;
+    return pair_found(pls, t, len, occ, 0, last, to);
+}
+
+/* A companion further than this from its literal is not looked for here:
+ * scanning that far for it at each candidate costs more than the searches
+ * in windows it would save (on the corpus, with the built-in rules: 7%
+ * fewer instructions over a big text, 2% over the folder). */
+#define PAIR_GAP_MAX 128
+/* Windows of candidates this close are looked through together; a run
+ * of them stops growing at RUN_MAX bytes. */
+#define RUN_GAP 64
+#define RUN_MAX (64u * 1024)
+
+int pattern_paired_all(const pattern *p, const char *text, size_t len,
+                       mcand *c, size_t n, size_t *kept, occ_vec *occ,
+                       mwin_vec *w)
+{
+    *kept = n;
+    if (!p->lits.n_pair || !n || p->lits.gap > PAIR_GAP_MAX)
+        return 0;
+    const litset *pls = pattern_litset(p, 1);
+    if (!pls)
+        return -1;
+    const unsigned char *t = (const unsigned char *)text;
+    if (w->cap < n) {
+        mwin *v = realloc(w->v, n * sizeof(*v));
+        if (!v)
+            return -1;
+        w->v = v;
+        w->cap = n;
     }
+    /* each candidate's window as [lo, p = last]; its end follows from
+     * last (pair_window) */
+    size_t to;
+    for (size_t i = 0; i < n; i++)
+        pair_window(p, t, len, c[i].pos, &w->v[i].lo, &w->v[i].p, &to);
+#define PAIR_TO(last)                                                      \
+    (!p->lits.pair_after       ? (last)                                    \
+     : len - (last) > p->pair_max ? (last) + p->pair_max                   \
+                                  : len)
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        /* a run of candidates whose windows overlap or nearly do */
+        size_t lo = w->v[i].lo, hi = PAIR_TO(w->v[i].p), j = i + 1;
+        while (j < n && w->v[j].lo <= hi + RUN_GAP && hi - lo < RUN_MAX) {
+            if (w->v[j].lo < lo)
+                lo = w->v[j].lo;
+            if (PAIR_TO(w->v[j].p) > hi)
+                hi = PAIR_TO(w->v[j].p);
+            j++;
+        }
+        occ->n = 0;
+        if (litset_find(pls, text, lo, hi, occ))
+            return -1;
+        for (; i < j; i++) {
+            /* the first occurrence that starts in the window */
+            size_t a = 0, b = occ->n;
+            while (a < b) {
+                size_t mid = a + (b - a) / 2;
+                if (occ->v[mid].pos < w->v[i].lo)
+                    a = mid + 1;
+                else
+                    b = mid;
+            }
+            if (pair_found(pls, t, len, occ, a, w->v[i].p,
+                           PAIR_TO(w->v[i].p)))
+                c[k++] = c[i];
+        }
+    }
+#undef PAIR_TO
+    *kept = k;
     return 0;
 }
 

@@ -88,9 +88,10 @@ void pattern_free(pattern *p);
 /*
  * The compiled pattern in form PAT_ANY or PAT_VALID, for `work` more units
  * of work (about one small search each), compiling it on first use; safe
- * to call from several threads at once. JIT compiling costs as much as a
- * few hundred small searches, so it is done once a pattern has been given
- * that much work, or at once for PATTERN_HOT (a search of every byte).
+ * to call from several threads at once. JIT compiling costs as much as
+ * many small searches in the interpreter, so it is done once a pattern has
+ * been given a few dozen (JIT_AFTER), or at once for PATTERN_HOT (a search
+ * of every byte).
  * Both find the same. NULL when the pattern does not compile, with PCRE2's
  * message in msg.
  */
@@ -133,6 +134,18 @@ typedef struct mwin_vec {
     mwin *v;
     size_t n, cap;
 } mwin_vec;
+
+/*
+ * pattern_paired for each of the candidates c[0..n) of p (sorted by
+ * position), keeping those it says yes to at the front of c, in order;
+ * *kept is their number. Windows that overlap are looked through for the
+ * companion once, not once per candidate; a companion too far away to be
+ * worth looking for keeps every candidate. 0, or -1 when out of memory.
+ * Uses scratch vectors occ and w.
+ */
+int pattern_paired_all(const pattern *p, const char *text, size_t len,
+                       mcand *c, size_t n, size_t *kept, occ_vec *occ,
+                       mwin_vec *w);
 
 /* What one thread needs to match: PCRE2 state and scratch vectors. */
 typedef struct matcher {

@@ -574,6 +574,9 @@ static void collect(scanner *sc, size_t a, size_t b)
     }
 }
 
+/* The literal pass looks through a text this much at a time. */
+#define FIND_CHUNK (256u * 1024)
+
 /*
  * Finds the literals of every rule in the document and lists the
  * candidates of each part of a rule (where its literals are, with how far
@@ -584,34 +587,41 @@ static int find_candidates(scanner *sc)
     rf_scanner *k = sc->keep;
     const litset *ls = sc->rs->prefilter;
     size_t no = sc->rs->n_parts;
-    k->occ.n = 0;
     memset(k->first, 0, (no + 1) * sizeof(size_t));
-    if (litset_find(ls, sc->doc->text, 0, sc->doc->len, &k->occ))
-        return -1;
     /* Occurrences whose surroundings rule them out (a "kill" inside
      * "skill" for a phrase) are dropped; the rest are sorted by owner,
-     * keeping their order. */
+     * keeping their order. The text is looked through a chunk at a time,
+     * each chunk for the literals that start in it, so that the
+     * occurrences of a big text are not all held at once. */
     const unsigned char *t = (const unsigned char *)sc->doc->text;
-    size_t len = sc->doc->len;
+    size_t len = sc->doc->len, reach = litset_max_len(ls);
     k->any.n = 0;
-    for (size_t i = 0; i < k->occ.n; i++) {
-        size_t n;
-        const lit_occ *oc = &k->occ.v[i];
-        const lit_owner *o = litset_owners(ls, oc->lit, &n);
-        for (size_t j = 0; j < n; j++) {
-            if (!lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
-                                o[j].right))
-                continue;
-            if (k->any.n == k->any.cap) {
-                size_t cap = k->any.cap ? k->any.cap * 2 : 256;
-                owned *v = realloc(k->any.v, cap * sizeof(*v));
-                if (!v)
-                    return -1;
-                k->any.v = v;
-                k->any.cap = cap;
+    for (size_t at = 0; at < len; at += FIND_CHUNK) {
+        size_t stop = len - at > FIND_CHUNK ? at + FIND_CHUNK : len;
+        k->occ.n = 0;
+        if (litset_find(ls, sc->doc->text, at,
+                        len - stop > reach ? stop + reach : len, &k->occ))
+            return -1;
+        for (size_t i = 0; i < k->occ.n && k->occ.v[i].pos < stop; i++) {
+            size_t n;
+            const lit_occ *oc = &k->occ.v[i];
+            const lit_owner *o = litset_owners(ls, oc->lit, &n);
+            for (size_t j = 0; j < n; j++) {
+                if (!lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
+                                    o[j].right))
+                    continue;
+                if (k->any.n == k->any.cap) {
+                    size_t cap = k->any.cap ? k->any.cap * 2 : 256;
+                    owned *v = realloc(k->any.v, cap * sizeof(*v));
+                    if (!v)
+                        return -1;
+                    k->any.v = v;
+                    k->any.cap = cap;
+                }
+                k->any.v[k->any.n++] =
+                    (owned){o[j].owner, {oc->pos, o[j].back}};
+                k->first[o[j].owner + 1]++;
             }
-            k->any.v[k->any.n++] = (owned){o[j].owner, {oc->pos, o[j].back}};
-            k->first[o[j].owner + 1]++;
         }
     }
     if (k->any.n > k->cap_cands) {
@@ -631,17 +641,18 @@ static int find_candidates(scanner *sc)
      * down over those it drops). */
     size_t w = 0;
     for (size_t p = 0; p < no; p++) {
-        const pattern *pat = sc->rs->part_pat[p];
+        size_t n = k->first[p + 1] - k->first[p], kept;
         k->part_first[p] = w;
-        for (size_t i = k->first[p]; i < k->first[p + 1]; i++) {
-            mcand c = k->cands[i];
-            int rc = pattern_paired(pat, sc->doc->text, len, c.pos,
-                                    &k->m.occ[2]);
-            if (rc < 0)
-                return -1;
-            if (rc)
-                k->cands[w++] = c;
-        }
+        if (!n)
+            continue;
+        if (pattern_paired_all(sc->rs->part_pat[p], sc->doc->text, len,
+                               k->cands + k->first[p], n, &kept,
+                               &k->m.occ[2], &k->m.wins[2]))
+            return -1;
+        if (w != k->first[p])
+            memmove(k->cands + w, k->cands + k->first[p],
+                    kept * sizeof(mcand));
+        w += kept;
     }
     k->part_first[no] = w;
     return 0;

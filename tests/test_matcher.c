@@ -399,7 +399,9 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
         "[split]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
         "regex = \\A(?![\\s\\S]*?\\bsalary\\b)[\\s\\S]*?\\K\\bcommission\\b\n"
         "[kay]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
-        "phrase = starter kit[s]\nunless = no starter kit\n");
+        "phrase = starter kit[s]\nunless = no starter kit\n"
+        "[back]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "regex = (?:ab|cd){10,24}\\s+zebra\n");
     static const char *const texts[] = {
         "fast            \n\n\t   paced and fastpaced and fast\xE2\x80\x94paced",
         "go\n\n\n     the       \t extra \xC2\xA0 mile; go extra mile",
@@ -411,6 +413,7 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
         "a starter \xE2\x84\xAAit and a \xC5\xBFtarter kits, no starter kit",
         "StarterKit starterKit fast-pacedGo the extra mile",
         "\xff\xfe fast-paced \xc3 go the extra mile \x80",
+        "x abababababababababababababababababababababababcd zebra",
         "",
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
@@ -418,10 +421,41 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
     rf_rules_free(rs);
 }
 
+/* A big text is looked through for literals a chunk (256 KiB) at a time:
+ * phrases that cross from one chunk into the next are found all the same. */
+static void matcher__literal_across_chunk_edge__fast_and_reference_agree(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(
+        "[edge]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "phrase = fast-paced\nphrase = starter kit[s]\nphrase = no 9-to-5\n");
+    static const char *const phrases[] = {"fast-paced", "starter \xE2\x84\xAAits",
+                                          "no 9-to-5"};
+    const size_t edge = 256u * 1024;
+    buf b = {0};
+    for (size_t k = 0; k < sizeof(phrases) / sizeof(phrases[0]); k++)
+        for (size_t back = 1; back <= strlen(phrases[k]); back += 2) {
+            b.len = 0;
+            while (b.len + 6 <= edge - back)
+                buf_puts(&b, "words ");
+            while (b.len < edge - back)
+                buf_putc(&b, ' ');
+            buf_puts(&b, phrases[k]);
+            buf_puts(&b, " and more words.");
+            char what[64];
+            snprintf(what, sizeof(what), "'%s' %zu bytes before the edge",
+                     k == 1 ? "starter kits" : phrases[k], back);
+            agree(rs, what, b.data, b.len);
+        }
+    buf_free(&b);
+    rf_rules_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matcher__edge_cases__fast_and_reference_agree),
+        cmocka_unit_test(matcher__literal_across_chunk_edge__fast_and_reference_agree),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_default_rules),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_draft_rules),
         cmocka_unit_test(matcher__corpus__fast_and_reference_agree_default_rules),
