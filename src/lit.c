@@ -514,6 +514,17 @@ static size_t utf8_len(unsigned char c)
     return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 }
 
+/* The bytes to step over at s: the sequence its first byte announces, but
+ * never past a byte that does not continue it (such as the NUL at the end
+ * of the pattern: a truncated sequence is not read beyond). */
+static size_t utf8_step(const char *s)
+{
+    size_t n = utf8_len((unsigned char)s[0]), i = 1;
+    while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i++;
+    return i;
+}
+
 static size_t read_number(rx *x, size_t *v)
 {
     size_t n = 0;
@@ -951,7 +962,7 @@ static void rx_escape(rx *x, int *lit_char, lit_sum *out, int *kind)
         return;
     }
     if ((unsigned char)e >= 0x80) {
-        x->p += utf8_len((unsigned char)e) - 1;
+        x->p += utf8_step(x->p - 1) - 1;
         out->cons = 4;
         return;
     }
@@ -998,7 +1009,7 @@ static void rx_seq(rx *x, lit_sum *out)
                 continue;
             }
             if (c >= 0x80 || c < 0x20) {
-                x->p += utf8_len(c);
+                x->p += utf8_step(x->p);
                 lit_none(4, &item);
             } else {
                 ch = c;
@@ -1031,7 +1042,7 @@ static void rx_seq(rx *x, lit_sum *out)
             x->bad = 1; /* nothing to repeat */
             break;
         } else if (c >= 0x80 || c < 0x20) {
-            x->p += utf8_len(c);
+            x->p += utf8_step(x->p);
             lit_none(4, &item);
         } else {
             ch = c;

@@ -267,6 +267,19 @@ static void rules__adjusting__needs_compiling_again_before_a_scan(void **state)
     rf_rules_free(rs);
 }
 
+static void rules__regex_ending_in_broken_utf8__is_refused_with_its_line(void **state)
+{
+    (void)state;
+    /* the last bytes of the file: a backslash and two bytes that are not
+     * UTF-8; nothing may be read past them (make asan replays the fuzz
+     * input that found it) */
+    rf_error err;
+    const char *msg = load_error("[x]\ncategory = pay\nseverity = low\n"
+                                 "title = t\nwhy = w\nadvice = a\n"
+                                 "regex = \\\xff\xff", &err);
+    assert_non_null(strstr(msg, "bad.rules:7: rule 'x': pattern does not compile: UTF-8 error"));
+}
+
 /* A [@negation] stanza of n made-up words, in a buffer the caller frees. */
 static char *negation_words(int n)
 {
@@ -309,6 +322,7 @@ int main(void)
         cmocka_unit_test(rules__path__reads_a_folder_in_name_order),
         cmocka_unit_test(rules__default_set__loads_and_compiles),
         cmocka_unit_test(rules__negation_too_large__is_blamed_on_the_stanza_that_adds_it),
+        cmocka_unit_test(rules__regex_ending_in_broken_utf8__is_refused_with_its_line),
         cmocka_unit_test(rules__disable__takes_the_rule_out_and_it_no_longer_matches),
         cmocka_unit_test(rules__disable__unknown_id_is_an_error_and_changes_nothing),
         cmocka_unit_test(rules__disable_category__removes_every_rule_of_it),
