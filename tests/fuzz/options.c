@@ -39,8 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!rs && (!(rs = rf_rules_new()) || rf_rules_add_default(rs, &err) ||
                 rf_rules_compile(rs, &err)))
         abort();
-    rf_scan_opts o = {1 + data[1] % 25, 1 + (size_t)data[2] * 4,
-                      (unsigned long)(data[3] & 3) * 50};
+    rf_scan_opts o = {.max_evidence = 1 + data[1] % 25,
+                      .context_width = 1 + (size_t)data[2] * 4,
+                      .match_limit = (unsigned long)(data[3] & 3) * 50};
     static const rf_input inputs[] = {RF_INPUT_AUTO, RF_INPUT_TEXT,
                                       RF_INPUT_HTML};
     rf_input in = inputs[(data[3] >> 2) % 3];
