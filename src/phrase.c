@@ -43,7 +43,12 @@ typedef struct parser {
     size_t errlen;
     size_t erroff;
     int failed;
+    int depth; /* groups open around the current position */
 } parser;
+
+/* Groups may nest this deep: enough for any phrase, and the parser, which
+ * recurses into each, never runs out of stack. */
+#define PHRASE_MAX_DEPTH 32
 
 static void fail(parser *ps, const char *msg)
 {
@@ -83,9 +88,14 @@ static void parse_seq(parser *ps, lit_sum *lits);
  */
 static void parse_group(parser *ps, char close, lit_sum *lits)
 {
+    lit_none(0, lits);
+    if (ps->depth == PHRASE_MAX_DEPTH) {
+        fail(ps, "groups nested more than 32 deep");
+        return;
+    }
     ps->p++;
     buf_puts(ps->out, "(?:");
-    lit_none(0, lits);
+    ps->depth++;
     for (int first = 1;; first = 0) {
         lit_sum branch;
         parse_seq(ps, &branch);
@@ -94,7 +104,7 @@ static void parse_group(parser *ps, char close, lit_sum *lits)
         else
             lit_alt(lits, &branch);
         if (ps->failed)
-            return;
+            break;
         if (*ps->p == '|') {
             buf_putc(ps->out, '|');
             ps->p++;
@@ -103,15 +113,16 @@ static void parse_group(parser *ps, char close, lit_sum *lits)
         if (*ps->p == close) {
             ps->p++;
             buf_putc(ps->out, ')');
-            return;
+            break;
         }
         if (*ps->p == '\0')
             fail(ps, close == '}' ? "unclosed '{'" : "unclosed '['");
         else
             fail(ps, close == '}' ? "']' closes a '{' group"
                                   : "'}' closes a '[' group");
-        return;
+        break;
     }
+    ps->depth--;
 }
 
 /* An optional group offers no literal, only its length. */
@@ -316,7 +327,7 @@ int phrase_compile(const char *phrase, buf *out, char *err, size_t errlen,
 int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
                        size_t errlen, size_t *erroff)
 {
-    parser ps = {phrase, phrase, out, err, errlen, 0, 0};
+    parser ps = {phrase, phrase, out, err, errlen, 0, 0, 0};
     lit_sum sum = LIT_SUM_NONE;
     skip_space(&ps);
     if (*ps.p == '\0') {

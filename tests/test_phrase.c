@@ -160,6 +160,32 @@ static void phrase__utf8__stands_for_itself_escaped_or_not(void **state)
                         "\xe2\x80\x9cgrind");
 }
 
+static void phrase__deep_nesting__is_refused_not_a_crash(void **state)
+{
+    (void)state;
+    /* 32 groups inside each other compile; a 33rd is refused at its
+     * bracket (100,000 used to exhaust the stack) */
+    char phrase[200];
+    size_t k = 0;
+    for (int i = 0; i < 32; i++)
+        phrase[k++] = '{';
+    phrase[k++] = 'a';
+    for (int i = 0; i < 32; i++)
+        phrase[k++] = '}';
+    phrase[k] = '\0';
+    assert_string_equal(find(phrase, "an a"), "a");
+    memmove(phrase + 1, phrase, k + 1);
+    phrase[0] = '[';
+    strcat(phrase, "]");
+    buf b = BUF_INIT;
+    char err[128] = "";
+    size_t off = 999;
+    assert_int_equal(phrase_compile(phrase, &b, err, sizeof(err), &off), -1);
+    assert_string_equal(err, "groups nested more than 32 deep");
+    assert_int_equal(off, 32);
+    buf_free(&b);
+}
+
 static void phrase__malformed__reports_offset(void **state)
 {
     (void)state;
@@ -209,6 +235,7 @@ int main(void)
         cmocka_unit_test(phrase__boundaries__split_glued_sentences),
         cmocka_unit_test(phrase__punctuation__is_literal),
         cmocka_unit_test(phrase__utf8__stands_for_itself_escaped_or_not),
+        cmocka_unit_test(phrase__deep_nesting__is_refused_not_a_crash),
         cmocka_unit_test(phrase__malformed__reports_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
