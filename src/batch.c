@@ -2,10 +2,18 @@
  * batch.c - worker threads over a ring of inputs (see batch.h).
  *
  * The ring holds the inputs between the oldest not yet reported (head)
- * and the next to add (tail). Workers claim inputs in order (next), work
- * on them without the lock, and mark them done; the adding thread reports
- * from head while the head input is done. Only that thread touches an
- * input once it is done, so reporting needs no lock.
+ * and the next to add (tail). Inputs are claimed in order (next), worked
+ * on without the lock, and marked done; the adding thread reports from
+ * head while the head input is done. Only that thread touches an input
+ * once it is done, so reporting needs no lock.
+ *
+ * The adding thread is one of the `jobs` workers: when the ring is full
+ * it works on the next input itself rather than wait, so -jN runs N-1
+ * threads besides it and N busy threads in all, not N+1 on N cores.
+ * Handing an input over costs one lock for each side and, as long as
+ * nobody runs out of work, no wake-up at all: a worker is signalled only
+ * when it sleeps for want of inputs, the adding thread only when it
+ * sleeps for the head input.
  */
 #include "batch.h"
 
@@ -36,10 +44,12 @@ struct batch {
     size_t head, next, tail; /* counts; slot = count % cap */
     pthread_mutex_t lock;
     pthread_cond_t have_work; /* next < tail, or stopping */
-    pthread_cond_t have_done; /* the head input may be done */
+    pthread_cond_t have_done; /* the head input is done */
+    int sleeping;            /* workers waiting on have_work */
+    int adder_sleeps;        /* the adding thread waits on have_done */
     int stopping;
     pthread_t *threads;
-    batch_worker *workers;
+    batch_worker *workers;   /* [0] is the adding thread's */
     int started;             /* threads running: n_threads */
     int n_threads;
     int tried;               /* to start them */
@@ -111,6 +121,32 @@ static void do_work(batch *b, batch_worker *w, batch_item *it)
     b->work(b->ctx, w, it);
 }
 
+/* Takes the next input to work on. Lock held. */
+static slot *claim(batch *b)
+{
+    return &b->ring[b->next++ % b->cap];
+}
+
+/* Marks an input done, waking the adding thread if it sleeps for this
+ * one. Lock held. */
+static void mark_done(batch *b, slot *s)
+{
+    s->done = 1;
+    if (b->adder_sleeps && s == &b->ring[b->head % b->cap])
+        pthread_cond_signal(&b->have_done);
+}
+
+/* Works on a claimed input, without the lock. Called and returns with the
+ * lock held. */
+static void work_unlocked(batch *b, batch_worker *w, slot *s)
+{
+    pthread_mutex_unlock(&b->lock);
+    if (!s->preset)
+        do_work(b, w, &s->it);
+    pthread_mutex_lock(&b->lock);
+    mark_done(b, s);
+}
+
 static void *worker_main(void *arg)
 {
     batch *b = ((void **)arg)[0];
@@ -118,17 +154,14 @@ static void *worker_main(void *arg)
     free(arg);
     pthread_mutex_lock(&b->lock);
     for (;;) {
-        while (!b->stopping && b->next == b->tail)
+        while (!b->stopping && b->next == b->tail) {
+            b->sleeping++;
             pthread_cond_wait(&b->have_work, &b->lock);
+            b->sleeping--;
+        }
         if (b->next == b->tail)
             break; /* stopping, and nothing left */
-        slot *s = &b->ring[b->next++ % b->cap];
-        pthread_mutex_unlock(&b->lock);
-        if (!s->preset)
-            do_work(b, w, &s->it);
-        pthread_mutex_lock(&b->lock);
-        s->done = 1;
-        pthread_cond_signal(&b->have_done);
+        work_unlocked(b, w, claim(b));
     }
     pthread_mutex_unlock(&b->lock);
     return NULL;
@@ -160,38 +193,67 @@ batch *batch_new(const rf_rules *rs, int jobs, batch_work_fn work,
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->have_work, NULL);
     pthread_cond_init(&b->have_done, NULL);
-    /* The first worker's state also serves -j1 and a lone input. */
+    /* The first worker's state is the adding thread's: it serves -j1, a
+     * lone input, and the inputs that thread works on. */
     (void)worker_init(&b->workers[0], rs);
     return b;
 }
 
-/* Reports the done inputs at the head. Called with the lock held; the
- * lock is dropped while reporting. */
+/* Reports the done inputs at the head. Called and returns with the lock
+ * held; the lock is dropped while reporting: workers touch no input that
+ * is done. */
 static void emit_ready(batch *b)
 {
-    while (b->head < b->next && b->ring[b->head % b->cap].done) {
-        slot *s = &b->ring[b->head % b->cap];
-        pthread_mutex_unlock(&b->lock);
+    size_t n = 0;
+    while (b->head + n < b->next && b->ring[(b->head + n) % b->cap].done)
+        n++;
+    if (n == 0)
+        return;
+    pthread_mutex_unlock(&b->lock);
+    for (size_t i = 0; i < n; i++) {
+        slot *s = &b->ring[(b->head + i) % b->cap];
         b->emit(b->ctx, &s->it);
         item_clear(&s->it);
-        pthread_mutex_lock(&b->lock);
         s->done = 0;
-        b->head++;
     }
+    pthread_mutex_lock(&b->lock);
+    b->head += n;
 }
 
-/* Starts the workers; with none, the work goes on in this thread. */
+/*
+ * The adding thread cannot go on (the ring is full, or it is finishing):
+ * it works on the next input itself, or, when every input is taken, waits
+ * for the head input. Lock held.
+ */
+static void help_or_wait(batch *b)
+{
+    if (b->next < b->tail) {
+        work_unlocked(b, &b->workers[0], claim(b));
+        return;
+    }
+    if (b->idle) {
+        pthread_mutex_unlock(&b->lock);
+        b->idle(b->ctx);
+        pthread_mutex_lock(&b->lock);
+    }
+    b->adder_sleeps = 1;
+    while (!b->ring[b->head % b->cap].done)
+        pthread_cond_wait(&b->have_done, &b->lock);
+    b->adder_sleeps = 0;
+}
+
+/* Starts jobs-1 workers besides this thread; with none, the work goes on
+ * in this thread alone. */
 static void start_threads(batch *b)
 {
-    for (int i = 0; i < b->jobs; i++) {
-        if (i > 0)
-            (void)worker_init(&b->workers[i], b->rs);
+    for (int i = 1; i < b->jobs; i++) {
+        (void)worker_init(&b->workers[i], b->rs);
         void **arg = malloc(2 * sizeof(void *));
         if (!arg)
             break;
         arg[0] = b;
         arg[1] = &b->workers[i];
-        if (pthread_create(&b->threads[i], NULL, worker_main, arg)) {
+        if (pthread_create(&b->threads[b->n_threads], NULL, worker_main, arg)) {
             free(arg);
             break;
         }
@@ -229,24 +291,19 @@ int batch_add(batch *b, const char *path, int named, const char *error)
         return rc;
     }
     pthread_mutex_lock(&b->lock);
-    emit_ready(b);
-    while (b->tail - b->head == b->cap) {
-        if (b->idle) {
-            pthread_mutex_unlock(&b->lock);
-            b->idle(b->ctx);
-            pthread_mutex_lock(&b->lock);
-        }
-        while (!b->ring[b->head % b->cap].done)
-            pthread_cond_wait(&b->have_done, &b->lock);
+    for (;;) {
         emit_ready(b);
+        if (b->tail - b->head < b->cap)
+            break;
+        help_or_wait(b);
     }
     slot *s = &b->ring[b->tail % b->cap];
     s->it = it;
     s->preset = error != NULL;
     s->done = 0;
     b->tail++;
-    pthread_cond_signal(&b->have_work);
-    emit_ready(b);
+    if (b->sleeping)
+        pthread_cond_signal(&b->have_work);
     pthread_mutex_unlock(&b->lock);
     return rc;
 }
@@ -259,17 +316,11 @@ void batch_finish(batch *b)
     if (!b->started)
         return;
     pthread_mutex_lock(&b->lock);
-    while (b->head < b->tail) {
+    for (;;) {
         emit_ready(b);
         if (b->head == b->tail)
             break;
-        if (b->idle) {
-            pthread_mutex_unlock(&b->lock);
-            b->idle(b->ctx);
-            pthread_mutex_lock(&b->lock);
-        }
-        if (!b->ring[b->head % b->cap].done)
-            pthread_cond_wait(&b->have_done, &b->lock);
+        help_or_wait(b);
     }
     b->stopping = 1;
     pthread_cond_broadcast(&b->have_work);
