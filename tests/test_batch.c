@@ -120,7 +120,7 @@ static void batch__many_inputs__few_in_flight(void **state)
     run_batch(&s, 2, 3000);
     assert_false(s.out_of_order);
     assert_true(s.max_in_flight >= 1);
-    assert_true(s.max_in_flight <= 16);
+    assert_true(s.max_in_flight <= 64);
 }
 
 static void batch__jobs_n__at_most_n_threads_work_at_once(void **state)
