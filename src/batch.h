@@ -5,9 +5,11 @@
  * (a text file is one; a file of records may be many), each with its
  * result or its error. Workers take inputs in order and work on them at
  * once; the thread that adds the inputs reports each one, in the order it
- * was added, as soon as it and every input before it are done. At most a
- * few inputs per worker are in flight, so memory does not grow with the
- * number of inputs, and the output is the same for any number of workers.
+ * was added, as soon as it and every input before it are done, and is a
+ * worker too: when it cannot add an input (too many in flight) it works on
+ * one itself. At most a few dozen inputs per worker are in flight, so
+ * memory does not grow with the number of inputs, and the output is the
+ * same for any number of workers.
  */
 #ifndef RF_BATCH_H
 #define RF_BATCH_H
@@ -39,7 +41,8 @@ typedef struct batch_worker {
     buf data;       /* for reading small files into */
 } batch_worker;
 
-/* Turns an item into documents; runs in a worker thread. Fill it with
+/* Turns an item into documents; runs in any worker thread, the adding
+ * thread among them, one item at a time per thread. Fill it with
  * batch_item_add_doc. */
 typedef void (*batch_work_fn)(void *ctx, batch_worker *w, batch_item *it);
 /* Reports an item; runs in the thread that adds items, in input order. */
@@ -50,9 +53,10 @@ typedef void (*batch_idle_fn)(void *ctx);
 typedef struct batch batch;
 
 /*
- * A batch of `jobs` workers (1: everything runs in the calling thread) over
- * the compiled rule set rs. Threads are started when a second input is
- * added. NULL when out of memory.
+ * A batch of `jobs` workers, the calling thread one of them (1: everything
+ * runs in the calling thread), over the compiled rule set rs. The other
+ * jobs-1 threads are started when a second input is added. NULL when out
+ * of memory.
  */
 batch *batch_new(const rf_rules *rs, int jobs, batch_work_fn work,
                  batch_emit_fn emit, batch_idle_fn idle, void *ctx);
@@ -60,12 +64,12 @@ batch *batch_new(const rf_rules *rs, int jobs, batch_work_fn work,
 /*
  * Adds an input. With `error`, the input is only reported, with that error
  * (a folder that cannot be read), in its place. Reports the inputs that
- * are done, and may wait for workers. Returns 0, or -1 when out of memory
- * (the input is then reported with that error).
+ * are done, and may work on inputs or wait for workers first. Returns 0,
+ * or -1 when out of memory (the input is then reported with that error).
  */
 int batch_add(batch *b, const char *path, int named, const char *error);
 
-/* Waits for every input and reports the rest. */
+/* Works on or waits for every input left, and reports the rest. */
 void batch_finish(batch *b);
 
 /* Finishes (if not done) and frees; accepts NULL. */

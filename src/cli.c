@@ -164,7 +164,7 @@ static void scan_records(const run *r, batch_worker *w, batch_item *it,
     rf_records_free(recs);
 }
 
-/* Reads, converts and scans one input; runs in a worker thread. */
+/* Reads, converts and scans one input; runs in any worker thread. */
 static void work_input(void *ctx, batch_worker *w, batch_item *it)
 {
     const run *r = ctx;
