@@ -31,7 +31,8 @@
 
 typedef struct slot {
     batch_item it;
-    int preset; /* reported as added, with its error: no work */
+    int preset;   /* reported as added, with its error: no work */
+    int may_wait; /* left to the worker threads (batch_add) */
     int done;
 } slot;
 
@@ -225,12 +226,12 @@ static void emit_ready(batch *b)
 
 /*
  * The adding thread cannot go on (the ring is full, or it is finishing):
- * it works on the next input itself, or, when every input is taken, waits
- * for the head input. Lock held.
+ * it works on the next input itself, or, when every input is taken or the
+ * next may wait for long, waits for the head input. Lock held.
  */
 static void help_or_wait(batch *b)
 {
-    if (b->next < b->tail) {
+    if (b->next < b->tail && !b->ring[b->next % b->cap].may_wait) {
         work_unlocked(b, &b->workers[0], claim(b));
         return;
     }
@@ -265,7 +266,8 @@ static void start_threads(batch *b)
     b->started = b->n_threads > 0;
 }
 
-int batch_add(batch *b, const char *path, int named, const char *error)
+int batch_add(batch *b, const char *path, int named, int may_wait,
+              const char *error)
 {
     batch_item it;
     memset(&it, 0, sizeof(it));
@@ -303,6 +305,7 @@ int batch_add(batch *b, const char *path, int named, const char *error)
     slot *s = &b->ring[b->tail % b->cap];
     s->it = it;
     s->preset = error != NULL;
+    s->may_wait = may_wait && !error;
     s->done = 0;
     b->tail++;
     if (b->sleeping)

@@ -63,11 +63,16 @@ batch *batch_new(const rf_rules *rs, int jobs, batch_work_fn work,
 
 /*
  * Adds an input. With `error`, the input is only reported, with that error
- * (a folder that cannot be read), in its place. Reports the inputs that
- * are done, and may work on inputs or wait for workers first. Returns 0,
- * or -1 when out of memory (the input is then reported with that error).
+ * (a folder that cannot be read), in its place. `may_wait` says that
+ * working on it may wait on something else for long (standard input, a
+ * FIFO, a terminal): the adding thread then leaves it to the other
+ * workers, so that the inputs done before it are reported meanwhile.
+ * Reports the inputs that are done, and may work on inputs or wait for
+ * workers first. Returns 0, or -1 when out of memory (the input is then
+ * reported with that error).
  */
-int batch_add(batch *b, const char *path, int named, const char *error);
+int batch_add(batch *b, const char *path, int named, int may_wait,
+              const char *error);
 
 /* Works on or waits for every input left, and reports the rest. */
 void batch_finish(batch *b);

@@ -233,16 +233,16 @@ static void flush_idle(void *ctx)
     check_output(r);
 }
 
-static void on_file(void *ctx, const char *path, int named)
+static void on_file(void *ctx, const char *path, int named, int regular)
 {
     run *r = ctx;
-    batch_add(r->batch, path, named, NULL);
+    batch_add(r->batch, path, named, !regular, NULL);
 }
 
 static void on_walk_error(void *ctx, const char *path, const char *why)
 {
     run *r = ctx;
-    batch_add(r->batch, path, 0, why);
+    batch_add(r->batch, path, 0, 0, why);
 }
 
 /* The built-in rules, the configuration's, the command line's; then the

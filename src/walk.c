@@ -99,14 +99,14 @@ static void walk_dir(walker *w, const char *path)
         struct stat st;
         if (regular) {
             /* readdir said so: no need to ask again (a file in thousands) */
-            w->on_file(w->ctx, full.data, 0);
+            w->on_file(w->ctx, full.data, 0, 1);
         } else if (stat(full.data, &st)) {
             w->on_error(w->ctx, full.data, strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
             if (!seen_before(w, &st))
                 walk_dir(w, full.data);
         } else if (S_ISREG(st.st_mode)) {
-            w->on_file(w->ctx, full.data, 0);
+            w->on_file(w->ctx, full.data, 0, 1);
         }
         /* devices, FIFOs and sockets inside folders are passed over */
         buf_free(&full);
@@ -119,14 +119,15 @@ void walk_path(walker *w, const char *path)
     struct stat st;
     if (w->stop)
         return;
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    int known = strcmp(path, "-") != 0 && stat(path, &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
         if (!seen_before(w, &st))
             walk_dir(w, path);
         return;
     }
     /* Files, "-", FIFOs named by the user, and paths that do not exist
      * (their reader reports why). */
-    w->on_file(w->ctx, path, 1);
+    w->on_file(w->ctx, path, 1, known && S_ISREG(st.st_mode));
 }
 
 void walk_free(walker *w)

@@ -5,8 +5,12 @@
 #include <stddef.h>
 
 /* Called for each file found; `named` is 1 when the user named it (then a
- * binary file is scanned as text) and 0 when found in a directory. */
-typedef void (*walk_file_fn)(void *ctx, const char *path, int named);
+ * binary file is scanned as text) and 0 when found in a directory;
+ * `regular` is 1 for a regular file and 0 for what reading may wait on a
+ * writer for (standard input, a FIFO, a terminal) or could not be looked
+ * at. Files found in a directory are regular. */
+typedef void (*walk_file_fn)(void *ctx, const char *path, int named,
+                             int regular);
 /* Called for each path that cannot be walked: "PATH: reason". */
 typedef void (*walk_error_fn)(void *ctx, const char *path, const char *why);
 

@@ -87,8 +87,8 @@ static void run_batch(seen *s, int jobs, size_t n)
         char path[32];
         int bad = i % 10 == 9;
         snprintf(path, sizeof(path), bad ? "bad-%zu" : "in-%zu", i);
-        assert_int_equal(batch_add(b, path, 0, bad ? "cannot be read" : NULL),
-                         0);
+        assert_int_equal(
+            batch_add(b, path, 0, 0, bad ? "cannot be read" : NULL), 0);
         s->n_added++;
         if (s->n_added - s->n_emitted > s->max_in_flight)
             s->max_in_flight = s->n_added - s->n_emitted;
@@ -155,6 +155,65 @@ static void batch__lone_input__worked_in_the_adding_thread(void **state)
     assert_int_equal(atomic_load(&s.by_adder), 1);
 }
 
+/* Input 2 waits for a writer who waits for the report of inputs 0 and 1
+ * (a FIFO fed by the reader of the report), for at most 2 s. */
+typedef struct feed {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int reported;
+    atomic_int starved; /* input 2 gave up waiting */
+} feed;
+
+static void work_fed(void *ctx, batch_worker *w, batch_item *it)
+{
+    feed *f = ctx;
+    (void)w;
+    if (strcmp(it->path, "in-1") == 0)
+        nap_us(20000);
+    if (strcmp(it->path, "wait-2") == 0) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 2;
+        pthread_mutex_lock(&f->lock);
+        while (f->reported < 2 &&
+               pthread_cond_timedwait(&f->cond, &f->lock, &until) == 0)
+            ;
+        if (f->reported < 2)
+            atomic_store(&f->starved, 1);
+        pthread_mutex_unlock(&f->lock);
+    }
+    batch_item_add_doc(it, it->path, NULL, NULL);
+}
+
+static void emit_fed(void *ctx, const batch_item *it)
+{
+    feed *f = ctx;
+    (void)it;
+    pthread_mutex_lock(&f->lock);
+    f->reported++;
+    pthread_cond_broadcast(&f->cond);
+    pthread_mutex_unlock(&f->lock);
+}
+
+static void batch__input_that_may_wait__left_to_a_worker_while_others_are_reported(
+    void **state)
+{
+    (void)state;
+    feed f = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+    rf_rules *rs = load_rules_text(RULE);
+    batch *b = batch_new(rs, 2, work_fed, emit_fed, NULL, &f);
+    assert_non_null(b);
+    assert_int_equal(batch_add(b, "in-0", 1, 0, NULL), 0);
+    assert_int_equal(batch_add(b, "in-1", 1, 0, NULL), 0);
+    nap_us(10000); /* the worker takes in-1 */
+    assert_int_equal(batch_add(b, "wait-2", 1, 1, NULL), 0);
+    batch_finish(b);
+    assert_int_equal(f.reported, 3);
+    assert_int_equal(atomic_load(&f.starved), 0);
+    batch_free(b);
+    rf_rules_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +222,8 @@ int main(void)
         cmocka_unit_test(batch__jobs_n__at_most_n_threads_work_at_once),
         cmocka_unit_test(batch__full_ring__adding_thread_works_too),
         cmocka_unit_test(batch__lone_input__worked_in_the_adding_thread),
+        cmocka_unit_test(
+            batch__input_that_may_wait__left_to_a_worker_while_others_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

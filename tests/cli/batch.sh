@@ -76,6 +76,26 @@ if mkfifo "$TMP/fifo" 2>/dev/null; then
     'docs[0]["file"].endswith("fifo") and docs[0]["flags"][0]["rule"] == "working-interview"'
 fi
 
+# --- a FIFO whose writer waits for the report of the files before it ----------
+# The files named before it are reported while it waits for its writer (the
+# reader gives up after 20 s, then writes anyway: a failure, not a hang).
+if mkfifo "$TMP/fed" 2>/dev/null && mkfifo "$TMP/report" 2>/dev/null; then
+  three="$TMP/batch/p001.txt $TMP/batch/p002.txt $TMP/batch/p006.txt"
+  "$RF" -j1 --format tsv $three >"$TMP/want" 2>/dev/null
+  "$RF" -j2 --format tsv $three "$TMP/fed" >"$TMP/report" 2>"$TMP/err" &
+  rfpid=$!
+  exec 3<"$TMP/report"
+  : >"$TMP/got"
+  for _ in 1 2 3; do IFS= read -r -t 20 line <&3 && printf '%s\n' "$line" >>"$TMP/got"; done
+  printf 'A working interview.\n' >"$TMP/fed"
+  cat <&3 >"$TMP/out"
+  exec 3<&-
+  wait $rfpid
+  cmp -s "$TMP/want" "$TMP/got" && ok \
+    || bad "-j2: the files before a FIFO are reported while it waits for its writer" "$(cat "$TMP/got")"
+  expect_out_has "-j2: then the FIFO is read" "$TMP/fed	elevated	30	1	working-interview"
+fi
+
 # --- how each rule is looked for ---------------------------------------------------
 run --debug-prefilter
 expect_status "--debug-prefilter exits 0" 0
