@@ -8,8 +8,9 @@
  * once it is done, so reporting needs no lock.
  *
  * The adding thread is one of the `jobs` workers: when the ring is full
- * it works on the next input itself rather than wait, so -jN runs N-1
- * threads besides it and N busy threads in all, not N+1 on N cores.
+ * it works on the next input itself rather than wait (unless that input
+ * may wait on a writer: see batch_add), so -jN runs N-1 threads besides
+ * it and N busy threads in all, not N+1 on N cores.
  * Handing an input over costs one lock for each side and, as long as
  * nobody runs out of work, no wake-up at all: a worker is signalled only
  * when it sleeps for want of inputs, the adding thread only when it
