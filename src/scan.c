@@ -68,7 +68,8 @@ struct rf_scanner {
     const rf_rules *rs;
     matcher m;
     occ_vec occ;       /* the literals found in the document */
-    size_t *first;     /* per owner: its first candidate in cands */
+    size_t *first;     /* per owner: its first candidate in cands (owners
+                          n_parts + i: part i's companions, {pos, end}) */
     size_t *fill;
     size_t *part_first; /* per part, once companions are checked */
     mcand *cands;
@@ -587,7 +588,7 @@ static int find_candidates(scanner *sc)
     rf_scanner *k = sc->keep;
     const litset *ls = sc->rs->prefilter;
     size_t no = sc->rs->n_parts;
-    memset(k->first, 0, (no + 1) * sizeof(size_t));
+    memset(k->first, 0, (2 * no + 1) * sizeof(size_t));
     /* Occurrences whose surroundings rule them out (a "kill" inside
      * "skill" for a phrase) are dropped; the rest are sorted by owner,
      * keeping their order. The text is looked through a chunk at a time,
@@ -618,8 +619,9 @@ static int find_candidates(scanner *sc)
                     k->any.v = v;
                     k->any.cap = cap;
                 }
-                k->any.v[k->any.n++] =
-                    (owned){o[j].owner, {oc->pos, o[j].back}};
+                k->any.v[k->any.n++] = (owned){
+                    o[j].owner,
+                    {oc->pos, o[j].owner < no ? o[j].back : oc->end}};
                 k->first[o[j].owner + 1]++;
             }
         }
@@ -631,7 +633,7 @@ static int find_candidates(scanner *sc)
         k->cands = c;
         k->cap_cands = k->any.n;
     }
-    for (size_t i = 0; i < no; i++) {
+    for (size_t i = 0; i < 2 * no; i++) {
         k->first[i + 1] += k->first[i];
         k->fill[i] = k->first[i];
     }
@@ -645,9 +647,16 @@ static int find_candidates(scanner *sc)
         k->part_first[p] = w;
         if (!n)
             continue;
-        if (pattern_paired_all(sc->rs->part_pat[p], sc->doc->text, len,
-                               k->cands + k->first[p], n, &kept,
-                               &k->m.occ[2], &k->m.wins[2]))
+        const pattern *pp = sc->rs->part_pat[p];
+        if (pattern_pair_global(pp))
+            pattern_paired_near(pp, sc->doc->text, len,
+                                k->cands + k->first[p], n,
+                                k->cands + k->first[no + p],
+                                k->first[no + p + 1] - k->first[no + p],
+                                &kept);
+        else if (pattern_paired_all(pp, sc->doc->text, len,
+                                    k->cands + k->first[p], n, &kept,
+                                    &k->m.occ[2], &k->m.wins[2]))
             return -1;
         if (w != k->first[p])
             memmove(k->cands + w, k->cands + k->first[p],
@@ -920,8 +929,8 @@ rf_scanner *rf_scanner_new(const rf_rules *rs)
     if (!k)
         return NULL;
     k->rs = rs;
-    k->first = calloc(rs->n_parts + 1, sizeof(size_t));
-    k->fill = calloc(rs->n_parts + 1, sizeof(size_t));
+    k->first = calloc(2 * rs->n_parts + 1, sizeof(size_t));
+    k->fill = calloc(2 * rs->n_parts + 1, sizeof(size_t));
     k->part_first = calloc(rs->n_parts + 1, sizeof(size_t));
     k->parts = calloc(rs->n_parts + 1, sizeof(*k->parts));
     if (!k->first || !k->fill || !k->part_first || !k->parts ||

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "rules.h"
 
 #define CORPUS "../shared/corpus/postings"
 #define DRAFT "../rules-draft"
@@ -421,6 +422,54 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
     rf_rules_free(rs);
 }
 
+/* A phrase's second word (a companion, lit.h) is found in the one pass
+ * with the rules' literals and checked against each candidate: it counts
+ * only the bytes that are not white space, so runs of spaces and line
+ * breaks between the words do not hide a match; a companion further away
+ * than the phrase allows does not make one. */
+static void matcher__companion_over_white_space__fast_and_reference_agree(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(
+        "[pair]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "phrase = work [{big|very big|very very big}] time\n"
+        "phrase = time [{hard|very hard}] work\n");
+    /* both phrases have a companion that is looked for in the one pass:
+     * "work" before "time", and "work" after "time" */
+    size_t with_pair = 0;
+    for (size_t i = 0; i < rs->n_parts; i++)
+        with_pair += pattern_pair_global(rs->part_pat[i]) != 0;
+    assert_int_equal(with_pair, 2);
+    buf b = {0};
+    for (size_t spaces = 0; spaces <= 300; spaces += 60)
+        for (int far = 0; far <= 1; far++) {
+            b.len = 0;
+            buf_puts(&b, "a work ");
+            for (size_t i = 0; i < spaces; i++)
+                buf_putc(&b, i % 7 == 6 ? '\n' : ' ');
+            buf_puts(&b, far ? "very very very big " : "very big ");
+            buf_puts(&b, "time; then time ");
+            for (size_t i = 0; i < spaces; i++)
+                buf_putc(&b, ' ');
+            buf_puts(&b, far ? "very very hard work." : "hard work.");
+            char what[64];
+            snprintf(what, sizeof(what), "%zu spaces, %s", spaces,
+                     far ? "too far" : "near");
+            agree(rs, what, b.data, b.len);
+            rf_error err;
+            rf_result *res = rf_scan(rs, b.data, b.len, NULL, &err);
+            assert_non_null(res);
+            size_t hits = rf_result_flag_count(res)
+                              ? rf_result_flag(res, 0)->count
+                              : 0;
+            if (hits != (far ? 0u : 2u))
+                fail_msg("%s: %zu hits", what, hits);
+            rf_result_free(res);
+        }
+    buf_free(&b);
+    rf_rules_free(rs);
+}
+
 /* A big text is looked through for literals a chunk (256 KiB) at a time:
  * phrases that cross from one chunk into the next are found all the same. */
 static void matcher__literal_across_chunk_edge__fast_and_reference_agree(void **state)
@@ -456,6 +505,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matcher__edge_cases__fast_and_reference_agree),
         cmocka_unit_test(matcher__literal_across_chunk_edge__fast_and_reference_agree),
+        cmocka_unit_test(matcher__companion_over_white_space__fast_and_reference_agree),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_default_rules),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_draft_rules),
         cmocka_unit_test(matcher__corpus__fast_and_reference_agree_default_rules),
