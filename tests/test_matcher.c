@@ -61,7 +61,7 @@ static void agree(const rf_rules *rs, const char *what, const char *text,
                   size_t len)
 {
     rf_error err = {0, ""};
-    rf_scan_opts fast = {0, 0, 0, 0}, ref = {0, 0, 0, RF_SCAN_REFERENCE};
+    rf_scan_opts fast = {0, 0, 0, 0, 0}, ref = {0, 0, 0, RF_SCAN_REFERENCE, 0};
     rf_result *a = rf_scan(rs, text, len, &fast, &err);
     rf_result *b = rf_scan(rs, text, len, &ref, &err);
     assert_non_null(a);
@@ -386,6 +386,53 @@ static void matcher__generated_text__fast_and_reference_agree_draft_rules(void *
     rf_rules_free(rs);
 }
 
+/* A big text is scanned by several threads (rf_scan_opts.threads), each
+ * with a part of it: the results are those of one thread, flags, evidence
+ * and errors alike (a low match limit makes rules fail, so that their
+ * errors must come in the order of the rules). */
+static void scan_threads_agree(const rf_rules *rs, const char *text,
+                               size_t len, unsigned long match_limit)
+{
+    rf_error err = {0, ""};
+    rf_scan_opts one = {0, 0, match_limit, 0, 1};
+    rf_scan_opts many = {0, 0, match_limit, 0, 4};
+    rf_result *a = rf_scan(rs, text, len, &one, &err);
+    rf_result *b = rf_scan(rs, text, len, &many, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    const char *d = difference(a, b);
+    if (d)
+        fail_msg("one thread and four differ (%s), match limit %lu", d,
+                 match_limit);
+    assert_true(rf_result_flag_count(a) > 5);
+    if (match_limit)
+        assert_non_null(rf_result_error(a));
+    rf_result_free(a);
+    rf_result_free(b);
+}
+
+static void matcher__big_text_in_threads__same_as_one_thread(void **state)
+{
+    (void)state;
+    rf_rules *rs = default_rules();
+    words ws = {NULL, 0};
+    rule_words(rs, &ws);
+    rng r = {0xb16b16ull};
+    buf one = BUF_INIT, b = BUF_INIT;
+    while (b.len < 7u * 1024 * 1024) { /* three parts of 2 MiB or more */
+        gen_text(&r, &ws, &one);
+        buf_append(&b, one.data ? one.data : "", one.len);
+    }
+    scan_threads_agree(rs, b.data, b.len, 0);
+    scan_threads_agree(rs, b.data, b.len, 200);
+    buf_free(&one);
+    buf_free(&b);
+    for (size_t i = 0; i < ws.n; i++)
+        free(ws.w[i]);
+    free(ws.w);
+    rf_rules_free(rs);
+}
+
 /* Hand-made cases: where a window must reach far back, or a literal is
  * glued, or the rule's alternatives overlap. */
 static void matcher__edge_cases__fast_and_reference_agree(void **state)
@@ -506,6 +553,7 @@ int main(void)
         cmocka_unit_test(matcher__edge_cases__fast_and_reference_agree),
         cmocka_unit_test(matcher__literal_across_chunk_edge__fast_and_reference_agree),
         cmocka_unit_test(matcher__companion_over_white_space__fast_and_reference_agree),
+        cmocka_unit_test(matcher__big_text_in_threads__same_as_one_thread),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_default_rules),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_draft_rules),
         cmocka_unit_test(matcher__corpus__fast_and_reference_agree_default_rules),
