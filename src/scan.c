@@ -755,8 +755,6 @@ static int check_part(scanner *sc, lane *ln, size_t p)
     size_t no = sc->rs->n_parts, n = k->first[p + 1] - k->first[p];
     const pattern *pp = sc->rs->part_pat[p];
     k->kept[p] = n;
-    if (!n)
-        return 0;
     if (pattern_pair_global(pp)) {
         pattern_paired_near(pp, sc->doc->text, sc->doc->len,
                             k->cands + k->first[p], n,
@@ -789,10 +787,19 @@ static void find_lane(scanner *sc, size_t li, void *arg)
     } else if (j->step == 1) {
         place_candidates(sc->keep, ln);
     } else {
-        size_t p;
-        while (!ln->oom && (p = atomic_fetch_add(&j->next, 1)) <
-                               sc->rs->n_parts)
-            ln->oom = check_part(sc, ln, p) != 0;
+        /* most parts have no candidate in a posting */
+        const size_t *first = sc->keep->first;
+        size_t no = sc->rs->n_parts, p;
+        if (j->n_lanes == 1) {
+            for (p = 0; p < no && !ln->oom; p++) {
+                sc->keep->kept[p] = 0;
+                if (first[p + 1] > first[p])
+                    ln->oom = check_part(sc, ln, p) != 0;
+            }
+        } else {
+            while (!ln->oom && (p = atomic_fetch_add(&j->next, 1)) < no)
+                ln->oom = check_part(sc, ln, p) != 0;
+        }
     }
 }
 
@@ -824,12 +831,21 @@ static int find_candidates(scanner *sc, size_t n_lanes)
     /* Each owner's candidates together, in text order: where each lane's
      * go. */
     size_t total = 0;
-    for (size_t o = 0; o < 2 * no; o++) {
-        k->first[o] = total;
-        for (size_t i = 0; i < n_lanes; i++) {
-            size_t c = k->lanes[i].count[o];
-            k->lanes[i].count[o] = total;
+    if (n_lanes == 1) {
+        size_t *count = k->lanes[0].count;
+        for (size_t o = 0; o < 2 * no; o++) {
+            size_t c = count[o];
+            k->first[o] = count[o] = total;
             total += c;
+        }
+    } else {
+        for (size_t o = 0; o < 2 * no; o++) {
+            k->first[o] = total;
+            for (size_t i = 0; i < n_lanes; i++) {
+                size_t c = k->lanes[i].count[o];
+                k->lanes[i].count[o] = total;
+                total += c;
+            }
         }
     }
     k->first[2 * no] = total;
@@ -851,7 +867,7 @@ static int find_candidates(scanner *sc, size_t n_lanes)
     size_t w = 0;
     for (size_t p = 0; p < no; p++) {
         k->part_first[p] = w;
-        if (w != k->first[p])
+        if (k->kept[p] && w != k->first[p])
             memmove(k->cands + w, k->cands + k->first[p],
                     k->kept[p] * sizeof(mcand));
         w += k->kept[p];
@@ -957,6 +973,15 @@ static int push_hits(scanner *sc, const rule *r, size_t order, msearch *it)
 }
 
 /* Adds every hit of rule r to sc->hits. */
+/* Can rule r match at all: is one of its literals in the text? (A rule
+ * with no literal may match anywhere.) */
+static inline int rule_may_match(const scanner *sc, const rule *r)
+{
+    const size_t *pf = sc->keep->part_first + r->first_part;
+    return sc->m->reference || !r->re.lits.ok ||
+           pf[0] != pf[r->n_parts ? r->n_parts : 1];
+}
+
 static void scan_rule(scanner *sc, const rule *r, size_t order)
 {
     const char *text = sc->doc->text;
@@ -1034,7 +1059,8 @@ static void rules_lane(scanner *sc, size_t li, void *arg)
     sub.oom = 0;
     size_t i;
     while (!sub.oom && (i = atomic_fetch_add(&j->next, 1)) < sc->rs->n) {
-        scan_rule(&sub, sc->rs->rules[i], i);
+        if (rule_may_match(&sub, sc->rs->rules[i]))
+            scan_rule(&sub, sc->rs->rules[i], i);
         if (sub.errors.len && !(j->errors[i] = buf_take(&sub.errors)))
             sub.oom = 1;
         sub.errors.len = 0;
@@ -1053,7 +1079,8 @@ static void scan_rules(scanner *sc, size_t n_lanes)
     const rf_rules *rs = sc->rs;
     if (n_lanes < 2) {
         for (size_t i = 0; i < rs->n && !sc->oom; i++)
-            scan_rule(sc, rs->rules[i], i);
+            if (rule_may_match(sc, rs->rules[i]))
+                scan_rule(sc, rs->rules[i], i);
         return;
     }
     rules_job j;
