@@ -181,6 +181,9 @@ typedef struct rf_scan_opts {
                                   default: 1e6, or 32 per byte of text
                                   when that is more */
     unsigned flags;        /* RF_SCAN_* */
+    unsigned threads;      /* threads a big document (several MB) may be
+                              scanned with; 0 or 1 = this thread only. The
+                              results are the same for every number. */
 } rf_scan_opts;
 
 /*

@@ -506,6 +506,8 @@ int cli_run(const cli_opts *given)
         r.last_flush = now_ms();
         report_begin(&r.rep);
         int jobs = o->jobs ? o->jobs : batch_cpus();
+        /* a big document alone is scanned with the same threads */
+        opts.scan.threads = (unsigned)jobs;
         r.batch = batch_new(r.rs, jobs, work_input, emit_input, flush_idle, &r);
         if (!r.batch) {
             fputs("redflag: out of memory\n", stderr);

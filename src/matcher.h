@@ -51,6 +51,7 @@ struct pattern {
     _Atomic(litset *) ls[2];
     size_t pair_max;            /* bytes the longest companion may take */
     pattern_split *split;       /* or NULL */
+    int pair_global;            /* pattern_pair_global */
 };
 
 /* The options every pattern is compiled with. The offset limit only takes
@@ -136,6 +137,16 @@ typedef struct mwin_vec {
 } mwin_vec;
 
 /*
+ * Are p's companions checked at all (pattern_paired_near)? Not when p has
+ * none, nor when they may be so far from the literal that looking for them
+ * costs more than the searches they save.
+ */
+int pattern_pair_checked(const pattern *p);
+
+/* Are they looked for in the one pass over the text, with the rules' literals (rare enough to), rather than near each candidate? */
+int pattern_pair_global(const pattern *p);
+
+/*
  * pattern_paired for each of the candidates c[0..n) of p (sorted by
  * position), keeping those it says yes to at the front of c, in order;
  * *kept is their number. Windows that overlap are looked through for the
@@ -146,6 +157,18 @@ typedef struct mwin_vec {
 int pattern_paired_all(const pattern *p, const char *text, size_t len,
                        mcand *c, size_t n, size_t *kept, occ_vec *occ,
                        mwin_vec *w);
+
+/*
+ * pattern_paired for each of the candidates c[0..n) of p (sorted by
+ * position), given the occurrences of p's companions in the text that
+ * their contexts allow: comp[0..nc), sorted by position, each as
+ * {pos, back = its end}. Keeps the candidates it says yes to at the front
+ * of c, in order; *kept is their number. With pattern_pair_checked(p)
+ * false, keeps every candidate.
+ */
+void pattern_paired_near(const pattern *p, const char *text, size_t len,
+                         mcand *c, size_t n, const mcand *comp, size_t nc,
+                         size_t *kept);
 
 /* What one thread needs to match: PCRE2 state and scratch vectors. */
 typedef struct matcher {

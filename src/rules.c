@@ -1033,7 +1033,10 @@ static char *describe_prefilter(const rule *r)
 
 /* The literals of every rule, for the one pass over each document: the
  * owner of a literal is the part (phrase or regex) it came from, or the
- * rule's whole pattern for a rule without parts. */
+ * rule's whole pattern for a rule without parts. A part's companions
+ * (lit.h) are found in the same pass, with owner n_parts + part, so that
+ * checking a candidate's companion is a look at the occurrences found
+ * near it rather than another search of the text there. */
 static int build_prefilter(rf_rules *rs)
 {
     litset_free(rs->prefilter);
@@ -1060,6 +1063,14 @@ static int build_prefilter(rf_rules *rs)
                 const lit *l = &p->lits.lits[j];
                 if (litset_add(rs->prefilter, l->s, l->len, (uint32_t)part,
                                l->back, l->left, l->right))
+                    return -1;
+            }
+            for (size_t j = 0; pattern_pair_global(p) && j < p->lits.n_pair;
+                 j++) {
+                const lit *l = &p->lits.pair[j];
+                if (litset_add(rs->prefilter, l->s, l->len,
+                               (uint32_t)(total + part), 0, l->left,
+                               l->right))
                     return -1;
             }
         }

@@ -13,7 +13,16 @@
  * all. The same goes for the unless phrases and the negating words, in the
  * few hundred bytes around each hit. RF_SCAN_REFERENCE matches every
  * pattern over the whole text instead; both give the same hits.
+ *
+ * A big document may be scanned by several threads (rf_scan_opts.threads):
+ * each looks through a part of the text for literals, then the parts of
+ * rules are checked and the rules searched, each by whichever thread is
+ * free. Each thread has its own PCRE2 state and scratch space (a lane);
+ * the results are put together in a fixed order, so they are the same for
+ * any number of threads.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,22 +72,38 @@ typedef struct owned_vec {
     size_t n, cap;
 } owned_vec;
 
-/* What is kept from one document to the next (see redflag.h). */
-struct rf_scanner {
-    const rf_rules *rs;
+/* What one thread of a scan works with: PCRE2 state and scratch space. */
+typedef struct lane {
     matcher m;
-    occ_vec occ;       /* the literals found in the document */
-    size_t *first;     /* per owner: its first candidate in cands */
-    size_t *fill;
-    size_t *part_first; /* per part, once companions are checked */
-    mcand *cands;
-    size_t cap_cands;
+    occ_vec occ;       /* the literals found in a chunk of the text */
     owned_vec any;     /* candidates in text order, before sorting by part */
-    hit *hits;
-    size_t cap_hits;
+    size_t *count;     /* per owner: candidates in any; then where the next
+                          of them goes in cands */
     /* one search per part of a rule, over windows kept in pwins */
     struct part_search *parts;
     mwin_vec pwins;
+    hit *hits;         /* the hits found by this lane (threads only) */
+    size_t n_hits, cap_hits;
+    int oom;
+} lane;
+
+/* Lanes a scan uses at most, and the bytes of text each must have. */
+#define MAX_LANES 16
+#define LANE_MIN_BYTES (2u * 1024 * 1024)
+
+/* What is kept from one document to the next (see redflag.h). */
+struct rf_scanner {
+    const rf_rules *rs;
+    lane *lanes;       /* lanes[0] for every scan; more for big texts */
+    size_t n_lanes;
+    size_t *first;     /* per owner: its first candidate in cands (owners
+                          n_parts + i: part i's companions, {pos, end}) */
+    size_t *kept;      /* per part: candidates its companion confirms */
+    size_t *part_first; /* per part, once companions are checked */
+    mcand *cands;
+    size_t cap_cands;
+    hit *hits;
+    size_t cap_hits;
 };
 
 /* The search of one part (see scan_parts). */
@@ -96,7 +121,8 @@ typedef struct scanner {
     size_t max_evidence;
     size_t context;
     rf_scanner *keep;
-    matcher *m;
+    lane *ln;          /* this thread's */
+    matcher *m;        /* &ln->m */
     rf_result *res;
     buf errors;
     hit *hits;
@@ -577,82 +603,274 @@ static void collect(scanner *sc, size_t a, size_t b)
 /* The literal pass looks through a text this much at a time. */
 #define FIND_CHUNK (256u * 1024)
 
-/*
- * Finds the literals of every rule in the document and lists the
- * candidates of each part of a rule (where its literals are, with how far
- * back a match may start) in keep->cands[first[i] .. first[i + 1]).
- */
-static int find_candidates(scanner *sc)
+/* ---- lanes: one thread each ---- */
+
+typedef void lane_fn(scanner *sc, size_t li, void *arg);
+
+typedef struct lane_job {
+    scanner *sc;
+    size_t li;
+    lane_fn *fn;
+    void *arg;
+} lane_job;
+
+static void *lane_main(void *p)
 {
-    rf_scanner *k = sc->keep;
+    lane_job *j = p;
+    j->fn(j->sc, j->li, j->arg);
+    return NULL;
+}
+
+/* Runs fn for lanes 0 .. n - 1 at once, lane 0 in this thread; a lane
+ * whose thread cannot be started is run here after the others. */
+static void run_lanes(scanner *sc, size_t n, lane_fn *fn, void *arg)
+{
+    pthread_t th[MAX_LANES];
+    lane_job jobs[MAX_LANES];
+    int started[MAX_LANES] = {0};
+    for (size_t i = 1; i < n; i++) {
+        jobs[i] = (lane_job){sc, i, fn, arg};
+        started[i] = pthread_create(&th[i], NULL, lane_main, &jobs[i]) == 0;
+    }
+    fn(sc, 0, arg);
+    for (size_t i = 1; i < n; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            fn(sc, i, arg);
+    }
+}
+
+static int lane_init(lane *ln, size_t n_parts)
+{
+    memset(ln, 0, sizeof(*ln));
+    ln->count = calloc(2 * n_parts + 1, sizeof(size_t));
+    ln->parts = calloc(n_parts + 1, sizeof(*ln->parts));
+    if (!ln->count || !ln->parts ||
+        matcher_init(&ln->m, DEFAULT_MATCH_LIMIT)) {
+        free(ln->count);
+        free(ln->parts);
+        matcher_free(&ln->m);
+        return -1;
+    }
+    return 0;
+}
+
+static void lane_free(lane *ln)
+{
+    matcher_free(&ln->m);
+    occ_vec_free(&ln->occ);
+    free(ln->any.v);
+    free(ln->count);
+    free(ln->parts);
+    free(ln->pwins.v);
+    free(ln->hits);
+}
+
+/* At least n lanes (fewer when out of memory); how many there are. */
+static size_t lanes_reserve(rf_scanner *k, size_t n)
+{
+    if (n <= k->n_lanes)
+        return n;
+    lane *v = realloc(k->lanes, n * sizeof(*v));
+    if (!v)
+        return k->n_lanes;
+    k->lanes = v;
+    while (k->n_lanes < n && !lane_init(&k->lanes[k->n_lanes], k->rs->n_parts))
+        k->n_lanes++;
+    return k->n_lanes;
+}
+
+/* ---- the literal pass and the candidates ---- */
+
+static int push_owned(owned_vec *any, owned o)
+{
+    if (any->n == any->cap) {
+        size_t cap = any->cap ? any->cap * 2 : 256;
+        owned *v = realloc(any->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        any->v = v;
+        any->cap = cap;
+    }
+    any->v[any->n++] = o;
+    return 0;
+}
+
+/*
+ * The literals of every rule that start in chunks [c0, c1) of the text, as
+ * candidates in ln->any (in text order), counted per owner in ln->count.
+ * Occurrences whose surroundings rule them out (a "kill" inside "skill"
+ * for a phrase) are dropped. The text is looked through a chunk at a time,
+ * so that the occurrences of a big text are not all held at once.
+ */
+static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
+{
     const litset *ls = sc->rs->prefilter;
     size_t no = sc->rs->n_parts;
-    memset(k->first, 0, (no + 1) * sizeof(size_t));
-    /* Occurrences whose surroundings rule them out (a "kill" inside
-     * "skill" for a phrase) are dropped; the rest are sorted by owner,
-     * keeping their order. The text is looked through a chunk at a time,
-     * each chunk for the literals that start in it, so that the
-     * occurrences of a big text are not all held at once. */
     const unsigned char *t = (const unsigned char *)sc->doc->text;
     size_t len = sc->doc->len, reach = litset_max_len(ls);
-    k->any.n = 0;
-    for (size_t at = 0; at < len; at += FIND_CHUNK) {
+    memset(ln->count, 0, (2 * no + 1) * sizeof(size_t));
+    ln->any.n = 0;
+    for (size_t at = c0 * FIND_CHUNK; at < len && at < c1 * FIND_CHUNK;
+         at += FIND_CHUNK) {
         size_t stop = len - at > FIND_CHUNK ? at + FIND_CHUNK : len;
-        k->occ.n = 0;
+        ln->occ.n = 0;
         if (litset_find(ls, sc->doc->text, at,
-                        len - stop > reach ? stop + reach : len, &k->occ))
+                        len - stop > reach ? stop + reach : len, &ln->occ))
             return -1;
-        for (size_t i = 0; i < k->occ.n && k->occ.v[i].pos < stop; i++) {
+        for (size_t i = 0; i < ln->occ.n && ln->occ.v[i].pos < stop; i++) {
             size_t n;
-            const lit_occ *oc = &k->occ.v[i];
+            const lit_occ *oc = &ln->occ.v[i];
             const lit_owner *o = litset_owners(ls, oc->lit, &n);
             for (size_t j = 0; j < n; j++) {
                 if (!lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
                                     o[j].right))
                     continue;
-                if (k->any.n == k->any.cap) {
-                    size_t cap = k->any.cap ? k->any.cap * 2 : 256;
-                    owned *v = realloc(k->any.v, cap * sizeof(*v));
-                    if (!v)
-                        return -1;
-                    k->any.v = v;
-                    k->any.cap = cap;
-                }
-                k->any.v[k->any.n++] =
-                    (owned){o[j].owner, {oc->pos, o[j].back}};
-                k->first[o[j].owner + 1]++;
+                if (push_owned(&ln->any,
+                               (owned){o[j].owner,
+                                       {oc->pos, o[j].owner < no
+                                                     ? o[j].back
+                                                     : oc->end}}))
+                    return -1;
+                ln->count[o[j].owner]++;
             }
         }
     }
-    if (k->any.n > k->cap_cands) {
-        mcand *c = realloc(k->cands, k->any.n * sizeof(*c));
+    return 0;
+}
+
+/* Puts a lane's candidates in their owners' places in cands. */
+static void place_candidates(rf_scanner *k, lane *ln)
+{
+    for (size_t i = 0; i < ln->any.n; i++)
+        k->cands[ln->count[ln->any.v[i].owner]++] = ln->any.v[i].c;
+}
+
+/* Keeps the candidates of part p that its companion confirms (at the front
+ * of its candidates; kept[p] of them). */
+static int check_part(scanner *sc, lane *ln, size_t p)
+{
+    rf_scanner *k = sc->keep;
+    size_t no = sc->rs->n_parts, n = k->first[p + 1] - k->first[p];
+    const pattern *pp = sc->rs->part_pat[p];
+    k->kept[p] = n;
+    if (pattern_pair_global(pp)) {
+        pattern_paired_near(pp, sc->doc->text, sc->doc->len,
+                            k->cands + k->first[p], n,
+                            k->cands + k->first[no + p],
+                            k->first[no + p + 1] - k->first[no + p],
+                            &k->kept[p]);
+        return 0;
+    }
+    return pattern_paired_all(pp, sc->doc->text, sc->doc->len,
+                              k->cands + k->first[p], n, &k->kept[p],
+                              &ln->m.occ[2], &ln->m.wins[2]);
+}
+
+/* The work of each lane in find_candidates, by step. */
+typedef struct find_job {
+    int step;              /* 0 find, 1 place, 2 check companions */
+    size_t n_lanes, chunks;
+    atomic_size_t next;    /* step 2: the next part to check */
+} find_job;
+
+static void find_lane(scanner *sc, size_t li, void *arg)
+{
+    find_job *j = arg;
+    lane *ln = &sc->keep->lanes[li];
+    if (ln->oom)
+        return;
+    if (j->step == 0) {
+        ln->oom = find_chunks(sc, ln, li * j->chunks / j->n_lanes,
+                              (li + 1) * j->chunks / j->n_lanes) != 0;
+    } else if (j->step == 1) {
+        place_candidates(sc->keep, ln);
+    } else {
+        /* most parts have no candidate in a posting */
+        const size_t *first = sc->keep->first;
+        size_t no = sc->rs->n_parts, p;
+        if (j->n_lanes == 1) {
+            for (p = 0; p < no && !ln->oom; p++) {
+                sc->keep->kept[p] = 0;
+                if (first[p + 1] > first[p])
+                    ln->oom = check_part(sc, ln, p) != 0;
+            }
+        } else {
+            while (!ln->oom && (p = atomic_fetch_add(&j->next, 1)) < no)
+                ln->oom = check_part(sc, ln, p) != 0;
+        }
+    }
+}
+
+/* Any lane out of memory? */
+static int lanes_oom(const rf_scanner *k, size_t n)
+{
+    int oom = 0;
+    for (size_t i = 0; i < n; i++)
+        oom |= k->lanes[i].oom;
+    return oom;
+}
+
+/*
+ * Finds the literals of every rule in the document and lists the
+ * candidates of each part of a rule (where its literals are, with how far
+ * back a match may start) in keep->cands[part_first[i] ..
+ * part_first[i + 1]), with n_lanes lanes.
+ */
+static int find_candidates(scanner *sc, size_t n_lanes)
+{
+    rf_scanner *k = sc->keep;
+    size_t no = sc->rs->n_parts;
+    find_job j = {0, n_lanes, (sc->doc->len + FIND_CHUNK - 1) / FIND_CHUNK, 0};
+    for (size_t i = 0; i < n_lanes; i++)
+        k->lanes[i].oom = 0;
+    run_lanes(sc, n_lanes, find_lane, &j);
+    if (lanes_oom(k, n_lanes))
+        return -1;
+    /* Each owner's candidates together, in text order: where each lane's
+     * go. */
+    size_t total = 0;
+    if (n_lanes == 1) {
+        size_t *count = k->lanes[0].count;
+        for (size_t o = 0; o < 2 * no; o++) {
+            size_t c = count[o];
+            k->first[o] = count[o] = total;
+            total += c;
+        }
+    } else {
+        for (size_t o = 0; o < 2 * no; o++) {
+            k->first[o] = total;
+            for (size_t i = 0; i < n_lanes; i++) {
+                size_t c = k->lanes[i].count[o];
+                k->lanes[i].count[o] = total;
+                total += c;
+            }
+        }
+    }
+    k->first[2 * no] = total;
+    if (total > k->cap_cands) {
+        mcand *c = realloc(k->cands, total * sizeof(*c));
         if (!c)
             return -1;
         k->cands = c;
-        k->cap_cands = k->any.n;
+        k->cap_cands = total;
     }
-    for (size_t i = 0; i < no; i++) {
-        k->first[i + 1] += k->first[i];
-        k->fill[i] = k->first[i];
-    }
-    for (size_t i = 0; i < k->any.n; i++)
-        k->cands[k->fill[k->any.v[i].owner]++] = k->any.v[i].c;
+    j.step = 1;
+    run_lanes(sc, n_lanes, find_lane, &j);
+    j.step = 2;
+    run_lanes(sc, n_lanes, find_lane, &j);
+    if (lanes_oom(k, n_lanes))
+        return -1;
     /* Each part keeps the candidates its companion confirms (pushed
      * down over those it drops). */
     size_t w = 0;
     for (size_t p = 0; p < no; p++) {
-        size_t n = k->first[p + 1] - k->first[p], kept;
         k->part_first[p] = w;
-        if (!n)
-            continue;
-        if (pattern_paired_all(sc->rs->part_pat[p], sc->doc->text, len,
-                               k->cands + k->first[p], n, &kept,
-                               &k->m.occ[2], &k->m.wins[2]))
-            return -1;
-        if (w != k->first[p])
+        if (k->kept[p] && w != k->first[p])
             memmove(k->cands + w, k->cands + k->first[p],
-                    kept * sizeof(mcand));
-        w += kept;
+                    k->kept[p] * sizeof(mcand));
+        w += k->kept[p];
     }
     k->part_first[no] = w;
     return 0;
@@ -673,16 +891,17 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
     rf_scanner *k = sc->keep;
     const char *text = sc->doc->text;
     size_t len = sc->doc->len, np = r->n_parts, fp = r->first_part;
-    struct part_search *ps = k->parts + fp;
-    k->pwins.n = 0;
+    struct part_search *ps = sc->ln->parts + fp;
+    mwin_vec *pwins = &sc->ln->pwins;
+    pwins->n = 0;
     for (size_t i = 0; i < np; i++) {
-        ps[i].at = k->pwins.n;
-        if (mwin_add(&k->pwins, text, k->cands + k->part_first[fp + i],
+        ps[i].at = pwins->n;
+        if (mwin_add(pwins, text, k->cands + k->part_first[fp + i],
                      k->part_first[fp + i + 1] - k->part_first[fp + i])) {
             sc->oom = 1;
             return 0;
         }
-        ps[i].nw = k->pwins.n - ps[i].at;
+        ps[i].nw = pwins->n - ps[i].at;
     }
     for (size_t i = 0; i < np; i++) {
         ps[i].state = 0;
@@ -697,7 +916,7 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
         if (!re)
             return 1;
         msearch_start_wins(&ps[i].it, sc->m, re, text, len,
-                           k->pwins.v + ps[i].at, ps[i].nw);
+                           pwins->v + ps[i].at, ps[i].nw);
     }
     size_t clear = 0;
     for (;;) {
@@ -754,6 +973,15 @@ static int push_hits(scanner *sc, const rule *r, size_t order, msearch *it)
 }
 
 /* Adds every hit of rule r to sc->hits. */
+/* Can rule r match at all: is one of its literals in the text? (A rule
+ * with no literal may match anywhere.) */
+static inline int rule_may_match(const scanner *sc, const rule *r)
+{
+    const size_t *pf = sc->keep->part_first + r->first_part;
+    return sc->m->reference || !r->re.lits.ok ||
+           pf[0] != pf[r->n_parts ? r->n_parts : 1];
+}
+
 static void scan_rule(scanner *sc, const rule *r, size_t order)
 {
     const char *text = sc->doc->text;
@@ -809,6 +1037,78 @@ static void scan_rule(scanner *sc, const rule *r, size_t order)
         add_error(sc, &r->pub, match_error(rc));
         sc->n_hits = first; /* a rule that could not finish reports nothing */
     }
+}
+
+/* The rules searched by lanes: each takes the next rule not yet taken. */
+typedef struct rules_job {
+    atomic_size_t next;
+    char **errors;         /* per rule: what went wrong, or NULL */
+} rules_job;
+
+static void rules_lane(scanner *sc, size_t li, void *arg)
+{
+    rules_job *j = arg;
+    lane *ln = &sc->keep->lanes[li];
+    scanner sub = *sc;
+    sub.ln = ln;
+    sub.m = &ln->m;
+    sub.hits = ln->hits;
+    sub.cap_hits = ln->cap_hits;
+    sub.n_hits = 0;
+    memset(&sub.errors, 0, sizeof(sub.errors));
+    sub.oom = 0;
+    size_t i;
+    while (!sub.oom && (i = atomic_fetch_add(&j->next, 1)) < sc->rs->n) {
+        if (rule_may_match(&sub, sc->rs->rules[i]))
+            scan_rule(&sub, sc->rs->rules[i], i);
+        if (sub.errors.len && !(j->errors[i] = buf_take(&sub.errors)))
+            sub.oom = 1;
+        sub.errors.len = 0;
+    }
+    ln->hits = sub.hits;
+    ln->cap_hits = sub.cap_hits;
+    ln->n_hits = sub.n_hits;
+    ln->oom = sub.oom || sub.errors.oom;
+    buf_free(&sub.errors);
+}
+
+/* Adds every hit of every rule to sc->hits, with n_lanes lanes. The hits
+ * are sorted later; errors are noted in the order of the rules. */
+static void scan_rules(scanner *sc, size_t n_lanes)
+{
+    const rf_rules *rs = sc->rs;
+    if (n_lanes < 2) {
+        for (size_t i = 0; i < rs->n && !sc->oom; i++)
+            if (rule_may_match(sc, rs->rules[i]))
+                scan_rule(sc, rs->rules[i], i);
+        return;
+    }
+    rules_job j;
+    atomic_init(&j.next, 0);
+    if (!(j.errors = calloc(rs->n, sizeof(char *)))) {
+        sc->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < n_lanes; i++)
+        sc->keep->lanes[i].oom = 0;
+    run_lanes(sc, n_lanes, rules_lane, &j);
+    sc->oom |= lanes_oom(sc->keep, n_lanes);
+    for (size_t i = 0; i < n_lanes && !sc->oom; i++) {
+        const lane *ln = &sc->keep->lanes[i];
+        for (size_t h = 0; h < ln->n_hits && !sc->oom; h++)
+            if (push_hit(sc, ln->hits[h].rule, ln->hits[h].order,
+                         ln->hits[h].start, ln->hits[h].end))
+                sc->oom = 1;
+    }
+    for (size_t i = 0; i < rs->n; i++) {
+        if (j.errors[i]) {
+            if (sc->errors.len)
+                buf_puts(&sc->errors, "; ");
+            buf_puts(&sc->errors, j.errors[i]);
+        }
+        free(j.errors[i]);
+    }
+    free(j.errors);
 }
 
 static int cmp_hit_pos(const void *pa, const void *pb)
@@ -920,12 +1220,10 @@ rf_scanner *rf_scanner_new(const rf_rules *rs)
     if (!k)
         return NULL;
     k->rs = rs;
-    k->first = calloc(rs->n_parts + 1, sizeof(size_t));
-    k->fill = calloc(rs->n_parts + 1, sizeof(size_t));
+    k->first = calloc(2 * rs->n_parts + 1, sizeof(size_t));
+    k->kept = calloc(rs->n_parts + 1, sizeof(size_t));
     k->part_first = calloc(rs->n_parts + 1, sizeof(size_t));
-    k->parts = calloc(rs->n_parts + 1, sizeof(*k->parts));
-    if (!k->first || !k->fill || !k->part_first || !k->parts ||
-        matcher_init(&k->m, DEFAULT_MATCH_LIMIT)) {
+    if (!k->first || !k->kept || !k->part_first || lanes_reserve(k, 1) < 1) {
         rf_scanner_free(k);
         return NULL;
     }
@@ -936,16 +1234,14 @@ void rf_scanner_free(rf_scanner *k)
 {
     if (!k)
         return;
-    matcher_free(&k->m);
-    occ_vec_free(&k->occ);
+    for (size_t i = 0; i < k->n_lanes; i++)
+        lane_free(&k->lanes[i]);
+    free(k->lanes);
     free(k->first);
-    free(k->fill);
+    free(k->kept);
     free(k->part_first);
     free(k->cands);
     free(k->hits);
-    free(k->parts);
-    free(k->pwins.v);
-    free(k->any.v);
     free(k);
 }
 
@@ -953,7 +1249,7 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
                            const rf_scan_opts *opts, rf_error *err)
 {
     const rf_rules *rs = k->rs;
-    rf_scan_opts o = {0, 0, 0, 0};
+    rf_scan_opts o = {0, 0, 0, 0, 0};
     if (opts)
         o = *opts;
     if (!rs->compiled) {
@@ -971,7 +1267,8 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
     sc.max_evidence = o.max_evidence ? o.max_evidence : DEFAULT_MAX_EVIDENCE;
     sc.context = o.context_width ? o.context_width : DEFAULT_CONTEXT;
     sc.keep = k;
-    sc.m = &k->m;
+    sc.ln = &k->lanes[0];
+    sc.m = &sc.ln->m;
     sc.hits = k->hits;
     sc.cap_hits = k->cap_hits;
     sc.res = calloc(1, sizeof(*sc.res));
@@ -979,16 +1276,31 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
         sc.oom = 1;
         goto done;
     }
+    int reference = (o.flags & RF_SCAN_REFERENCE) != 0;
+    size_t n_lanes = 1;
+    if (o.threads > 1 && !reference && doc->len / LANE_MIN_BYTES > 1) {
+        n_lanes = doc->len / LANE_MIN_BYTES;
+        if (n_lanes > o.threads)
+            n_lanes = o.threads;
+        if (n_lanes > MAX_LANES)
+            n_lanes = MAX_LANES;
+        n_lanes = lanes_reserve(k, n_lanes);
+        sc.ln = &k->lanes[0]; /* the lanes may have moved */
+        sc.m = &sc.ln->m;
+    }
     uint32_t limit = match_limit(&o, doc->len);
-    pcre2_set_match_limit(k->m.mc, limit);
-    pcre2_set_match_limit(k->m.mc_lim, limit);
-    k->m.reference = (o.flags & RF_SCAN_REFERENCE) != 0;
-    matcher_text(&k->m, doc->text, doc->len);
+    for (size_t i = 0; i < n_lanes; i++) {
+        matcher *m = &k->lanes[i].m;
+        pcre2_set_match_limit(m->mc, limit);
+        pcre2_set_match_limit(m->mc_lim, limit);
+        m->reference = reference;
+        matcher_text(m, doc->text, doc->len);
+    }
 
-    if (!k->m.reference && find_candidates(&sc))
+    if (!reference && find_candidates(&sc, n_lanes))
         sc.oom = 1;
-    for (size_t i = 0; i < rs->n && !sc.oom; i++)
-        scan_rule(&sc, rs->rules[i], i);
+    if (!sc.oom)
+        scan_rules(&sc, n_lanes);
     if (sc.oom)
         goto done;
     if (sc.n_hits) { /* without hits, sc.hits is NULL: not for qsort */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "rules.h"
 
 #define CORPUS "../shared/corpus/postings"
 #define DRAFT "../rules-draft"
@@ -60,7 +61,7 @@ static void agree(const rf_rules *rs, const char *what, const char *text,
                   size_t len)
 {
     rf_error err = {0, ""};
-    rf_scan_opts fast = {0, 0, 0, 0}, ref = {0, 0, 0, RF_SCAN_REFERENCE};
+    rf_scan_opts fast = {0, 0, 0, 0, 0}, ref = {0, 0, 0, RF_SCAN_REFERENCE, 0};
     rf_result *a = rf_scan(rs, text, len, &fast, &err);
     rf_result *b = rf_scan(rs, text, len, &ref, &err);
     assert_non_null(a);
@@ -385,6 +386,53 @@ static void matcher__generated_text__fast_and_reference_agree_draft_rules(void *
     rf_rules_free(rs);
 }
 
+/* A big text is scanned by several threads (rf_scan_opts.threads), each
+ * with a part of it: the results are those of one thread, flags, evidence
+ * and errors alike (a low match limit makes rules fail, so that their
+ * errors must come in the order of the rules). */
+static void scan_threads_agree(const rf_rules *rs, const char *text,
+                               size_t len, unsigned long match_limit)
+{
+    rf_error err = {0, ""};
+    rf_scan_opts one = {0, 0, match_limit, 0, 1};
+    rf_scan_opts many = {0, 0, match_limit, 0, 4};
+    rf_result *a = rf_scan(rs, text, len, &one, &err);
+    rf_result *b = rf_scan(rs, text, len, &many, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    const char *d = difference(a, b);
+    if (d)
+        fail_msg("one thread and four differ (%s), match limit %lu", d,
+                 match_limit);
+    assert_true(rf_result_flag_count(a) > 5);
+    if (match_limit)
+        assert_non_null(rf_result_error(a));
+    rf_result_free(a);
+    rf_result_free(b);
+}
+
+static void matcher__big_text_in_threads__same_as_one_thread(void **state)
+{
+    (void)state;
+    rf_rules *rs = default_rules();
+    words ws = {NULL, 0};
+    rule_words(rs, &ws);
+    rng r = {0xb16b16ull};
+    buf one = BUF_INIT, b = BUF_INIT;
+    while (b.len < 7u * 1024 * 1024) { /* three parts of 2 MiB or more */
+        gen_text(&r, &ws, &one);
+        buf_append(&b, one.data ? one.data : "", one.len);
+    }
+    scan_threads_agree(rs, b.data, b.len, 0);
+    scan_threads_agree(rs, b.data, b.len, 200);
+    buf_free(&one);
+    buf_free(&b);
+    for (size_t i = 0; i < ws.n; i++)
+        free(ws.w[i]);
+    free(ws.w);
+    rf_rules_free(rs);
+}
+
 /* Hand-made cases: where a window must reach far back, or a literal is
  * glued, or the rule's alternatives overlap. */
 static void matcher__edge_cases__fast_and_reference_agree(void **state)
@@ -418,6 +466,54 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
         agree(rs, texts[i], texts[i], strlen(texts[i]));
+    rf_rules_free(rs);
+}
+
+/* A phrase's second word (a companion, lit.h) is found in the one pass
+ * with the rules' literals and checked against each candidate: it counts
+ * only the bytes that are not white space, so runs of spaces and line
+ * breaks between the words do not hide a match; a companion further away
+ * than the phrase allows does not make one. */
+static void matcher__companion_over_white_space__fast_and_reference_agree(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(
+        "[pair]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "phrase = work [{big|very big|very very big}] time\n"
+        "phrase = time [{hard|very hard}] work\n");
+    /* both phrases have a companion that is looked for in the one pass:
+     * "work" before "time", and "work" after "time" */
+    size_t with_pair = 0;
+    for (size_t i = 0; i < rs->n_parts; i++)
+        with_pair += pattern_pair_global(rs->part_pat[i]) != 0;
+    assert_int_equal(with_pair, 2);
+    buf b = {0};
+    for (size_t spaces = 0; spaces <= 300; spaces += 60)
+        for (int far = 0; far <= 1; far++) {
+            b.len = 0;
+            buf_puts(&b, "a work ");
+            for (size_t i = 0; i < spaces; i++)
+                buf_putc(&b, i % 7 == 6 ? '\n' : ' ');
+            buf_puts(&b, far ? "very very very big " : "very big ");
+            buf_puts(&b, "time; then time ");
+            for (size_t i = 0; i < spaces; i++)
+                buf_putc(&b, ' ');
+            buf_puts(&b, far ? "very very hard work." : "hard work.");
+            char what[64];
+            snprintf(what, sizeof(what), "%zu spaces, %s", spaces,
+                     far ? "too far" : "near");
+            agree(rs, what, b.data, b.len);
+            rf_error err;
+            rf_result *res = rf_scan(rs, b.data, b.len, NULL, &err);
+            assert_non_null(res);
+            size_t hits = rf_result_flag_count(res)
+                              ? rf_result_flag(res, 0)->count
+                              : 0;
+            if (hits != (far ? 0u : 2u))
+                fail_msg("%s: %zu hits", what, hits);
+            rf_result_free(res);
+        }
+    buf_free(&b);
     rf_rules_free(rs);
 }
 
@@ -456,6 +552,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matcher__edge_cases__fast_and_reference_agree),
         cmocka_unit_test(matcher__literal_across_chunk_edge__fast_and_reference_agree),
+        cmocka_unit_test(matcher__companion_over_white_space__fast_and_reference_agree),
+        cmocka_unit_test(matcher__big_text_in_threads__same_as_one_thread),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_default_rules),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_draft_rules),
         cmocka_unit_test(matcher__corpus__fast_and_reference_agree_default_rules),

@@ -218,7 +218,7 @@ static void scan__repeats__count_and_score_less(void **state)
 static void scan__max_evidence__keeps_count_of_the_rest(void **state)
 {
     (void)state;
-    rf_scan_opts o = {2, 0, 0, 0};
+    rf_scan_opts o = {2, 0, 0, 0, 0};
     const char *text = "interview interview interview interview";
     rf_error err;
     rf_result *r = rf_scan(rs, text, strlen(text), &o, &err);
@@ -232,7 +232,7 @@ static void scan__max_evidence__costs_what_is_kept_not_the_limit(void **state)
 {
     (void)state;
     /* a limit far beyond memory: only the 9 pieces kept are allocated */
-    rf_scan_opts o = {(size_t)1 << 40, 0, 0, 0};
+    rf_scan_opts o = {(size_t)1 << 40, 0, 0, 0, 0};
     const char *text = "interview interview interview interview interview "
                        "interview interview interview interview";
     rf_error err;
