@@ -1,23 +1,118 @@
 /*
  * litset.c - many literals, one pass (see litset.h).
+ *
+ * Each byte string searched for (a literal, or one of its k/s variants) is
+ * looked up only where an occurrence of it can count for one of its owners:
+ *
+ *   - at word starts, when it starts with an ASCII letter or digit and
+ *     every owner wants an edge, white space or \b before it (most do);
+ *   - at word ends, the same with what comes after it (4 bytes or more);
+ *   - at both, when each owner wants one or the other;
+ *   - anywhere, the rest ("$", a regex's word with nothing around it, a
+ *     variant that starts with the Kelvin sign).
+ *
+ * A word start is a letter or digit after a byte that is neither (bytes
+ * from 0x80 up count as neither), or an upper-case letter after a
+ * lower-case one; a word end is the position after the last byte of a
+ * word, in the same sense. Both are marked 64 bytes at a time (with SSE2
+ * where the compiler has it, else a plain loop that gives the same bits):
+ * about one position in seven of English text is each. The anywhere
+ * entries are few: each is keyed by up to four of its bytes, whose first
+ * two (a rare pair) mark the positions looked up.
+ *
+ * A position is looked up by four bytes, loosely folded: those from a word
+ * start, those before a word end, those from a marked position. Their
+ * hash says whether an entry of 4 bytes or more may be there, and the
+ * hash of the first two or three whether a shorter one may; the entries
+ * with that hash come next in an array, each tested first against the 8
+ * bytes there, then exactly.
  */
 #include "litset.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define LITSET_SSE2 1
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define LITSET_AVX2 1 /* compiled for the machines that have it */
+#endif
+#endif
+
 #include "lit.h"
 
 /* A byte string searched for: a literal or one of its k/s variants. */
 typedef struct entry {
-    const unsigned char *s; /* points into litset.bytes after build */
-    size_t off;             /* offset into bytes while building */
+    size_t off; /* into litset.bytes */
     size_t len;
     uint32_t lit;
-    uint32_t key;           /* 4 bytes at anchor (or the first 1 to 3),
-                               case folded loosely */
-    uint32_t anchor;        /* where the 4 bytes of the key start */
 } entry;
+
+/* An entry in a table. It is found from a candidate position c (a word
+ * start, a word end, a marked position) by its key: `klen` (1 to 4) of its
+ * bytes, loosely folded, from c on (before c, for a word end). It starts
+ * at c - back. */
+typedef struct tent {
+    /* the tests, on the 8 bytes that start at c (that end at c, for a
+     * word end), as many as the entry has there: loosely folded (quick),
+     * and as they are where the entry has a byte other than a letter
+     * (raw, in the bytes of strict) */
+    uint64_t quick, quick_mask, raw, strict;
+    const unsigned char *s;
+    uint32_t len, back, lit;
+    uint32_t key;
+    uint16_t hash;
+    unsigned char klen;
+    unsigned char flags; /* E_* */
+} tent;
+
+enum {
+    E_END = 1,   /* found at a word end: its 8 bytes end there */
+    E_REST = 2,  /* it has bytes outside those 8 */
+    E_NEVER = 4, /* it has an upper-case letter: it is never found */
+    E_BOTH = 8   /* also in the table of word starts */
+};
+
+/* Entries by the hash of their key: may an entry have a key with hash h
+ * (filter[h]), and which may, e[first[h >> shift] .. first[(h >> shift) +
+ * 1]) (fewer buckets than hashes, so that they stay in the cache). */
+typedef struct bucket {
+    unsigned char *filter;
+    uint32_t *first;
+    uint32_t mask; /* of a hash */
+    unsigned shift;
+} bucket;
+
+/* The anywhere table marks its candidates by the bytes there: up to this
+ * many pairs of bytes, single bytes (for the keys of one byte), and every
+ * byte from 0x80 up if one is needed; more make every position a
+ * candidate. */
+#define MAX_MARKS 16
+
+typedef struct table {
+    tent *e;    /* keys of 4 bytes by hash, of 3 by hash, of 1 or 2 by
+                   their first byte */
+    size_t n;
+    bucket b4;  /* keys of 4 bytes */
+    bucket b3;  /* keys of 3 bytes; the filter also says yes to the bytes
+                   that start with a key of 2 */
+    uint32_t *lo; /* keys of 1 or 2 bytes by their first byte, e[lo[c] ..
+                     lo[c + 1]); or NULL */
+    unsigned char f1[256]; /* is c a key of 1 byte */
+    int has3, has1; /* keys of 2 or 3 bytes, of 1 */
+    /* anywhere table: the pairs and single bytes (loosely folded) that
+     * mark candidates, and for SIMD their bytes repeated 16 times */
+    uint16_t pairs[MAX_MARKS];
+    unsigned char singles[MAX_MARKS];
+    unsigned char (*vec)[16];
+    unsigned n_pairs, n_singles;
+    int high, every;
+} table;
+
+/* The tables: word starts, word ends, anywhere. */
+enum { T_START, T_END, T_ANY, N_TABLES };
 
 typedef struct litrec {
     char *s;
@@ -31,87 +126,81 @@ struct litset {
     size_t n_lits, cap_lits;
     uint32_t *index;       /* open addressing: text -> literal + 1 */
     size_t index_cap;
-    unsigned char *bytes; /* every entry's bytes, back to back */
+    unsigned char *bytes;  /* every entry's bytes, back to back */
     size_t n_bytes, cap_bytes;
     entry *ents;
     size_t n_ents, cap_ents;
-    /* long entries (4 bytes or more), sorted by key */
-    entry *longs;
-    size_t n_longs;
-    size_t max_anchor;
     size_t max_len;        /* of an entry */
-    unsigned char *filter; /* 1 << bits: may a 4-byte key start one here? */
-    unsigned bits;
-    uint32_t *slots;       /* open addressing: key -> first index in longs + 1 */
-    uint32_t slot_mask;
-    /* short entries (1 to 3 bytes), sorted by their first byte (loosely
-     * folded); those starting with byte c are shorts[by_first[c] ..
-     * by_first[c + 1]) */
-    entry *shorts;
-    size_t n_shorts;
-    uint32_t by_first[257];
-    /* may a short entry start here? by its length: */
-    unsigned char *tri;    /* 3: 1 << tri_bits, by a hash of three bytes */
-    unsigned char *pair;   /* 2: 1 << pair_bits, by a hash of two bytes */
-    unsigned tri_bits, pair_bits;
-    unsigned char *single; /* 1: 256, by one byte */
-    /* may any short entry start here, by the two bytes there (65536,
-     * loosely folded): one look-up instead of the three above, for a big
-     * set (TWO_MIN entries or more) */
-    unsigned char *two;
+    table tab[N_TABLES];
+    int simd;              /* the instructions that mark positions */
     int built;
 };
 
 /* Case folding: exact (A-Z to a-z) for checking, loose (OR 0x20, which
- * maps A-Z to a-z and merges a few other bytes) for the filters. */
+ * maps A-Z to a-z and merges a few other bytes) for keys. */
 #define LOOSE4 0x20202020u
-#define LOOSE2 0x2020u
+#define LOOSE8 0x2020202020202020ull
 
 static unsigned char fold(unsigned char c)
 {
     return (unsigned char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
 }
 
-static uint32_t load4(const unsigned char *p)
+static int is_alnum(unsigned char c)
 {
-    uint32_t x;
-    memcpy(&x, p, 4);
-    return x;
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+static int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+
+/* Eight bytes, the first at the low end whatever the machine. */
 static uint64_t load8(const unsigned char *p)
 {
     uint64_t x;
     memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
     return x;
 }
 
-static uint32_t hash4(uint32_t key, unsigned bits)
+/* The hashes of a key x of 4 bytes (the product's high bits) and of its
+ * first bytes: bits 8 to 19 of the product depend on x's bits 0 to 19
+ * only, its first two bytes and the low 4 bits of its third. */
+#define HASH_MUL 0x9E3779B1u
+#define MAX_BITS4 14
+#define MAX_BITS3 12
+
+static uint32_t hash4(uint32_t x, uint32_t mask)
 {
-    return (key * 0x9E3779B1u) >> (32 - bits);
+    return (x * HASH_MUL) >> (32 - MAX_BITS4) & mask;
 }
 
-static uint32_t hash3(uint32_t key, unsigned bits)
+static uint32_t hash3(uint32_t x, uint32_t mask)
 {
-    return ((key & 0xFFFFFF) * 0x9E3779B1u) >> (32 - bits);
+    return (x * HASH_MUL) >> 8 & mask;
 }
 
-static uint32_t hash2(uint32_t key, unsigned bits)
+static void table_free(table *k)
 {
-    return ((key & 0xFFFF) * 0x9E3779B1u) >> (32 - bits);
+    free(k->e);
+    free(k->b4.filter);
+    free(k->b4.first);
+    free(k->b3.filter);
+    free(k->b3.first);
+    free(k->lo);
+    free(k->vec);
+    memset(k, 0, sizeof(*k));
 }
 
-/* Bits of a filter table for n keys: about 1 in 64 entries set, from 256
- * entries (a rule set has hundreds of small litsets) up to 2^max. */
-static unsigned table_bits(size_t n, unsigned max)
+litset *litset_new(void)
 {
-    unsigned bits = 8;
-    while (bits < max && ((size_t)1 << bits) < n * 64)
-        bits++;
-    return bits;
+    litset *ls = calloc(1, sizeof(litset));
+    if (ls)
+        litset_set_simd(ls, SIMD_AVX2);
+    return ls;
 }
-
-litset *litset_new(void) { return calloc(1, sizeof(litset)); }
 
 void litset_free(litset *ls)
 {
@@ -125,14 +214,8 @@ void litset_free(litset *ls)
     free(ls->index);
     free(ls->bytes);
     free(ls->ents);
-    free(ls->longs);
-    free(ls->filter);
-    free(ls->slots);
-    free(ls->shorts);
-    free(ls->tri);
-    free(ls->pair);
-    free(ls->single);
-    free(ls->two);
+    for (int k = 0; k < N_TABLES; k++)
+        table_free(&ls->tab[k]);
     free(ls);
 }
 
@@ -158,8 +241,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-/* Adds the byte strings for literal `lit` from position i of s on, with
- * the prefix already in the bytes buffer at `start`. */
 static int add_variants(litset *ls, const char *s, size_t len, size_t i,
                         size_t start, uint32_t li)
 {
@@ -172,7 +253,7 @@ static int add_variants(litset *ls, const char *s, size_t len, size_t i,
         if (grow((void **)&ls->ents, &ls->cap_ents, ls->n_ents + 1,
                  sizeof(entry)))
             return -1;
-        entry e = {NULL, start, ls->n_bytes - start, li, 0, 0};
+        entry e = {start, ls->n_bytes - start, li};
         ls->ents[ls->n_ents++] = e;
         return 0;
     }
@@ -282,140 +363,360 @@ int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
     return 0;
 }
 
-static int cmp_key(const void *pa, const void *pb)
+
+/* ---- building the tables ---- */
+
+static int bounded(int ctx)
 {
-    const entry *a = pa, *b = pb;
-    if (a->key != b->key)
-        return a->key < b->key ? -1 : 1;
-    return a->len < b->len ? -1 : a->len > b->len;
+    return ctx == LIT_EDGE || ctx == LIT_SPACE || ctx == LIT_WORDB;
 }
 
-static int cmp_first(const void *pa, const void *pb)
+/* Where an entry is looked up. An owner whose context before the literal
+ * is bounded (an edge, white space, \b) takes an occurrence only at a
+ * word start when the entry starts with a letter or digit: side_ok in
+ * lit.c lets such a context pass only after a byte that is not a letter
+ * or digit, at the start of the text, or at a lower/upper turn. The same
+ * holds after the literal, at word ends. Word starts take entries of 2
+ * bytes or more, word ends of 4 or more; the rest are looked up
+ * anywhere. */
+enum { AT_START, AT_END, AT_BOTH, AT_ANY };
+
+static int place_of(const litset *ls, const entry *e)
 {
-    const entry *a = pa, *b = pb;
-    uint32_t x = a->key & 0xFF, y = b->key & 0xFF;
-    return x < y ? -1 : x > y;
+    const unsigned char *s = ls->bytes + e->off;
+    const litrec *r = &ls->lits[e->lit];
+    int first = is_alnum(s[0]), last = is_alnum(s[e->len - 1]);
+    size_t trail = 0;
+    for (size_t i = 0; i < e->len; i++)
+        if (s[i] >= 0x80)
+            return AT_ANY; /* a Kelvin sign, a long s: rare, see above */
+    while (trail < 4 && trail < e->len && is_alnum(s[e->len - 1 - trail]))
+        trail++;
+    int all_left = 1, all_right = 1, each = 1;
+    for (size_t j = 0; j < r->n_owners; j++) {
+        int left = first && bounded(r->owners[j].left);
+        int right = last && bounded(r->owners[j].right);
+        all_left &= left;
+        all_right &= right;
+        each &= left | right;
+    }
+    if (all_left && e->len >= 2)
+        return AT_START;
+    if (trail < 4)
+        return AT_ANY;
+    return all_right ? AT_END : each ? AT_BOTH : AT_ANY;
 }
 
-/* Sets with this many entries have a table of two bytes (litset.two). */
-#define TWO_MIN 64
+/* Keys e by klen of its bytes from s[back] on, or (at a word end) by its
+ * last 4; and sets its tests (see tent). */
+static void set_key(tent *e, size_t back, size_t klen, int end)
+{
+    size_t from = end ? e->len - 4 : back;
+    uint32_t x = 0;
+    for (size_t k = 0; k < klen; k++)
+        x |= (uint32_t)(e->s[from + k] | 0x20) << (8 * k);
+    e->klen = (unsigned char)klen;
+    e->key = x;
+    e->back = (uint32_t)(end ? e->len : back);
+    e->flags = end ? E_END : 0;
+    /* the entry's bytes in the 8 at c: from its byte `from` on, at byte
+     * `at` of the 8 */
+    from = end ? (e->len > 8 ? e->len - 8 : 0) : back;
+    size_t n = e->len - from < 8 ? e->len - from : 8;
+    size_t at = end ? 8 - n : 0;
+    e->quick = e->quick_mask = e->raw = e->strict = 0;
+    if (from > 0 || from + n < e->len)
+        e->flags |= E_REST;
+    for (size_t k = 0; k < e->len; k++)
+        if (is_upper(e->s[k]))
+            e->flags |= E_NEVER;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = e->s[from + k];
+        unsigned shift = (unsigned)(8 * (at + k));
+        e->quick |= (uint64_t)(c | 0x20) << shift;
+        e->quick_mask |= (uint64_t)0xFF << shift;
+        e->raw |= (uint64_t)c << shift;
+        if (!is_lower(c))
+            e->strict |= (uint64_t)0xFF << shift;
+    }
+}
+
+/* The mark of an anywhere entry keyed from its byte r: the pair of bytes
+ * there (loosely folded; one byte when the key has one), or 0x100 for
+ * any byte from 0x80 up. */
+static unsigned mark_of(const tent *e, size_t r)
+{
+    unsigned c = e->s[r] | 0x20u;
+    if (c >= 0x80)
+        return 0x100;
+    return r + 1 < e->len ? c | (e->s[r + 1] | 0x20u) << 8 : c;
+}
+
+static int has_mark(const unsigned *used, size_t n, unsigned m)
+{
+    for (size_t i = 0; i < n; i++)
+        if (used[i] == m)
+            return 1;
+    return 0;
+}
+
+/* Which bytes key each anywhere entry: a window of up to four, whose
+ * first two bytes mark candidates. Few and rare marks are best, and keys
+ * that seldom match: greedily, shorter entries (with less choice) first,
+ * a mark already taken costs nothing more (all bytes from 0x80 up are
+ * one mark, about 1% of a posting). With `rare` 0 (every position a
+ * candidate) the keys are the rarest four bytes ("trai" of "training" is
+ * also in "train"). */
+static void choose_keys(table *k, int rare)
+{
+    unsigned used[2 * MAX_MARKS + 1];
+    size_t n_used = 0, longest = 0;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->e[i].len > longest)
+            longest = k->e[i].len;
+    for (size_t len = 1; len <= longest; len++)
+        for (size_t i = 0; i < k->n; i++) {
+            tent *e = &k->e[i];
+            if (e->len != len)
+                continue;
+            size_t full = len < 4 ? len : 4, at = 0;
+            double best = -1;
+            for (size_t r = 0; r < len; r++) {
+                size_t klen = len - r < 4 ? len - r : 4;
+                const char *s = (const char *)e->s + r;
+                unsigned m = mark_of(e, r);
+                double est;
+                if (!rare) {
+                    if (klen < full)
+                        break;
+                    est = lit_estimate(s, klen);
+                } else {
+                    /* the candidates it adds; the places where its key
+                     * passes, each costing more than a candidate */
+                    est = has_mark(used, n_used, m) ? 0
+                          : m == 0x100              ? 0.01
+                                       : lit_estimate(s, m > 0xFF ? 2 : 1);
+                    est += 4 * lit_estimate(s, klen);
+                }
+                if (best < 0 || est < best) {
+                    best = est;
+                    at = r;
+                }
+            }
+            unsigned m = mark_of(e, at);
+            if (!has_mark(used, n_used, m) && n_used < 2 * MAX_MARKS + 1)
+                used[n_used++] = m;
+            set_key(e, at, len - at < 4 ? len - at : 4, 0);
+        }
+}
+
+/* The marks of the anywhere table; too many make every position a
+ * candidate. Returns 0, or -1 when out of memory. */
+static int set_marks(table *k)
+{
+    k->n_pairs = k->n_singles = 0;
+    k->high = k->every = 0;
+    for (size_t i = 0; i < k->n && !k->every; i++) {
+        unsigned m = mark_of(&k->e[i], k->e[i].back);
+        if (m == 0x100) {
+            k->high = 1;
+        } else if (m > 0xFF) {
+            size_t j = 0;
+            while (j < k->n_pairs && k->pairs[j] != m)
+                j++;
+            if (j == k->n_pairs && k->n_pairs == MAX_MARKS)
+                k->every = 1;
+            else if (j == k->n_pairs)
+                k->pairs[k->n_pairs++] = (uint16_t)m;
+        } else {
+            size_t j = 0;
+            while (j < k->n_singles && k->singles[j] != m)
+                j++;
+            if (j == k->n_singles && k->n_singles == MAX_MARKS)
+                k->every = 1;
+            else if (j == k->n_singles)
+                k->singles[k->n_singles++] = (unsigned char)m;
+        }
+    }
+    if (k->every)
+        return 0;
+    size_t nv = 2 * k->n_pairs + k->n_singles;
+    if (!nv)
+        return 0;
+    if (!(k->vec = malloc(nv * sizeof(*k->vec))))
+        return -1;
+    for (unsigned j = 0; j < k->n_pairs; j++) {
+        memset(k->vec[2 * j], k->pairs[j] & 0xFF, 16);
+        memset(k->vec[2 * j + 1], k->pairs[j] >> 8, 16);
+    }
+    for (unsigned j = 0; j < k->n_singles; j++)
+        memset(k->vec[2 * k->n_pairs + j], k->singles[j], 16);
+    return 0;
+}
+
+/* A filter for n keys: about 1 byte in 64 set, from 64 bytes (a rule set
+ * has hundreds of small litsets) up to 2^max; at most 2^11 buckets. */
+static int bucket_new(bucket *bk, size_t n, unsigned max)
+{
+    unsigned bits = 6;
+    while (bits < max && ((size_t)1 << bits) < n * 64)
+        bits++;
+    bk->mask = (uint32_t)(((size_t)1 << bits) - 1);
+    bk->shift = bits > 11 ? bits - 11 : 0;
+    bk->filter = calloc((size_t)1 << bits, 1);
+    bk->first = calloc(((size_t)1 << (bits - bk->shift)) + 1, sizeof(uint32_t));
+    return bk->filter && bk->first ? 0 : -1;
+}
+
+/* first[h] from the count of entries with each hash (in first[h + 1]). */
+static void bucket_sum(uint32_t *first, size_t n, uint32_t base)
+{
+    first[0] = base;
+    for (size_t h = 0; h < n; h++)
+        first[h + 1] += first[h];
+}
+
+/* Where e goes among the entries of its table: keys of 4 bytes, of 3,
+ * of 1 or 2. */
+static int group_of(const tent *e)
+{
+    return e->klen == 4 ? 0 : e->klen == 3 ? 1 : 2;
+}
+
+static int cmp_tent(const void *pa, const void *pb)
+{
+    const tent *a = pa, *b = pb;
+    int ga = group_of(a), gb = group_of(b);
+    if (ga != gb)
+        return ga < gb ? -1 : 1;
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return a->s < b->s ? -1 : a->s > b->s;
+}
+
+static int table_build(table *k)
+{
+    size_t n[3] = {0, 0, 0}, n2 = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        n[group_of(&k->e[i])]++;
+        n2 += k->e[i].klen == 2;
+        k->has1 |= k->e[i].klen == 1;
+    }
+    k->has3 = n[1] + n2 > 0;
+    /* a key of 2 bytes stands for the 16 of 3 its hash may see */
+    if (bucket_new(&k->b4, n[0], MAX_BITS4) ||
+        bucket_new(&k->b3, n[1] + 16 * n2, MAX_BITS3) ||
+        (n[2] && !(k->lo = calloc(257, sizeof(uint32_t)))))
+        return -1;
+    for (size_t i = 0; i < k->n; i++) {
+        tent *e = &k->e[i];
+        e->hash = (uint16_t)(e->klen == 4   ? hash4(e->key, k->b4.mask)
+                             : e->klen == 3 ? hash3(e->key, k->b3.mask)
+                                            : e->key & 0xFF);
+    }
+    qsort(k->e, k->n, sizeof(tent), cmp_tent);
+    for (size_t i = 0; i < k->n; i++) {
+        const tent *e = &k->e[i];
+        if (e->klen == 4) {
+            k->b4.filter[e->hash] = 1;
+            k->b4.first[(e->hash >> k->b4.shift) + 1]++;
+        } else if (e->klen == 3) {
+            k->b3.filter[e->hash] = 1;
+            k->b3.first[(e->hash >> k->b3.shift) + 1]++;
+        } else {
+            k->lo[e->hash + 1]++;
+            if (e->klen == 1)
+                k->f1[e->key] = 1;
+            else /* whatever the low bits of the byte after it */
+                for (uint32_t c = 0; c < 16; c++)
+                    k->b3.filter[hash3(c << 16 | e->key, k->b3.mask)] = 1;
+        }
+    }
+    bucket_sum(k->b4.first, (size_t)(k->b4.mask >> k->b4.shift) + 1, 0);
+    bucket_sum(k->b3.first, (size_t)(k->b3.mask >> k->b3.shift) + 1,
+               (uint32_t)n[0]);
+    if (k->lo)
+        bucket_sum(k->lo, 256, (uint32_t)(n[0] + n[1]));
+    return 0;
+}
 
 int litset_build(litset *ls)
 {
-    free(ls->longs);
-    free(ls->filter);
-    free(ls->slots);
-    free(ls->shorts);
-    free(ls->tri);
-    free(ls->pair);
-    free(ls->single);
-    free(ls->two);
-    ls->longs = ls->shorts = NULL;
-    ls->filter = ls->tri = ls->pair = ls->single = ls->two = NULL;
-    ls->slots = NULL;
-    ls->n_longs = ls->n_shorts = 0;
-    ls->max_anchor = ls->max_len = 0;
+    for (int k = 0; k < N_TABLES; k++)
+        table_free(&ls->tab[k]);
+    ls->max_len = 0;
+    unsigned char *place = malloc(ls->n_ents + 1);
+    if (!place)
+        return -1;
+    size_t count[N_TABLES] = {0, 0, 0};
     for (size_t i = 0; i < ls->n_ents; i++) {
-        entry *e = &ls->ents[i];
-        e->s = ls->bytes + e->off;
+        const entry *e = &ls->ents[i];
         if (e->len > ls->max_len)
             ls->max_len = e->len;
-        if (e->len >= 4) {
-            /* The key is the rarest 4 bytes of the entry, not the first:
-             * "trai" of "training" is also in "train" and "trail". */
-            double best = 0;
-            e->anchor = 0;
-            for (size_t k = 0; k + 4 <= e->len; k++) {
-                char four[4];
-                for (size_t j = 0; j < 4; j++)
-                    four[j] = (char)e->s[k + j];
-                double est = lit_estimate(four, 4);
-                if (k == 0 || est < best) {
-                    best = est;
-                    e->anchor = (uint32_t)k;
-                }
-            }
-            if (e->anchor > ls->max_anchor)
-                ls->max_anchor = e->anchor;
-            e->key = load4(e->s + e->anchor) | LOOSE4;
-            ls->n_longs++;
-        } else {
-            e->key = 0;
-            for (size_t k = 0; k < e->len; k++)
-                e->key |= (uint32_t)(e->s[k] | 0x20u) << (8 * k);
-            ls->n_shorts++;
+        place[i] = (unsigned char)place_of(ls, e);
+        count[T_START] += place[i] == AT_START || place[i] == AT_BOTH;
+        count[T_END] += place[i] == AT_END || place[i] == AT_BOTH;
+        count[T_ANY] += place[i] == AT_ANY;
+    }
+    for (int k = 0; k < N_TABLES; k++)
+        if (!(ls->tab[k].e = malloc((count[k] + 1) * sizeof(tent)))) {
+            free(place);
+            return -1;
+        }
+    for (size_t i = 0; i < ls->n_ents; i++) {
+        const entry *e = &ls->ents[i];
+        tent x;
+        memset(&x, 0, sizeof(x));
+        x.s = ls->bytes + e->off;
+        x.len = (uint32_t)e->len;
+        x.lit = e->lit;
+        if (place[i] == AT_ANY) {
+            table *k = &ls->tab[T_ANY];
+            k->e[k->n++] = x; /* keyed below */
+            continue;
+        }
+        if (place[i] != AT_END) {
+            table *k = &ls->tab[T_START];
+            set_key(&x, 0, e->len < 4 ? e->len : 4, 0);
+            k->e[k->n++] = x;
+        }
+        if (place[i] != AT_START) {
+            table *k = &ls->tab[T_END];
+            set_key(&x, 0, 4, 1);
+            if (place[i] == AT_BOTH)
+                x.flags |= E_BOTH;
+            k->e[k->n++] = x;
         }
     }
-    ls->longs = malloc((ls->n_longs + 1) * sizeof(entry));
-    ls->shorts = malloc((ls->n_shorts + 1) * sizeof(entry));
-    if (!ls->longs || !ls->shorts)
+    free(place);
+    table *any = &ls->tab[T_ANY];
+    choose_keys(any, 1);
+    if (set_marks(any))
         return -1;
-    size_t nl = 0, ns = 0;
-    for (size_t i = 0; i < ls->n_ents; i++) {
-        if (ls->ents[i].len >= 4)
-            ls->longs[nl++] = ls->ents[i];
-        else
-            ls->shorts[ns++] = ls->ents[i];
-    }
-    qsort(ls->longs, nl, sizeof(entry), cmp_key);
-    qsort(ls->shorts, ns, sizeof(entry), cmp_first);
-    memset(ls->by_first, 0, sizeof(ls->by_first));
-    for (size_t i = 0; i < ns; i++)
-        ls->by_first[(ls->shorts[i].key & 0xFF) + 1]++;
-    for (int c = 0; c < 256; c++)
-        ls->by_first[c + 1] += ls->by_first[c];
-
-    unsigned bits = table_bits(nl * 2, 16);
-    ls->bits = bits;
-    ls->filter = calloc((size_t)1 << bits, 1);
-    size_t nslots = 16;
-    while (nslots < nl * 2)
-        nslots *= 2;
-    ls->slots = calloc(nslots, sizeof(uint32_t));
-    ls->slot_mask = (uint32_t)(nslots - 1);
-    if (!ls->filter || !ls->slots)
-        return -1;
-    for (size_t i = 0; i < nl; i++) {
-        uint32_t key = ls->longs[i].key;
-        ls->filter[hash4(key, bits)] = 1;
-        if (i > 0 && ls->longs[i - 1].key == key)
-            continue;
-        uint32_t h = (key * 0x85EBCA6Bu) & ls->slot_mask;
-        while (ls->slots[h])
-            h = (h + 1) & ls->slot_mask;
-        ls->slots[h] = (uint32_t)i + 1;
-    }
-    size_t n3 = 0, n2 = 0;
-    for (size_t i = 0; i < ns; i++) {
-        n3 += ls->shorts[i].len == 3;
-        n2 += ls->shorts[i].len == 2;
-    }
-    ls->tri_bits = table_bits(n3, 14);
-    ls->pair_bits = table_bits(n2, 14);
-    for (size_t i = 0; i < ns; i++) {
-        const entry *e = &ls->shorts[i];
-        unsigned char **table =
-            e->len == 3 ? &ls->tri : e->len == 2 ? &ls->pair : &ls->single;
-        size_t size = (size_t)1 << (e->len == 3   ? ls->tri_bits
-                                    : e->len == 2 ? ls->pair_bits
-                                                  : 8);
-        if (!*table && !(*table = calloc(size, 1)))
+    if (any->every)
+        choose_keys(any, 0);
+    for (int k = 0; k < N_TABLES; k++)
+        if (table_build(&ls->tab[k]))
             return -1;
-        (*table)[e->len == 3   ? hash3(e->key, ls->tri_bits)
-                 : e->len == 2 ? hash2(e->key, ls->pair_bits)
-                               : e->key] = 1;
-        if (ls->n_ents < TWO_MIN)
-            continue;
-        if (!ls->two && !(ls->two = calloc(65536, 1)))
-            return -1;
-        if (e->len >= 2)
-            ls->two[e->key & 0xFFFF] = 1;
-        else
-            for (unsigned c = 0; c < 256; c++)
-                ls->two[e->key | c << 8] = 1;
-    }
     ls->built = 1;
     return 0;
+}
+
+int litset_set_simd(litset *ls, int level)
+{
+    int best = SIMD_NONE;
+#ifdef LITSET_SSE2
+    best = SIMD_SSE2;
+#endif
+#ifdef LITSET_AVX2
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2"))
+        best = SIMD_AVX2;
+#endif
+    ls->simd = level < best ? level : best;
+    return ls->simd;
 }
 
 size_t litset_count(const litset *ls) { return ls->n_lits; }
@@ -433,6 +734,14 @@ const lit_owner *litset_owners(const litset *ls, uint32_t li, size_t *n)
     *n = ls->lits[li].n_owners;
     return ls->lits[li].owners;
 }
+
+/* ---- the search ---- */
+
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
 
 static int same_folded(const unsigned char *t, const unsigned char *s,
                        size_t n)
@@ -457,33 +766,10 @@ static int emit(occ_vec *out, size_t pos, size_t len, uint32_t li)
     return 0;
 }
 
-/* The entries whose key (their anchor) may be at t[i] (i + 4 <= b), in
- * t[a..b); appends matches. */
-static int check_long(const litset *ls, const unsigned char *t, size_t a,
-                      size_t i, size_t b, occ_vec *out)
-{
-    uint32_t key = load4(t + i) | LOOSE4;
-    uint32_t h = (key * 0x85EBCA6Bu) & ls->slot_mask;
-    for (; ls->slots[h]; h = (h + 1) & ls->slot_mask) {
-        size_t k = ls->slots[h] - 1;
-        if (ls->longs[k].key != key)
-            continue;
-        for (; k < ls->n_longs && ls->longs[k].key == key; k++) {
-            const entry *e = &ls->longs[k];
-            if (e->anchor > i - a)
-                continue;
-            size_t p = i - e->anchor;
-            if (e->len <= b - p && same_folded(t + p, e->s, e->len) &&
-                emit(out, p, e->len, e->lit))
-                return -1;
-        }
-        break;
-    }
-    return 0;
-}
-
-/* Puts out[from..] in order of position; entries are off by at most the
- * largest anchor, so an insertion sort is quick. */
+/* Puts out[from..] in order of position: the tables are looked up one
+ * after the other, a stretch of text at a time, and an entry found at its
+ * end or by bytes inside it starts before, so the occurrences are a
+ * little out of order and an insertion sort is quick. */
 static void sort_occ(occ_vec *out, size_t from)
 {
     for (size_t i = from + 1; i < out->n; i++) {
@@ -497,101 +783,457 @@ static void sort_occ(occ_vec *out, size_t from)
     }
 }
 
-static int check_short(const litset *ls, const unsigned char *t, size_t i,
-                       size_t b, occ_vec *out)
+/* Is p a word start (as litset_find marks them, for a letter or digit at
+ * p)? Nothing before a is read. */
+static int word_start(const unsigned char *t, size_t a, size_t p)
 {
-    unsigned char c0 = (unsigned char)(t[i] | 0x20);
-    for (size_t k = ls->by_first[c0]; k < ls->by_first[c0 + 1]; k++) {
-        const entry *e = &ls->shorts[k];
-        if (e->len <= b - i && same_folded(t + i, e->s, e->len) &&
-            emit(out, i, e->len, e->lit))
-            return -1;
+    return p == a || !is_alnum(t[p - 1]) ||
+           (is_lower(t[p - 1]) && is_upper(t[p]));
+}
+
+/* What a search looks through, and where it puts what it finds. */
+typedef struct search {
+    const unsigned char *t;
+    size_t a, b;
+    occ_vec *out;
+} search;
+
+/* Appends e if it stands at candidate c (its quick test passed) and lies
+ * in t[a..b). An entry also in the table of word starts was found there
+ * if it starts at one. */
+static int verify(const search *s, const tent *e, size_t c)
+{
+    size_t p = c - e->back;
+    if (c - s->a < e->back || e->len > s->b - p || (e->flags & E_NEVER))
+        return 0;
+    if (e->flags & E_REST) {
+        /* the bytes outside the 8 at c (see set_key) */
+        size_t from = e->flags & E_END ? (e->len > 8 ? e->len - 8 : 0)
+                                       : e->back;
+        size_t to = from + (e->len - from < 8 ? e->len - from : 8);
+        if (!same_folded(s->t + p, e->s, from) ||
+            !same_folded(s->t + p + to, e->s + to, e->len - to))
+            return 0;
     }
+    if ((e->flags & E_BOTH) && word_start(s->t, s->a, p))
+        return 0;
+    return emit(s->out, p, e->len, e->lit);
+}
+
+/* The entries e[from .. to) that stand at candidate c, whose 8 bytes (see
+ * tent) are raw. */
+static ALWAYS_INLINE int check(const search *s, const tent *e, uint32_t from,
+                               uint32_t to, uint64_t raw, size_t c)
+{
+    uint64_t quick = raw | LOOSE8;
+    for (const tent *end = e + to, *f = e + from; f < end; f++)
+        if ((quick & f->quick_mask) == f->quick && !((raw ^ f->raw) & f->strict) &&
+            verify(s, f, c))
+            return -1;
     return 0;
 }
 
-static int check_at(const litset *ls, const unsigned char *t, size_t a,
-                    size_t i, size_t b, occ_vec *out)
+/* The entries of k that stand at candidate c, whose key bytes are x and
+ * 8 bytes raw, once its filters said yes: bit 0 of may for the keys of 4
+ * bytes, bit 1 for the shorter ones. */
+static int found(const table *k, const search *s, unsigned may, uint32_t x,
+                 uint64_t raw, size_t c)
 {
-    if (ls->n_shorts) {
-        uint32_t k = 0;
-        for (size_t j = 0; j < 3 && j < b - i; j++)
-            k |= (uint32_t)(t[i + j] | 0x20) << (8 * j);
-        if (((ls->single && ls->single[k & 0xFF]) ||
-             (ls->pair && b - i >= 2 && ls->pair[hash2(k, ls->pair_bits)]) ||
-             (ls->tri && b - i >= 3 && ls->tri[hash3(k, ls->tri_bits)])) &&
-            check_short(ls, t, i, b, out))
-            return -1;
-    }
-    if (ls->n_longs && b - i >= 4 &&
-        ls->filter[hash4(load4(t + i) | LOOSE4, ls->bits)] &&
-        check_long(ls, t, a, i, b, out))
+    uint32_t h = x * HASH_MUL;
+    uint32_t h4 = (h >> (32 - MAX_BITS4) & k->b4.mask) >> k->b4.shift;
+    if ((may & 1) &&
+        check(s, k->e, k->b4.first[h4], k->b4.first[h4 + 1], raw, c))
         return -1;
+    if (!(may & 2))
+        return 0;
+    h = (h >> 8 & k->b3.mask) >> k->b3.shift;
+    if (check(s, k->e, k->b3.first[h], k->b3.first[h + 1], raw, c))
+        return -1;
+    h = x & 0xFF;
+    return k->lo && check(s, k->e, k->lo[h], k->lo[h + 1], raw, c);
+}
+
+/* The candidates whose filters said yes, in a chunk: the position from
+ * the chunk's base (CHUNK * 64 at most) times 4, plus which said yes. */
+typedef uint16_t hit;
+
+/* Looks up table k at the candidates of the blocks of 64 positions from
+ * base on (bit j of cand[i]: position base + 64 i + j, its bytes at
+ * src[i] + j; src[i][-8] to src[i][71] may be read). First, without a
+ * branch, whether its filters say an entry may be there (for keys of 4
+ * bytes; of 2 or 3 when f3; of 1 when f1), then which entries are. */
+static ALWAYS_INLINE int look_in(const table *k, int end, int f3, int f1,
+                                 const search *s, size_t base,
+                                 const uint64_t *cand,
+                                 const unsigned char *const *src, size_t n,
+                                 hit *hits)
+{
+    const unsigned char *f4 = k->b4.filter, *g3 = k->b3.filter;
+    uint32_t m4 = k->b4.mask, m3 = k->b3.mask;
+    size_t nh = 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *q = src[i] - (end ? 8 : 0);
+        for (uint64_t m = cand[i]; m; m &= m - 1) {
+            unsigned j = (unsigned)__builtin_ctzll(m);
+            uint64_t raw = load8(q + j);
+            uint32_t x = (uint32_t)(end ? raw >> 32 : raw) | LOOSE4;
+            uint32_t h = x * HASH_MUL;
+            unsigned may = f4[h >> (32 - MAX_BITS4) & m4];
+            if (f3)
+                may |= (unsigned)g3[h >> 8 & m3] << 1;
+            if (f1)
+                may |= (unsigned)k->f1[x & 0xFF] << 1;
+            hits[nh] = (hit)((64 * i + j) << 2 | may);
+            nh += may != 0;
+        }
+    }
+    for (size_t r = 0; r < nh; r++) {
+        size_t at = hits[r] >> 2, i = at / 64, j = at % 64;
+        uint64_t raw = load8(src[i] + j - (end ? 8 : 0));
+        uint32_t x = (uint32_t)(end ? raw >> 32 : raw) | LOOSE4;
+        if (found(k, s, hits[r] & 3, x, raw, base + at))
+            return -1;
+    }
     return 0;
 }
 
-#define LOOSE8 0x2020202020202020ull
+static int look(const table *k, int end, const search *s, size_t base,
+                const uint64_t *cand, const unsigned char *const *src,
+                size_t n, hit *hits)
+{
+    if (end)
+        return look_in(k, 1, 0, 0, s, base, cand, src, n, hits);
+    return k->has1   ? look_in(k, 0, 1, 1, s, base, cand, src, n, hits)
+           : k->has3 ? look_in(k, 0, 1, 0, s, base, cand, src, n, hits)
+                     : look_in(k, 0, 0, 0, s, base, cand, src, n, hits);
+}
+
+/* Bit j of each, for the byte at p[j] (64 of them): a letter or digit, a
+ * lower-case letter, an upper-case one; a candidate of the anywhere
+ * table. */
+typedef struct marks {
+    uint64_t alnum, lower, upper, anyw;
+} marks;
+
+static int marked(const table *k, const unsigned char *p)
+{
+    unsigned c = p[0] | 0x20u, d = p[1] | 0x20u;
+    int on = k->every || (k->high && c >= 0x80);
+    for (unsigned r = 0; r < k->n_pairs; r++)
+        on |= k->pairs[r] == (c | d << 8);
+    for (unsigned r = 0; r < k->n_singles; r++)
+        on |= k->singles[r] == c;
+    return on;
+}
+
+static void mark_portable(const litset *ls, const unsigned char *p,
+                          marks *m)
+{
+    const table *k = &ls->tab[T_ANY];
+    memset(m, 0, sizeof(*m));
+    for (unsigned j = 0; j < 64; j++) {
+        m->alnum |= (uint64_t)is_alnum(p[j]) << j;
+        m->lower |= (uint64_t)is_lower(p[j]) << j;
+        m->upper |= (uint64_t)is_upper(p[j]) << j;
+        if (k->n)
+            m->anyw |= (uint64_t)marked(k, p + j) << j;
+    }
+}
+
+#ifdef LITSET_SSE2
+/* Is each byte of x in [lo, lo + n)? Shifted to start at -128, a signed
+ * compare with the end says. */
+static __m128i in_range(__m128i x, int lo, int n)
+{
+    __m128i y = _mm_add_epi8(x, _mm_set1_epi8((char)(128 - lo)));
+    return _mm_cmplt_epi8(y, _mm_set1_epi8((char)(n - 128)));
+}
+
+static __m128i vec_at(const unsigned char *v)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)v);
+}
+
+static __m128i loose16(const unsigned char *p)
+{
+    return _mm_or_si128(vec_at(p), _mm_set1_epi8(0x20));
+}
+
+/* The marks of 16 bytes x (l: loosely folded), at bits 16 v of m. */
+static ALWAYS_INLINE void mark16(__m128i x, __m128i l, unsigned v, marks *m)
+{
+    __m128i letter = in_range(l, 'a', 26), up = in_range(x, 'A', 26);
+    __m128i an = _mm_or_si128(letter, in_range(x, '0', 10));
+    m->alnum |= (uint64_t)(unsigned)_mm_movemask_epi8(an) << 16 * v;
+    m->upper |= (uint64_t)(unsigned)_mm_movemask_epi8(up) << 16 * v;
+    m->lower |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                    _mm_andnot_si128(up, letter))
+                << 16 * v;
+}
+
+static ALWAYS_INLINE void mark_sse2(const litset *ls, const unsigned char *p,
+                                    marks *m)
+{
+    const table *k = &ls->tab[T_ANY];
+    __m128i x0 = vec_at(p), x1 = vec_at(p + 16), x2 = vec_at(p + 32);
+    __m128i x3 = vec_at(p + 48), lo = _mm_set1_epi8(0x20);
+    __m128i l0 = _mm_or_si128(x0, lo), l1 = _mm_or_si128(x1, lo);
+    __m128i l2 = _mm_or_si128(x2, lo), l3 = _mm_or_si128(x3, lo);
+    m->alnum = m->lower = m->upper = 0;
+    mark16(x0, l0, 0, m);
+    mark16(x1, l1, 1, m);
+    mark16(x2, l2, 2, m);
+    mark16(x3, l3, 3, m);
+    if (!k->n || k->every) {
+        m->anyw = k->every ? ~(uint64_t)0 : 0;
+        return;
+    }
+    /* the marks of the anywhere table, mark by mark over the 64 bytes */
+    __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+    if (k->high) {
+        a0 = x0;
+        a1 = x1;
+        a2 = x2;
+        a3 = x3;
+    }
+    const __m128i *c = (const __m128i *)(const void *)k->vec;
+    if (k->n_pairs) {
+        __m128i n0 = loose16(p + 1), n1 = loose16(p + 17);
+        __m128i n2 = loose16(p + 33), n3 = loose16(p + 49);
+        for (const __m128i *end = c + 2 * k->n_pairs; c < end; c += 2) {
+            __m128i f = c[0], g = c[1];
+            a0 = _mm_or_si128(a0, _mm_and_si128(_mm_cmpeq_epi8(l0, f),
+                                                _mm_cmpeq_epi8(n0, g)));
+            a1 = _mm_or_si128(a1, _mm_and_si128(_mm_cmpeq_epi8(l1, f),
+                                                _mm_cmpeq_epi8(n1, g)));
+            a2 = _mm_or_si128(a2, _mm_and_si128(_mm_cmpeq_epi8(l2, f),
+                                                _mm_cmpeq_epi8(n2, g)));
+            a3 = _mm_or_si128(a3, _mm_and_si128(_mm_cmpeq_epi8(l3, f),
+                                                _mm_cmpeq_epi8(n3, g)));
+        }
+    }
+    for (const __m128i *end = c + k->n_singles; c < end; c++) {
+        __m128i f = c[0];
+        a0 = _mm_or_si128(a0, _mm_cmpeq_epi8(l0, f));
+        a1 = _mm_or_si128(a1, _mm_cmpeq_epi8(l1, f));
+        a2 = _mm_or_si128(a2, _mm_cmpeq_epi8(l2, f));
+        a3 = _mm_or_si128(a3, _mm_cmpeq_epi8(l3, f));
+    }
+    m->anyw = (uint64_t)(unsigned)_mm_movemask_epi8(a0) |
+              (uint64_t)(unsigned)_mm_movemask_epi8(a1) << 16 |
+              (uint64_t)(unsigned)_mm_movemask_epi8(a2) << 32 |
+              (uint64_t)(unsigned)_mm_movemask_epi8(a3) << 48;
+}
+#endif
+
+#ifdef LITSET_AVX2
+/* As mark_sse2, 32 bytes at a time, on machines that have AVX2. */
+#define V32(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+
+__attribute__((target("avx2"))) static ALWAYS_INLINE __m256i
+in_range32(__m256i x, int lo, int n)
+{
+    __m256i y = _mm256_add_epi8(x, _mm256_set1_epi8((char)(128 - lo)));
+    return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(n - 128)), y);
+}
+
+__attribute__((target("avx2"))) static ALWAYS_INLINE uint64_t
+bits64(__m256i a, __m256i b)
+{
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(a) |
+           (uint64_t)(uint32_t)_mm256_movemask_epi8(b) << 32;
+}
+
+__attribute__((target("avx2"))) static ALWAYS_INLINE void
+mark_avx2(const litset *ls, const unsigned char *p, marks *m)
+{
+    const table *k = &ls->tab[T_ANY];
+    __m256i x0 = V32(p), x1 = V32(p + 32), lo = _mm256_set1_epi8(0x20);
+    __m256i l0 = _mm256_or_si256(x0, lo), l1 = _mm256_or_si256(x1, lo);
+    __m256i let0 = in_range32(l0, 'a', 26), let1 = in_range32(l1, 'a', 26);
+    __m256i up0 = in_range32(x0, 'A', 26), up1 = in_range32(x1, 'A', 26);
+    m->alnum = bits64(_mm256_or_si256(let0, in_range32(x0, '0', 10)),
+                      _mm256_or_si256(let1, in_range32(x1, '0', 10)));
+    m->upper = bits64(up0, up1);
+    m->lower = bits64(_mm256_andnot_si256(up0, let0),
+                      _mm256_andnot_si256(up1, let1));
+    if (!k->n || k->every) {
+        m->anyw = k->every ? ~(uint64_t)0 : 0;
+        return;
+    }
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0;
+    if (k->high) {
+        a0 = x0;
+        a1 = x1;
+    }
+    const __m128i *c = (const __m128i *)(const void *)k->vec;
+    if (k->n_pairs) {
+        __m256i n0 = _mm256_or_si256(V32(p + 1), lo);
+        __m256i n1 = _mm256_or_si256(V32(p + 33), lo);
+        for (const __m128i *end = c + 2 * k->n_pairs; c < end; c += 2) {
+            __m256i f = _mm256_broadcastsi128_si256(c[0]);
+            __m256i g = _mm256_broadcastsi128_si256(c[1]);
+            a0 = _mm256_or_si256(a0, _mm256_and_si256(_mm256_cmpeq_epi8(l0, f),
+                                                      _mm256_cmpeq_epi8(n0, g)));
+            a1 = _mm256_or_si256(a1, _mm256_and_si256(_mm256_cmpeq_epi8(l1, f),
+                                                      _mm256_cmpeq_epi8(n1, g)));
+        }
+    }
+    for (const __m128i *end = c + k->n_singles; c < end; c++) {
+        __m256i f = _mm256_broadcastsi128_si256(c[0]);
+        a0 = _mm256_or_si256(a0, _mm256_cmpeq_epi8(l0, f));
+        a1 = _mm256_or_si256(a1, _mm256_cmpeq_epi8(l1, f));
+    }
+    m->anyw = bits64(a0, a1);
+}
+#undef V32
+#endif
+
+/* The text is marked this many blocks of 64 bytes at a time, then looked
+ * up. */
+#define CHUNK 64
+
+/* A block near a or b is read from a copy of its bytes and the 8 around
+ * it, with zeros (neither letters nor digits) for those outside [a, b):
+ * 8 before, 64 and 16 after. */
+#define PAD 88
+
+/* The marks of a chunk of blocks, for each table (bit j of starts[i]:
+ * position base + 64 i + j), and where the bytes of each block are. */
+typedef struct chunk {
+    uint64_t starts[CHUNK], ends[CHUNK], anyw[CHUNK];
+    const unsigned char *src[CHUNK];
+    size_t n;
+    /* the block before: its letters and digits (none before a: nothing
+     * there is read), its lower-case letters */
+    uint64_t alnum_before, lower_before;
+    unsigned char pads[3][PAD]; /* the first block, the last two */
+    unsigned n_pads;
+} chunk;
+
+/* Where the bytes of the block at i are read: the text, or near a or b a
+ * copy; `valid` gets the positions before b. */
+static ALWAYS_INLINE const unsigned char *
+block_at(const search *s, chunk *ch, size_t i, uint64_t *valid)
+{
+    size_t a = s->a, b = s->b;
+    *valid = b - i < 64 ? ((uint64_t)1 << (b - i)) - 1 : ~(uint64_t)0;
+    if (i - a >= 8 && b - i >= 72)
+        return s->t + i;
+    unsigned char *pad = ch->pads[ch->n_pads++ % 3];
+    size_t from = i - a < 8 ? a : i - 8, to = b - i < 80 ? b : i + 80;
+    memset(pad, 0, PAD);
+    memcpy(pad + 8 - (i - from), s->t + from, to - from);
+    return pad + 8;
+}
+
+/* Takes the marks m of the block whose bytes are at p. */
+static ALWAYS_INLINE void block_done(chunk *ch, const marks *m,
+                                     const unsigned char *p, uint64_t valid)
+{
+    uint64_t ap = m->alnum << 1 | ch->alnum_before >> 63;
+    uint64_t turn = (m->lower << 1 | ch->lower_before >> 63) & m->upper;
+    /* a word end with 4 letters or digits before it, as every entry of
+     * that table has */
+    uint64_t e = ap & (~m->alnum | turn);
+    for (unsigned r = 2; r <= 4; r++)
+        e &= m->alnum << r | ch->alnum_before >> (64 - r);
+    ch->starts[ch->n] = m->alnum & (~ap | turn) & valid;
+    ch->ends[ch->n] = e & valid;
+    ch->anyw[ch->n] = m->anyw & valid;
+    ch->src[ch->n++] = p;
+    ch->alnum_before = m->alnum;
+    ch->lower_before = m->lower;
+}
+
+/* Marks the blocks of a chunk from base on, with each kind of
+ * instructions. */
+static void chunk_portable(const litset *ls, const search *s, chunk *ch,
+                           size_t base)
+{
+    for (size_t i = base; i < s->b && ch->n < CHUNK; i += 64) {
+        uint64_t valid;
+        marks m;
+        const unsigned char *p = block_at(s, ch, i, &valid);
+        mark_portable(ls, p, &m);
+        block_done(ch, &m, p, valid);
+    }
+}
+
+#ifdef LITSET_SSE2
+static void chunk_sse2(const litset *ls, const search *s, chunk *ch,
+                       size_t base)
+{
+    for (size_t i = base; i < s->b && ch->n < CHUNK; i += 64) {
+        uint64_t valid;
+        marks m;
+        const unsigned char *p = block_at(s, ch, i, &valid);
+        mark_sse2(ls, p, &m);
+        block_done(ch, &m, p, valid);
+    }
+}
+#endif
+
+#ifdef LITSET_AVX2
+__attribute__((target("avx2"))) static void
+chunk_avx2(const litset *ls, const search *s, chunk *ch, size_t base)
+{
+    for (size_t i = base; i < s->b && ch->n < CHUNK; i += 64) {
+        uint64_t valid;
+        marks m;
+        const unsigned char *p = block_at(s, ch, i, &valid);
+        mark_avx2(ls, p, &m);
+        block_done(ch, &m, p, valid);
+    }
+}
+#endif
 
 int litset_find(const litset *ls, const char *text, size_t a, size_t b,
                 occ_vec *out)
 {
     const unsigned char *t = (const unsigned char *)text;
-    const unsigned char *filter = ls->filter;
-    const unsigned char *two = ls->two;
-    const unsigned char *tri = ls->tri, *pair = ls->pair;
-    const unsigned char *single = ls->single;
-    unsigned tbits = ls->tri_bits, pbits = ls->pair_bits;
-    unsigned bits = ls->bits;
-    size_t i = a, first = out->n;
+    search s = {t, a, b, out};
+    size_t first = out->n;
+    const table *ts = &ls->tab[T_START], *te = &ls->tab[T_END];
+    const table *ta = &ls->tab[T_ANY];
+    chunk ch;
+    hit hits[64 * CHUNK];
     if (!ls->n_ents || b <= a)
         return 0;
-    /* Blocks of 16 positions: a bit per position that passes a filter,
-     * computed without branches; then only those positions are checked.
-     * Loads reach i + 24 <= b. */
-    while (b - i >= 24) {
-        uint64_t x0 = load8(t + i) | LOOSE8;
-        uint64_t x1 = load8(t + i + 8) | LOOSE8;
-        uint64_t x2 = load8(t + i + 16) | LOOSE8;
-        uint64_t x01 = x0 >> 40 | x1 << 24;
-        uint64_t x12 = x1 >> 40 | x2 << 24;
-/* The 16 positions of a block: position j is the low bytes of the word
- * and shift listed j-th. L(x, s) tests one position. */
-#define EACH16(L)                                                          \
-    (L(x0, 0) | L(x0, 8) << 1 | L(x0, 16) << 2 | L(x0, 24) << 3 |          \
-     L(x0, 32) << 4 | L(x01, 0) << 5 | L(x01, 8) << 6 | L(x01, 16) << 7 |  \
-     L(x1, 0) << 8 | L(x1, 8) << 9 | L(x1, 16) << 10 | L(x1, 24) << 11 |   \
-     L(x1, 32) << 12 | L(x12, 0) << 13 | L(x12, 8) << 14 |                  \
-     L(x12, 16) << 15)
-#define LONG(x, s) (unsigned)filter[hash4((uint32_t)((x) >> (s)), bits)]
-#define TWO(x, s) (unsigned)two[(uint32_t)((x) >> (s)) & 0xFFFF]
-#define TRI(x, s) (unsigned)tri[hash3((uint32_t)((x) >> (s)), tbits)]
-#define PAIR(x, s) (unsigned)pair[hash2((uint32_t)((x) >> (s)), pbits)]
-#define ONE(x, s) (unsigned)single[(uint32_t)((x) >> (s)) & 0xFF]
-        unsigned lm = ls->n_longs ? EACH16(LONG) : 0;
-        unsigned sm = two ? EACH16(TWO)
-                          : (tri ? EACH16(TRI) : 0) |
-                                (pair ? EACH16(PAIR) : 0) |
-                                (single ? EACH16(ONE) : 0);
-#undef LONG
-#undef TWO
-#undef TRI
-#undef PAIR
-#undef ONE
-#undef EACH16
-        for (unsigned m = lm | sm; m; m &= m - 1) {
-            unsigned j = (unsigned)__builtin_ctz(m);
-            if ((sm >> j & 1) && check_short(ls, t, i + j, b, out))
-                return -1;
-            if ((lm >> j & 1) && check_long(ls, t, a, i + j, b, out))
-                return -1;
+    ch.alnum_before = ch.lower_before = 0;
+    ch.n_pads = 0;
+    for (size_t base = a; base < b; base += 64 * CHUNK) {
+        ch.n = 0;
+        switch (ls->simd) {
+#ifdef LITSET_AVX2
+        case SIMD_AVX2:
+            chunk_avx2(ls, &s, &ch, base);
+            break;
+#endif
+#ifdef LITSET_SSE2
+        case SIMD_SSE2:
+            chunk_sse2(ls, &s, &ch, base);
+            break;
+#endif
+        default:
+            chunk_portable(ls, &s, &ch, base);
         }
-        i += 16;
-    }
-    for (; i < b; i++)
-        if (check_at(ls, t, a, i, b, out))
+        if ((ts->n && look(ts, 0, &s, base, ch.starts, ch.src, ch.n, hits)) ||
+            (te->n && look(te, 1, &s, base, ch.ends, ch.src, ch.n, hits)) ||
+            (ta->n && look(ta, 0, &s, base, ch.anyw, ch.src, ch.n, hits)))
             return -1;
-    if (ls->max_anchor)
-        sort_occ(out, first);
+    }
+    /* b itself is a word end: what follows is not known */
+    if (te->n && is_alnum(t[b - 1])) {
+        size_t n = b - a < 8 ? b - a : 8;
+        uint64_t at_b = 1;
+        const unsigned char *p = ch.pads[0] + 8;
+        memset(ch.pads[0], 0, 8);
+        memcpy(ch.pads[0] + 8 - n, t + b - n, n);
+        if (look(te, 1, &s, b, &at_b, &p, 1, hits))
+            return -1;
+    }
+    sort_occ(out, first);
     return 0;
 }
 

@@ -54,6 +54,12 @@ int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
 /* Builds the search tables once every literal is added. Returns 0 or -1. */
 int litset_build(litset *ls);
 
+/* The instructions litset_find marks positions with: the widest the
+ * machine has, at most `level` (the tests compare them); returns the one
+ * taken. The results are the same. */
+enum { SIMD_NONE, SIMD_SSE2, SIMD_AVX2 };
+int litset_set_simd(litset *ls, int level);
+
 /* The most bytes an occurrence of a literal may take in the text (its k
  * and s may be longer there); 0 before litset_build. */
 size_t litset_max_len(const litset *ls);
