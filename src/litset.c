@@ -2,30 +2,31 @@
  * litset.c - many literals, one pass (see litset.h).
  *
  * Each byte string searched for (a literal, or one of its k/s variants) is
- * looked up only where an occurrence of it can count for one of its owners:
+ * looked up only where an occurrence of it can count for one of its
+ * owners, as lit_context_ok in lit.c judges them:
  *
  *   - at word starts, when it starts with an ASCII letter or digit and
  *     every owner wants an edge, white space or \b before it (most do);
- *   - at word ends, the same with what comes after it (4 bytes or more);
+ *   - at word ends, the same after it (for those that end with 4 letters
+ *     or digits);
  *   - at both, when each owner wants one or the other;
  *   - anywhere, the rest ("$", a regex's word with nothing around it, a
- *     variant that starts with the Kelvin sign).
+ *     variant with a Kelvin sign in it).
  *
  * A word start is a letter or digit after a byte that is neither (bytes
  * from 0x80 up count as neither), or an upper-case letter after a
- * lower-case one; a word end is the position after the last byte of a
- * word, in the same sense. Both are marked 64 bytes at a time (with SSE2
- * where the compiler has it, else a plain loop that gives the same bits):
- * about one position in seven of English text is each. The anywhere
- * entries are few: each is keyed by up to four of its bytes, whose first
- * two (a rare pair) mark the positions looked up.
+ * lower-case one; a word end is the position right after a word, in the
+ * same sense. About one position in seven of English text is each. They
+ * are marked 64 bytes at a time with SIMD instructions: AVX2 when the
+ * machine has it, else SSE2, else a plain loop that gives the same bits.
+ * The anywhere strings are few: each is keyed by up to four of its bytes
+ * whose first two (a rare pair) are marked the same way.
  *
- * A position is looked up by four bytes, loosely folded: those from a word
- * start, those before a word end, those from a marked position. Their
- * hash says whether an entry of 4 bytes or more may be there, and the
- * hash of the first two or three whether a shorter one may; the entries
- * with that hash come next in an array, each tested first against the 8
- * bytes there, then exactly.
+ * A marked position is then looked up by the four bytes there (those
+ * before it, at a word end), loosely folded: a hash of them says whether a
+ * string keyed by 4 bytes may be there, a hash of the first two or three
+ * whether a shorter one may. For the few that pass, the strings with that
+ * hash are tested against the 8 bytes there, and exactly if they pass.
  */
 #include "litset.h"
 
@@ -36,8 +37,9 @@
 #include <emmintrin.h>
 #define LITSET_SSE2 1
 #if defined(__GNUC__) && defined(__x86_64__)
+/* compiled for the machines that have it, taken when this one does */
 #include <immintrin.h>
-#define LITSET_AVX2 1 /* compiled for the machines that have it */
+#define LITSET_AVX2 1
 #endif
 #endif
 
@@ -50,15 +52,15 @@ typedef struct entry {
     uint32_t lit;
 } entry;
 
-/* An entry in a table. It is found from a candidate position c (a word
- * start, a word end, a marked position) by its key: `klen` (1 to 4) of its
- * bytes, loosely folded, from c on (before c, for a word end). It starts
- * at c - back. */
+/* An entry as a table holds it. It is found from a marked position c (a
+ * word start, a word end, a position marked for the anywhere table) by its
+ * key: `klen` (1 to 4) of its bytes, loosely folded, from c on (before c,
+ * at a word end). It starts at c - back. */
 typedef struct tent {
-    /* the tests, on the 8 bytes that start at c (that end at c, for a
-     * word end), as many as the entry has there: loosely folded (quick),
-     * and as they are where the entry has a byte other than a letter
-     * (raw, in the bytes of strict) */
+    /* the tests, on the 8 bytes from c on (before c, at a word end), for
+     * the entry's bytes among them: loosely folded (quick), and as they
+     * are where the entry has a byte other than a letter (raw, in the
+     * bytes set in strict); 64 bytes in all, the tests first */
     uint64_t quick, quick_mask, raw, strict;
     const unsigned char *s;
     uint32_t len, back, lit;
@@ -75,9 +77,10 @@ enum {
     E_BOTH = 8   /* also in the table of word starts */
 };
 
-/* Entries by the hash of their key: may an entry have a key with hash h
- * (filter[h]), and which may, e[first[h >> shift] .. first[(h >> shift) +
- * 1]) (fewer buckets than hashes, so that they stay in the cache). */
+/* The entries of a table by the hash of their key: may an entry have a key
+ * with hash h (filter[h]), and which may, e[first[h >> shift] ..
+ * first[(h >> shift) + 1]) (fewer buckets than hashes, so that they stay
+ * in the cache). */
 typedef struct bucket {
     unsigned char *filter;
     uint32_t *first;
@@ -85,27 +88,26 @@ typedef struct bucket {
     unsigned shift;
 } bucket;
 
-/* The anywhere table marks its candidates by the bytes there: up to this
- * many pairs of bytes, single bytes (for the keys of one byte), and every
- * byte from 0x80 up if one is needed; more make every position a
- * candidate. */
+/* The anywhere table marks its positions by the bytes there: up to this
+ * many pairs of bytes, as many single bytes (for keys of one byte), and
+ * the bytes from 0x80 up (all of them, when one is needed); with more,
+ * every position is marked. */
 #define MAX_MARKS 16
 
 typedef struct table {
-    tent *e;    /* keys of 4 bytes by hash, of 3 by hash, of 1 or 2 by
-                   their first byte */
+    tent *e;      /* keys of 4 bytes by hash, of 3 by hash, of 1 or 2 by
+                     their first byte */
     size_t n;
-    bucket b4;  /* keys of 4 bytes */
-    bucket b3;  /* keys of 3 bytes; the filter also says yes to the bytes
-                   that start with a key of 2 */
+    bucket b4;    /* keys of 4 bytes */
+    bucket b3;    /* keys of 3 bytes; its filter also says yes to the 3
+                     bytes that start with a key of 2 */
     uint32_t *lo; /* keys of 1 or 2 bytes by their first byte, e[lo[c] ..
                      lo[c + 1]); or NULL */
     unsigned char f1[256]; /* is c a key of 1 byte */
-    int has3, has1; /* keys of 2 or 3 bytes, of 1 */
+    int has3, has1;        /* keys of 2 or 3 bytes; of 1 */
     /* anywhere table: the pairs and single bytes (loosely folded) that
-     * mark candidates, and for SIMD their bytes repeated 16 times */
-    uint16_t pairs[MAX_MARKS];
-    unsigned char singles[MAX_MARKS];
+     * mark positions, for SIMD each byte 16 times (pairs first) */
+    unsigned pairs[MAX_MARKS], singles[MAX_MARKS];
     unsigned char (*vec)[16];
     unsigned n_pairs, n_singles;
     int high, every;
@@ -132,12 +134,13 @@ struct litset {
     size_t n_ents, cap_ents;
     size_t max_len;        /* of an entry */
     table tab[N_TABLES];
-    int simd;              /* the instructions that mark positions */
+    int simd;              /* SIMD_*: how positions are marked */
     int built;
 };
 
 /* Case folding: exact (A-Z to a-z) for checking, loose (OR 0x20, which
- * maps A-Z to a-z and merges a few other bytes) for keys. */
+ * maps A-Z to a-z and merges a few other bytes) for keys and quick
+ * tests. */
 #define LOOSE4 0x20202020u
 #define LOOSE8 0x2020202020202020ull
 
@@ -165,9 +168,11 @@ static uint64_t load8(const unsigned char *p)
     return x;
 }
 
-/* The hashes of a key x of 4 bytes (the product's high bits) and of its
- * first bytes: bits 8 to 19 of the product depend on x's bits 0 to 19
- * only, its first two bytes and the low 4 bits of its third. */
+/* The hashes of a key x of 4 bytes: the high bits of a product, for keys
+ * of 4 bytes; and bits 8 to 19 of the same product, which depend only on
+ * bits 0 to 19 of x (its first two bytes and 4 bits of the third), for
+ * keys of 3 bytes, and of 2 with each of the 16 third bytes they may see
+ * (table_build). */
 #define HASH_MUL 0x9E3779B1u
 #define MAX_BITS4 14
 #define MAX_BITS3 12
@@ -224,6 +229,20 @@ void occ_vec_free(occ_vec *v)
     free(v->v);
     v->v = NULL;
     v->n = v->cap = 0;
+}
+
+int litset_set_simd(litset *ls, int level)
+{
+    int best = SIMD_NONE;
+#ifdef LITSET_SSE2
+    best = SIMD_SSE2;
+#endif
+#ifdef LITSET_AVX2
+    if (__builtin_cpu_supports("avx2"))
+        best = SIMD_AVX2;
+#endif
+    ls->simd = level < best ? level : best;
+    return ls->simd;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -371,14 +390,20 @@ static int bounded(int ctx)
     return ctx == LIT_EDGE || ctx == LIT_SPACE || ctx == LIT_WORDB;
 }
 
-/* Where an entry is looked up. An owner whose context before the literal
- * is bounded (an edge, white space, \b) takes an occurrence only at a
- * word start when the entry starts with a letter or digit: side_ok in
- * lit.c lets such a context pass only after a byte that is not a letter
- * or digit, at the start of the text, or at a lower/upper turn. The same
- * holds after the literal, at word ends. Word starts take entries of 2
- * bytes or more, word ends of 4 or more; the rest are looked up
- * anywhere. */
+/*
+ * Where an entry is looked up. An owner whose context before the literal
+ * is bounded (an edge, white space, \b) takes an occurrence that starts
+ * with a letter or digit only at a word start: side_ok in lit.c lets such
+ * a context pass only after a byte that is neither (or none), or at a
+ * lower/upper turn. The same holds after the literal, at word ends.
+ *
+ * The tables of word starts and ends take entries of 2 bytes or more;
+ * that of word ends only those that end with 4 letters or digits, so that
+ * only the word ends after 4 of them are looked up (two words in three).
+ * An entry with a byte from 0x80 up (a Kelvin sign, a long s) goes to the
+ * anywhere table, keyed at that byte: such bytes are rare in postings,
+ * and the variants would crowd the buckets of the word tables.
+ */
 enum { AT_START, AT_END, AT_BOTH, AT_ANY };
 
 static int place_of(const litset *ls, const entry *e)
@@ -386,13 +411,13 @@ static int place_of(const litset *ls, const entry *e)
     const unsigned char *s = ls->bytes + e->off;
     const litrec *r = &ls->lits[e->lit];
     int first = is_alnum(s[0]), last = is_alnum(s[e->len - 1]);
+    int all_left = 1, all_right = 1, each = 1;
     size_t trail = 0;
     for (size_t i = 0; i < e->len; i++)
         if (s[i] >= 0x80)
-            return AT_ANY; /* a Kelvin sign, a long s: rare, see above */
+            return AT_ANY;
     while (trail < 4 && trail < e->len && is_alnum(s[e->len - 1 - trail]))
         trail++;
-    int all_left = 1, all_right = 1, each = 1;
     for (size_t j = 0; j < r->n_owners; j++) {
         int left = first && bounded(r->owners[j].left);
         int right = last && bounded(r->owners[j].right);
@@ -461,12 +486,12 @@ static int has_mark(const unsigned *used, size_t n, unsigned m)
 }
 
 /* Which bytes key each anywhere entry: a window of up to four, whose
- * first two bytes mark candidates. Few and rare marks are best, and keys
- * that seldom match: greedily, shorter entries (with less choice) first,
- * a mark already taken costs nothing more (all bytes from 0x80 up are
- * one mark, about 1% of a posting). With `rare` 0 (every position a
- * candidate) the keys are the rarest four bytes ("trai" of "training" is
- * also in "train"). */
+ * first two bytes mark the positions looked up. Few and rare marks are
+ * best, and keys that seldom match: greedily, shorter entries (with less
+ * choice) first, a mark already taken costs nothing more (all bytes from
+ * 0x80 up are one mark, about 1% of a posting). With `rare` 0 (every
+ * position looked up) the keys are the rarest four bytes ("trai" of
+ * "training" is also in "train"). */
 static void choose_keys(table *k, int rare)
 {
     unsigned used[2 * MAX_MARKS + 1];
@@ -491,8 +516,8 @@ static void choose_keys(table *k, int rare)
                         break;
                     est = lit_estimate(s, klen);
                 } else {
-                    /* the candidates it adds; the places where its key
-                     * passes, each costing more than a candidate */
+                    /* the positions it adds; the places where its key
+                     * passes, each costing more than a position */
                     est = has_mark(used, n_used, m) ? 0
                           : m == 0x100              ? 0.01
                                        : lit_estimate(s, m > 0xFF ? 2 : 1);
@@ -510,47 +535,45 @@ static void choose_keys(table *k, int rare)
         }
 }
 
-/* The marks of the anywhere table; too many make every position a
- * candidate. Returns 0, or -1 when out of memory. */
+/* Adds mark m to v[0 .. *n) unless it is there. Returns -1 when it is
+ * not and v is full. */
+static int take(unsigned *v, unsigned *n, unsigned m)
+{
+    for (unsigned i = 0; i < *n; i++)
+        if (v[i] == m)
+            return 0;
+    if (*n == MAX_MARKS)
+        return -1;
+    v[(*n)++] = m;
+    return 0;
+}
+
+/* The marks of the anywhere table; too many make every position marked.
+ * Returns 0, or -1 when out of memory. */
 static int set_marks(table *k)
 {
     k->n_pairs = k->n_singles = 0;
     k->high = k->every = 0;
     for (size_t i = 0; i < k->n && !k->every; i++) {
         unsigned m = mark_of(&k->e[i], k->e[i].back);
-        if (m == 0x100) {
+        if (m == 0x100)
             k->high = 1;
-        } else if (m > 0xFF) {
-            size_t j = 0;
-            while (j < k->n_pairs && k->pairs[j] != m)
-                j++;
-            if (j == k->n_pairs && k->n_pairs == MAX_MARKS)
-                k->every = 1;
-            else if (j == k->n_pairs)
-                k->pairs[k->n_pairs++] = (uint16_t)m;
-        } else {
-            size_t j = 0;
-            while (j < k->n_singles && k->singles[j] != m)
-                j++;
-            if (j == k->n_singles && k->n_singles == MAX_MARKS)
-                k->every = 1;
-            else if (j == k->n_singles)
-                k->singles[k->n_singles++] = (unsigned char)m;
-        }
+        else if (take(m > 0xFF ? k->pairs : k->singles,
+                      m > 0xFF ? &k->n_pairs : &k->n_singles, m))
+            k->every = 1;
     }
-    if (k->every)
-        return 0;
     size_t nv = 2 * k->n_pairs + k->n_singles;
-    if (!nv)
+    if (k->every || !nv)
         return 0;
-    if (!(k->vec = malloc(nv * sizeof(*k->vec))))
+    /* aligned for SIMD loads */
+    if (!(k->vec = aligned_alloc(16, nv * sizeof(*k->vec))))
         return -1;
     for (unsigned j = 0; j < k->n_pairs; j++) {
-        memset(k->vec[2 * j], k->pairs[j] & 0xFF, 16);
-        memset(k->vec[2 * j + 1], k->pairs[j] >> 8, 16);
+        memset(k->vec[2 * j], (int)(k->pairs[j] & 0xFF), 16);
+        memset(k->vec[2 * j + 1], (int)(k->pairs[j] >> 8), 16);
     }
     for (unsigned j = 0; j < k->n_singles; j++)
-        memset(k->vec[2 * k->n_pairs + j], k->singles[j], 16);
+        memset(k->vec[2 * k->n_pairs + j], (int)k->singles[j], 16);
     return 0;
 }
 
@@ -564,8 +587,16 @@ static int bucket_new(bucket *bk, size_t n, unsigned max)
     bk->mask = (uint32_t)(((size_t)1 << bits) - 1);
     bk->shift = bits > 11 ? bits - 11 : 0;
     bk->filter = calloc((size_t)1 << bits, 1);
-    bk->first = calloc(((size_t)1 << (bits - bk->shift)) + 1, sizeof(uint32_t));
+    bk->first = calloc(((size_t)1 << (bits - bk->shift)) + 1,
+                       sizeof(uint32_t));
     return bk->filter && bk->first ? 0 : -1;
+}
+
+/* Takes an entry with hash h. */
+static void bucket_take(bucket *bk, uint32_t h)
+{
+    bk->filter[h] = 1;
+    bk->first[(h >> bk->shift) + 1]++;
 }
 
 /* first[h] from the count of entries with each hash (in first[h + 1]). */
@@ -619,17 +650,13 @@ static int table_build(table *k)
     qsort(k->e, k->n, sizeof(tent), cmp_tent);
     for (size_t i = 0; i < k->n; i++) {
         const tent *e = &k->e[i];
-        if (e->klen == 4) {
-            k->b4.filter[e->hash] = 1;
-            k->b4.first[(e->hash >> k->b4.shift) + 1]++;
-        } else if (e->klen == 3) {
-            k->b3.filter[e->hash] = 1;
-            k->b3.first[(e->hash >> k->b3.shift) + 1]++;
+        if (e->klen >= 3) {
+            bucket_take(e->klen == 4 ? &k->b4 : &k->b3, e->hash);
         } else {
             k->lo[e->hash + 1]++;
             if (e->klen == 1)
                 k->f1[e->key] = 1;
-            else /* whatever the low bits of the byte after it */
+            else /* whatever the 4 bits of the byte after it hash3 sees */
                 for (uint32_t c = 0; c < 16; c++)
                     k->b3.filter[hash3(c << 16 | e->key, k->b3.mask)] = 1;
         }
@@ -704,21 +731,6 @@ int litset_build(litset *ls)
     return 0;
 }
 
-int litset_set_simd(litset *ls, int level)
-{
-    int best = SIMD_NONE;
-#ifdef LITSET_SSE2
-    best = SIMD_SSE2;
-#endif
-#ifdef LITSET_AVX2
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2"))
-        best = SIMD_AVX2;
-#endif
-    ls->simd = level < best ? level : best;
-    return ls->simd;
-}
-
 size_t litset_count(const litset *ls) { return ls->n_lits; }
 
 size_t litset_max_len(const litset *ls) { return ls->max_len; }
@@ -767,7 +779,7 @@ static int emit(occ_vec *out, size_t pos, size_t len, uint32_t li)
 }
 
 /* Puts out[from..] in order of position: the tables are looked up one
- * after the other, a stretch of text at a time, and an entry found at its
+ * after the other, a chunk of 1 KiB at a time, and an entry found at its
  * end or by bytes inside it starts before, so the occurrences are a
  * little out of order and an insertion sort is quick. */
 static void sort_occ(occ_vec *out, size_t from)
@@ -798,7 +810,7 @@ typedef struct search {
     occ_vec *out;
 } search;
 
-/* Appends e if it stands at candidate c (its quick test passed) and lies
+/* Appends e if it stands at position c (its quick test passed) and lies
  * in t[a..b). An entry also in the table of word starts was found there
  * if it starts at one. */
 static int verify(const search *s, const tent *e, size_t c)
@@ -820,22 +832,22 @@ static int verify(const search *s, const tent *e, size_t c)
     return emit(s->out, p, e->len, e->lit);
 }
 
-/* The entries e[from .. to) that stand at candidate c, whose 8 bytes (see
- * tent) are raw. */
+/* Appends the entries e[from .. to) that stand at position c, whose 8
+ * bytes (see tent) are raw. */
 static ALWAYS_INLINE int check(const search *s, const tent *e, uint32_t from,
                                uint32_t to, uint64_t raw, size_t c)
 {
     uint64_t quick = raw | LOOSE8;
     for (const tent *end = e + to, *f = e + from; f < end; f++)
-        if ((quick & f->quick_mask) == f->quick && !((raw ^ f->raw) & f->strict) &&
-            verify(s, f, c))
+        if ((quick & f->quick_mask) == f->quick &&
+            !((raw ^ f->raw) & f->strict) && verify(s, f, c))
             return -1;
     return 0;
 }
 
-/* The entries of k that stand at candidate c, whose key bytes are x and
- * 8 bytes raw, once its filters said yes: bit 0 of may for the keys of 4
- * bytes, bit 1 for the shorter ones. */
+/* Appends the entries of k that stand at position c, whose key bytes are
+ * x and 8 bytes raw, once its filters said yes: bit 0 of may for the keys
+ * of 4 bytes, bit 1 for the shorter ones. */
 static int found(const table *k, const search *s, unsigned may, uint32_t x,
                  uint64_t raw, size_t c)
 {
@@ -853,15 +865,16 @@ static int found(const table *k, const search *s, unsigned may, uint32_t x,
     return k->lo && check(s, k->e, k->lo[h], k->lo[h + 1], raw, c);
 }
 
-/* The candidates whose filters said yes, in a chunk: the position from
- * the chunk's base (CHUNK * 64 at most) times 4, plus which said yes. */
+/* A position of a chunk where filters said yes: its offset in the chunk
+ * (below 64 CHUNK) times 4, plus which said yes. */
 typedef uint16_t hit;
 
-/* Looks up table k at the candidates of the blocks of 64 positions from
- * base on (bit j of cand[i]: position base + 64 i + j, its bytes at
- * src[i] + j; src[i][-8] to src[i][71] may be read). First, without a
- * branch, whether its filters say an entry may be there (for keys of 4
- * bytes; of 2 or 3 when f3; of 1 when f1), then which entries are. */
+/* Looks up table k at the marked positions of the blocks of 64 from base
+ * on (bit j of cand[i]: position base + 64 i + j, its byte at src[i][j];
+ * src[i][-8] to src[i][71] may be read). First, without a branch, where
+ * its filters say an entry may be (for keys of 4 bytes; of 2 or 3 when
+ * f3; of 1 when f1), then which entries are there: a few positions at a
+ * time, their memory loads overlap. */
 static ALWAYS_INLINE int look_in(const table *k, int end, int f3, int f1,
                                  const search *s, size_t base,
                                  const uint64_t *cand,
@@ -909,12 +922,13 @@ static int look(const table *k, int end, const search *s, size_t base,
 }
 
 /* Bit j of each, for the byte at p[j] (64 of them): a letter or digit, a
- * lower-case letter, an upper-case one; a candidate of the anywhere
- * table. */
+ * lower-case letter, an upper-case one; a position the anywhere table
+ * looks up. */
 typedef struct marks {
     uint64_t alnum, lower, upper, anyw;
 } marks;
 
+/* Does the anywhere table look up the position of p[0]? */
 static int marked(const table *k, const unsigned char *p)
 {
     unsigned c = p[0] | 0x20u, d = p[1] | 0x20u;
@@ -988,7 +1002,8 @@ static ALWAYS_INLINE void mark_sse2(const litset *ls, const unsigned char *p,
         m->anyw = k->every ? ~(uint64_t)0 : 0;
         return;
     }
-    /* the marks of the anywhere table, mark by mark over the 64 bytes */
+    /* the positions of the anywhere table, mark by mark over the 64
+     * bytes */
     __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
     if (k->high) {
         a0 = x0;
@@ -1091,7 +1106,7 @@ mark_avx2(const litset *ls, const unsigned char *p, marks *m)
 
 /* The text is marked this many blocks of 64 bytes at a time, then looked
  * up. */
-#define CHUNK 64
+#define CHUNK 16
 
 /* A block near a or b is read from a copy of its bytes and the 8 around
  * it, with zeros (neither letters nor digits) for those outside [a, b):
@@ -1146,31 +1161,29 @@ static ALWAYS_INLINE void block_done(chunk *ch, const marks *m,
     ch->lower_before = m->lower;
 }
 
-/* Marks the blocks of a chunk from base on, with each kind of
- * instructions. */
+/* Marks the blocks of a chunk from base on with mark_portable, mark_sse2
+ * or mark_avx2: a macro, so that each of the functions below has its
+ * mark inline, compiled for its instructions. */
+#define MARK_CHUNK(mark)                                                    \
+    for (size_t i = base; i < s->b && ch->n < CHUNK; i += 64) {             \
+        uint64_t valid;                                                     \
+        marks m;                                                            \
+        const unsigned char *p = block_at(s, ch, i, &valid);                \
+        mark(ls, p, &m);                                                    \
+        block_done(ch, &m, p, valid);                                       \
+    }
+
 static void chunk_portable(const litset *ls, const search *s, chunk *ch,
                            size_t base)
 {
-    for (size_t i = base; i < s->b && ch->n < CHUNK; i += 64) {
-        uint64_t valid;
-        marks m;
-        const unsigned char *p = block_at(s, ch, i, &valid);
-        mark_portable(ls, p, &m);
-        block_done(ch, &m, p, valid);
-    }
+    MARK_CHUNK(mark_portable)
 }
 
 #ifdef LITSET_SSE2
 static void chunk_sse2(const litset *ls, const search *s, chunk *ch,
                        size_t base)
 {
-    for (size_t i = base; i < s->b && ch->n < CHUNK; i += 64) {
-        uint64_t valid;
-        marks m;
-        const unsigned char *p = block_at(s, ch, i, &valid);
-        mark_sse2(ls, p, &m);
-        block_done(ch, &m, p, valid);
-    }
+    MARK_CHUNK(mark_sse2)
 }
 #endif
 
@@ -1178,15 +1191,10 @@ static void chunk_sse2(const litset *ls, const search *s, chunk *ch,
 __attribute__((target("avx2"))) static void
 chunk_avx2(const litset *ls, const search *s, chunk *ch, size_t base)
 {
-    for (size_t i = base; i < s->b && ch->n < CHUNK; i += 64) {
-        uint64_t valid;
-        marks m;
-        const unsigned char *p = block_at(s, ch, i, &valid);
-        mark_avx2(ls, p, &m);
-        block_done(ch, &m, p, valid);
-    }
+    MARK_CHUNK(mark_avx2)
 }
 #endif
+#undef MARK_CHUNK
 
 int litset_find(const litset *ls, const char *text, size_t a, size_t b,
                 occ_vec *out)

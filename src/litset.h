@@ -8,10 +8,11 @@
  * Each literal belongs to one or more owners (a rule, a pattern), with the
  * bytes its owner's pattern may consume before it.
  *
- * The search tests every position with a hash of its next four bytes (case
- * folded) against a small table, in blocks of 16 without branches, and
- * checks the rare positions that pass; literals shorter than four bytes
- * are looked up by their first two bytes.
+ * The search looks each literal up only where an occurrence of it can
+ * count for one of its owners: at word starts for a literal every owner
+ * wants after an edge, white space or \b, at word ends likewise, anywhere
+ * for the few others (litset.c says how). Word starts and ends are marked
+ * 64 bytes at a time with SIMD instructions where the machine has them.
  */
 #ifndef RF_LITSET_H
 #define RF_LITSET_H
@@ -55,8 +56,8 @@ int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
 int litset_build(litset *ls);
 
 /* The instructions litset_find marks positions with: the widest the
- * machine has, at most `level` (the tests compare them); returns the one
- * taken. The results are the same. */
+ * machine has (litset_new takes those), at most `level`; returns the ones
+ * taken. The results are the same whichever (the tests compare them). */
 enum { SIMD_NONE, SIMD_SSE2, SIMD_AVX2 };
 int litset_set_simd(litset *ls, int level);
 
@@ -71,13 +72,17 @@ const lit_owner *litset_owners(const litset *ls, uint32_t li, size_t *n);
 
 /*
  * Appends to out each occurrence of a literal lying wholly inside
- * text[a..b), in increasing position. Reads no byte outside text[a..b).
- * Returns 0, or -1 when out of memory.
+ * text[a..b), in increasing position, except those that no owner of the
+ * literal can take: an occurrence that lit_context_ok (lit.h) rejects for
+ * every owner, judged by the bytes right before and after it, may be left
+ * out. One at a or ending at b is judged as if any byte could stand
+ * outside: reads no byte outside text[a..b). Returns 0, or -1 when out of
+ * memory.
  */
 int litset_find(const litset *ls, const char *text, size_t a, size_t b,
                 occ_vec *out);
 
-/* Does any literal lie wholly inside text[a..b)? */
+/* Does litset_find find any literal in text[a..b)? */
 int litset_any(const litset *ls, const char *text, size_t a, size_t b);
 
 void occ_vec_free(occ_vec *v);
