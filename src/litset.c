@@ -108,6 +108,7 @@ typedef struct table {
     /* anywhere table: the pairs and single bytes (loosely folded) that
      * mark positions, for SIMD each byte 16 times (pairs first) */
     unsigned pairs[MAX_MARKS], singles[MAX_MARKS];
+    unsigned char lead[256]; /* is c the first byte of a mark */
     unsigned char (*vec)[16];
     unsigned n_pairs, n_singles;
     int high, every;
@@ -562,6 +563,12 @@ static int set_marks(table *k)
                       m > 0xFF ? &k->n_pairs : &k->n_singles, m))
             k->every = 1;
     }
+    for (unsigned j = 0; j < k->n_pairs; j++)
+        k->lead[k->pairs[j] & 0xFF] = 1;
+    for (unsigned j = 0; j < k->n_singles; j++)
+        k->lead[k->singles[j]] = 1;
+    for (unsigned c = 0x80; c < 256; c++)
+        k->lead[c] |= (unsigned char)k->high;
     size_t nv = 2 * k->n_pairs + k->n_singles;
     if (k->every || !nv)
         return 0;
@@ -932,7 +939,7 @@ typedef struct marks {
 static int marked(const table *k, const unsigned char *p)
 {
     unsigned c = p[0] | 0x20u, d = p[1] | 0x20u;
-    int on = k->every || (k->high && c >= 0x80);
+    int on = k->high && c >= 0x80;
     for (unsigned r = 0; r < k->n_pairs; r++)
         on |= k->pairs[r] == (c | d << 8);
     for (unsigned r = 0; r < k->n_singles; r++)
@@ -940,19 +947,56 @@ static int marked(const table *k, const unsigned char *p)
     return on;
 }
 
+/* Eight bytes at a time without SIMD instructions: the high bit of each
+ * byte of x that lies in [lo, hi] (below 0x80), then those bits as 8. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static uint64_t swar_in(uint64_t x, unsigned lo, unsigned hi)
+{
+    /* (b | 0x80) - k keeps its high bit when b's low 7 bits are >= k,
+     * and borrows nothing from the next byte */
+    uint64_t low7 = (x & ~HIGHS) | HIGHS;
+    uint64_t ge_lo = (low7 - lo * ONES) & HIGHS;
+    uint64_t ge_hi = (low7 - (hi + 1) * ONES) & HIGHS;
+    return ge_lo & ~ge_hi & ~x;
+}
+
+static uint64_t swar_bits(uint64_t highs)
+{
+    return (highs >> 7) * 0x0102040810204080ull >> 56;
+}
+
 static void mark_portable(const litset *ls, const unsigned char *p,
                           marks *m)
 {
     const table *k = &ls->tab[T_ANY];
-    memset(m, 0, sizeof(*m));
-    for (unsigned j = 0; j < 64; j++) {
-        m->alnum |= (uint64_t)is_alnum(p[j]) << j;
-        m->lower |= (uint64_t)is_lower(p[j]) << j;
-        m->upper |= (uint64_t)is_upper(p[j]) << j;
-        if (k->n)
-            m->anyw |= (uint64_t)marked(k, p + j) << j;
+    uint64_t alnum = 0, lower = 0, upper = 0, anyw = 0;
+    for (unsigned j = 0; j < 64; j += 8) {
+        uint64_t x = load8(p + j);
+        uint64_t lo = swar_in(x, 'a', 'z'), up = swar_in(x, 'A', 'Z');
+        alnum |= swar_bits(lo | up | swar_in(x, '0', '9')) << j;
+        lower |= swar_bits(lo) << j;
+        upper |= swar_bits(up) << j;
     }
+    if (k->every) {
+        anyw = ~(uint64_t)0;
+    } else if (k->n) {
+        uint64_t lead = 0;
+        for (unsigned j = 0; j < 64; j++)
+            lead |= (uint64_t)k->lead[p[j] | 0x20] << j;
+        for (; lead; lead &= lead - 1) {
+            unsigned j = (unsigned)__builtin_ctzll(lead);
+            anyw |= (uint64_t)marked(k, p + j) << j;
+        }
+    }
+    m->alnum = alnum;
+    m->lower = lower;
+    m->upper = upper;
+    m->anyw = anyw;
 }
+#undef ONES
+#undef HIGHS
 
 #ifdef LITSET_SSE2
 /* Is each byte of x in [lo, lo + n)? Shifted to start at -128, a signed
