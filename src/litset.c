@@ -18,9 +18,11 @@
  * lower-case one; a word end is the position right after a word, in the
  * same sense. About one position in seven of English text is each. They
  * are marked 64 bytes at a time with SIMD instructions: AVX2 when the
- * machine has it, else SSE2, else a plain loop that gives the same bits.
- * The anywhere strings are few: each is keyed by up to four of its bytes
- * whose first two (a rare pair) are marked the same way.
+ * machine has it, else SSE2, else with plain 64-bit arithmetic, eight
+ * bytes at a time, giving the same bits. The anywhere strings are few:
+ * each is keyed by up to four of its bytes whose first two (a rare pair)
+ * are marked the same way (without SIMD, by a table of the bytes that
+ * begin a pair).
  *
  * A marked position is then looked up by the four bytes there (those
  * before it, at a word end), loosely folded: a hash of them says whether a
@@ -92,7 +94,7 @@ typedef struct bucket {
  * many pairs of bytes, as many single bytes (for keys of one byte), and
  * the bytes from 0x80 up (all of them, when one is needed); with more,
  * every position is marked. */
-#define MAX_MARKS 16
+#define MAX_MARKS 15
 
 typedef struct table {
     tent *e;      /* keys of 4 bytes by hash, of 3 by hash, of 1 or 2 by
@@ -106,13 +108,26 @@ typedef struct table {
     unsigned char f1[256]; /* is c a key of 1 byte */
     int has3, has1;        /* keys of 2 or 3 bytes; of 1 */
     /* anywhere table: the pairs and single bytes (loosely folded) that
-     * mark positions, for SIMD each byte 16 times (pairs first) */
+     * mark positions, for SIMD each byte 16 times (pairs first), without
+     * SIMD by byte (or NULL) */
     unsigned pairs[MAX_MARKS], singles[MAX_MARKS];
-    unsigned char lead[256]; /* is c the first byte of a mark */
     unsigned char (*vec)[16];
+    struct marktab *mt;
     unsigned n_pairs, n_singles;
     int high, every;
 } table;
+
+/* The marks of an anywhere table by byte, as they are in a text (not
+ * folded): lead[c] is 1 when c begins a mark; bit r of pair[c] when c is
+ * the first byte of pair r, bit 16 + r when it is the second, bit ALONE
+ * when c is a mark by itself (bit 16 + ALONE of every byte). */
+typedef struct marktab {
+    unsigned char lead[256];
+    uint32_t pair[256];
+} marktab;
+
+#define ALONE 15
+_Static_assert(MAX_MARKS <= ALONE, "a pair is a bit of a marktab's pair");
 
 /* The tables: word starts, word ends, anywhere. */
 enum { T_START, T_END, T_ANY, N_TABLES };
@@ -197,6 +212,7 @@ static void table_free(table *k)
     free(k->b3.first);
     free(k->lo);
     free(k->vec);
+    free(k->mt);
     memset(k, 0, sizeof(*k));
 }
 
@@ -563,14 +579,25 @@ static int set_marks(table *k)
                       m > 0xFF ? &k->n_pairs : &k->n_singles, m))
             k->every = 1;
     }
-    for (unsigned j = 0; j < k->n_pairs; j++)
-        k->lead[k->pairs[j] & 0xFF] = 1;
-    for (unsigned j = 0; j < k->n_singles; j++)
-        k->lead[k->singles[j]] = 1;
-    for (unsigned c = 0x80; c < 256; c++)
-        k->lead[c] |= (unsigned char)k->high;
+    if (k->every || !k->n)
+        return 0;
+    if (!(k->mt = calloc(1, sizeof(*k->mt))))
+        return -1;
+    for (unsigned c = 0; c < 256; c++) {
+        marktab *mt = k->mt;
+        unsigned f = c | 0x20;
+        int alone = k->high && c >= 0x80;
+        for (unsigned j = 0; j < k->n_pairs; j++) {
+            mt->pair[c] |= (uint32_t)((k->pairs[j] & 0xFF) == f) << j;
+            mt->pair[c] |= (uint32_t)((k->pairs[j] >> 8) == f) << (16 + j);
+        }
+        for (unsigned j = 0; j < k->n_singles; j++)
+            alone |= k->singles[j] == f;
+        mt->pair[c] |= (uint32_t)alone << ALONE | (uint32_t)1 << (16 + ALONE);
+        mt->lead[c] = (mt->pair[c] & 0xFFFF) != 0;
+    }
     size_t nv = 2 * k->n_pairs + k->n_singles;
-    if (k->every || !nv)
+    if (!nv)
         return 0;
     /* aligned for SIMD loads */
     if (!(k->vec = aligned_alloc(16, nv * sizeof(*k->vec))))
@@ -936,15 +963,9 @@ typedef struct marks {
 } marks;
 
 /* Does the anywhere table look up the position of p[0]? */
-static int marked(const table *k, const unsigned char *p)
+static int marked(const marktab *mt, const unsigned char *p)
 {
-    unsigned c = p[0] | 0x20u, d = p[1] | 0x20u;
-    int on = k->high && c >= 0x80;
-    for (unsigned r = 0; r < k->n_pairs; r++)
-        on |= k->pairs[r] == (c | d << 8);
-    for (unsigned r = 0; r < k->n_singles; r++)
-        on |= k->singles[r] == c;
-    return on;
+    return (mt->pair[p[0]] & mt->pair[p[1]] >> 16) != 0;
 }
 
 /* Eight bytes at a time without SIMD instructions: the high bit of each
@@ -981,13 +1002,18 @@ static void mark_portable(const litset *ls, const unsigned char *p,
     }
     if (k->every) {
         anyw = ~(uint64_t)0;
-    } else if (k->n) {
+    } else if (k->mt) {
+        const unsigned char *lt = k->mt->lead;
         uint64_t lead = 0;
-        for (unsigned j = 0; j < 64; j++)
-            lead |= (uint64_t)k->lead[p[j] | 0x20] << j;
+        for (unsigned j = 0; j < 64; j += 8)
+            lead |= (uint64_t)(lt[p[j]] | lt[p[j + 1]] << 1 |
+                               lt[p[j + 2]] << 2 | lt[p[j + 3]] << 3 |
+                               lt[p[j + 4]] << 4 | lt[p[j + 5]] << 5 |
+                               lt[p[j + 6]] << 6 | lt[p[j + 7]] << 7)
+                    << j;
         for (; lead; lead &= lead - 1) {
             unsigned j = (unsigned)__builtin_ctzll(lead);
-            anyw |= (uint64_t)marked(k, p + j) << j;
+            anyw |= (uint64_t)marked(k->mt, p + j) << j;
         }
     }
     m->alnum = alnum;
