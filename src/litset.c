@@ -565,6 +565,13 @@ static int take(unsigned *v, unsigned *n, unsigned m)
     return 0;
 }
 
+/* Sets bits in the pair of each byte that folds loosely to f. */
+static void mark_bytes(marktab *mt, unsigned f, uint32_t bits)
+{
+    mt->pair[f] |= bits;
+    mt->pair[f & ~0x20u] |= bits;
+}
+
 /* The marks of the anywhere table; too many make every position marked.
  * Returns 0, or -1 when out of memory. */
 static int set_marks(table *k)
@@ -583,19 +590,18 @@ static int set_marks(table *k)
         return 0;
     if (!(k->mt = calloc(1, sizeof(*k->mt))))
         return -1;
-    for (unsigned c = 0; c < 256; c++) {
-        marktab *mt = k->mt;
-        unsigned f = c | 0x20;
-        int alone = k->high && c >= 0x80;
-        for (unsigned j = 0; j < k->n_pairs; j++) {
-            mt->pair[c] |= (uint32_t)((k->pairs[j] & 0xFF) == f) << j;
-            mt->pair[c] |= (uint32_t)((k->pairs[j] >> 8) == f) << (16 + j);
-        }
-        for (unsigned j = 0; j < k->n_singles; j++)
-            alone |= k->singles[j] == f;
-        mt->pair[c] |= (uint32_t)alone << ALONE | (uint32_t)1 << (16 + ALONE);
-        mt->lead[c] = (mt->pair[c] & 0xFFFF) != 0;
+    marktab *mt = k->mt;
+    for (unsigned c = 0; c < 256; c++)
+        mt->pair[c] = (uint32_t)1 << (16 + ALONE) |
+                      (uint32_t)(k->high && c >= 0x80) << ALONE;
+    for (unsigned j = 0; j < k->n_pairs; j++) {
+        mark_bytes(mt, k->pairs[j] & 0xFF, (uint32_t)1 << j);
+        mark_bytes(mt, k->pairs[j] >> 8, (uint32_t)1 << (16 + j));
     }
+    for (unsigned j = 0; j < k->n_singles; j++)
+        mark_bytes(mt, k->singles[j], (uint32_t)1 << ALONE);
+    for (unsigned c = 0; c < 256; c++)
+        mt->lead[c] = (mt->pair[c] & 0xFFFF) != 0;
     size_t nv = 2 * k->n_pairs + k->n_singles;
     if (!nv)
         return 0;
