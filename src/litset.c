@@ -1103,7 +1103,9 @@ static ALWAYS_INLINE void mark_sse2(const litset *ls, const unsigned char *p,
                                                 _mm_cmpeq_epi8(n3, g)));
         }
     }
-    for (const __m128i *end = c + k->n_singles; c < end; c++) {
+    /* k->vec is NULL when there is nothing to compare */
+    for (const __m128i *end = k->n_singles ? c + k->n_singles : c; c < end;
+         c++) {
         __m128i f = c[0];
         a0 = _mm_or_si128(a0, _mm_cmpeq_epi8(l0, f));
         a1 = _mm_or_si128(a1, _mm_cmpeq_epi8(l1, f));
@@ -1170,7 +1172,9 @@ mark_avx2(const litset *ls, const unsigned char *p, marks *m)
                                                       _mm256_cmpeq_epi8(n1, g)));
         }
     }
-    for (const __m128i *end = c + k->n_singles; c < end; c++) {
+    /* k->vec is NULL when there is nothing to compare */
+    for (const __m128i *end = k->n_singles ? c + k->n_singles : c; c < end;
+         c++) {
         __m256i f = _mm256_broadcastsi128_si256(c[0]);
         a0 = _mm256_or_si256(a0, _mm256_cmpeq_epi8(l0, f));
         a1 = _mm256_or_si256(a1, _mm256_cmpeq_epi8(l1, f));
