@@ -330,9 +330,9 @@ static uint64_t load8(const unsigned char *p)
 }
 
 #ifdef __SSE2__
-/* Sixteen bytes: how many are not white space, or -1 when one is not
- * ASCII. */
-static int nonspace16(const unsigned char *p)
+/* Sixteen bytes: which are not white space (bit i for p[i]), or -1 when
+ * one is not ASCII. */
+static int nonspace_mask16(const unsigned char *p)
 {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
     if (_mm_movemask_epi8(x))
@@ -342,21 +342,25 @@ static int nonspace16(const unsigned char *p)
         _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
                       _mm_cmplt_epi8(x, _mm_set1_epi8('\r' + 1))));
     /* the bits of a 16-bit mask, added up in place (no popcnt needed) */
-    unsigned m = (unsigned)_mm_movemask_epi8(ws);
-    m = m - ((m >> 1) & 0x5555u);
-    m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
-    m = (m + (m >> 4)) & 0x0F0Fu;
-    return 16 - (int)((m + (m >> 8)) & 0x1Fu);
+    return (int)(~(unsigned)_mm_movemask_epi8(ws) & 0xFFFFu);
 }
 #define HAVE_NONSPACE16 1
 #else
 #define HAVE_NONSPACE16 0
-static int nonspace16(const unsigned char *p)
+static int nonspace_mask16(const unsigned char *p)
 {
     (void)p;
     return -1;
 }
 #endif
+
+static unsigned bits16(unsigned m)
+{
+    m = m - ((m >> 1) & 0x5555u);
+    m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+    m = (m + (m >> 4)) & 0x0F0Fu;
+    return (m + (m >> 8)) & 0x1Fu;
+}
 
 size_t matcher_back(const unsigned char *t, size_t p, size_t start,
                     size_t budget)
@@ -365,12 +369,20 @@ size_t matcher_back(const unsigned char *t, size_t p, size_t start,
         return start;
     size_t q = p;
     while (q > start) {
-        int n16;
-        if (HAVE_NONSPACE16 && budget >= 16 && q - start >= 16 &&
-            (n16 = nonspace16(t + q - 16)) >= 0 && (size_t)n16 <= budget) {
-            budget -= (size_t)n16;
-            q -= 16;
-            continue;
+        int m16;
+        if (HAVE_NONSPACE16 && q - start >= 16 &&
+            (m16 = nonspace_mask16(t + q - 16)) >= 0) {
+            unsigned m = (unsigned)m16, n = bits16(m);
+            if (n <= budget) {
+                budget -= n;
+                q -= 16;
+                continue;
+            }
+            /* it stops in these sixteen bytes, after the last non-space
+             * byte that does not fit (white space costs nothing) */
+            for (; budget; budget--)
+                m &= ~(0x80000000u >> __builtin_clz(m));
+            return q - 16 + (size_t)(32 - __builtin_clz(m));
         }
         if (q - start >= 8) {
             /* eight ASCII bytes at once */
@@ -413,12 +425,20 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
 {
     size_t q = p;
     while (q < len) {
-        int n16;
-        if (HAVE_NONSPACE16 && budget >= 16 && len - q >= 16 &&
-            (n16 = nonspace16(t + q)) >= 0 && (size_t)n16 <= budget) {
-            budget -= (size_t)n16;
-            q += 16;
-            continue;
+        int m16;
+        if (HAVE_NONSPACE16 && len - q >= 16 &&
+            (m16 = nonspace_mask16(t + q)) >= 0) {
+            unsigned m = (unsigned)m16, n = bits16(m);
+            if (n <= budget) {
+                budget -= n;
+                q += 16;
+                continue;
+            }
+            /* it stops in these sixteen bytes, at the first non-space byte
+             * that does not fit */
+            for (; budget; budget--)
+                m &= m - 1;
+            return q + (size_t)__builtin_ctz(m);
         }
         if (len - q >= 8) {
             uint64_t x = load8(t + q);

@@ -547,12 +547,109 @@ static void matcher__literal_across_chunk_edge__fast_and_reference_agree(void **
     rf_rules_free(rs);
 }
 
+/* ---- how far a window reaches ---- */
+
+/* Is s[0..n) a character that \s matches? Its length, or 0. */
+static size_t space_char(const unsigned char *s, size_t n)
+{
+    return lit_space_len(s, n);
+}
+
+/* The length of the character that ends at t[q] (exclusive), going back no
+ * further than start: a stray byte is a character of its own. */
+static size_t char_before(const unsigned char *t, size_t q, size_t start)
+{
+    size_t k = q - 1;
+    while (k > start && q - k < 4 && (t[k] & 0xC0) == 0x80)
+        k--;
+    size_t want = t[k] >= 0xF0 ? 4 : t[k] >= 0xE0 ? 3 : t[k] >= 0xC0 ? 2 : 1;
+    if ((t[k] & 0xC0) != 0xC0 || want != q - k)
+        k = q - 1;
+    return q - k;
+}
+
+/* matcher_back and matcher_forward the plain way: a character at a time,
+ * white space free, stopping before the character that does not fit. */
+static size_t plain_back(const unsigned char *t, size_t p, size_t start,
+                         size_t budget)
+{
+    size_t q = p;
+    while (q > start) {
+        size_t n = char_before(t, q, start);
+        if (!space_char(t + q - n, n)) {
+            if (n > budget)
+                break;
+            budget -= n;
+        }
+        q -= n;
+    }
+    return q;
+}
+
+static size_t plain_forward(const unsigned char *t, size_t len, size_t p,
+                            size_t budget)
+{
+    size_t q = p;
+    while (q < len) {
+        unsigned char c = t[q];
+        size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (n > len - q)
+            n = 1;
+        if (!space_char(t + q, n)) {
+            if (n > budget)
+                break;
+            budget -= n;
+        }
+        q += n;
+    }
+    return q;
+}
+
+/* Texts of words, runs of spaces, tabs, line breaks, no-break and em
+ * spaces, accented letters and stray bytes: every budget from 0 to 70
+ * from every position reaches where a character-at-a-time walk does,
+ * whether the sixteen bytes it stops in are ASCII or not. */
+static void matcher__window_reach__same_as_a_character_at_a_time(void **state)
+{
+    (void)state;
+    static const char *const bits[] = {
+        "word", "a", " ", "  ", "\t", "\n", "\r\n", "                ",
+        "\xC2\xA0", "\xE2\x80\x83", "\xC3\xA9t\xC3\xA9", "\xE2\x80\x94", "\xff",
+        "commission", "x", ".", "\xE1\x9A\x80",
+    };
+    rng r = {0xacce55ull};
+    buf b = BUF_INIT;
+    for (int round = 0; round < 40; round++) {
+        b.len = 0;
+        while (b.len < 200)
+            buf_puts(&b, bits[below(&r, sizeof(bits) / sizeof(bits[0]))]);
+        const unsigned char *t = (const unsigned char *)b.data;
+        for (size_t p = 0; p <= b.len; p++)
+            for (size_t budget = 0; budget <= 70; budget++) {
+                size_t start = p > 0 ? below(&r, (uint32_t)p) : 0;
+                if (matcher_forward(t, b.len, p, budget) !=
+                        plain_forward(t, b.len, p, budget) ||
+                    matcher_back(t, p, start, budget) !=
+                        plain_back(t, p, start, budget))
+                    fail_msg("round %d, position %zu, budget %zu: forward %zu "
+                             "(plainly %zu), back %zu (plainly %zu)",
+                             round, p, budget,
+                             matcher_forward(t, b.len, p, budget),
+                             plain_forward(t, b.len, p, budget),
+                             matcher_back(t, p, start, budget),
+                             plain_back(t, p, start, budget));
+            }
+    }
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matcher__edge_cases__fast_and_reference_agree),
         cmocka_unit_test(matcher__literal_across_chunk_edge__fast_and_reference_agree),
         cmocka_unit_test(matcher__companion_over_white_space__fast_and_reference_agree),
+        cmocka_unit_test(matcher__window_reach__same_as_a_character_at_a_time),
         cmocka_unit_test(matcher__big_text_in_threads__same_as_one_thread),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_default_rules),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_draft_rules),
