@@ -23,9 +23,8 @@
  * occurrences to find. A rare companion of a rarer literal is cheaper to
  * look for near the few candidates (more literals make the one pass
  * slower): on the corpus, 1% more instructions with every companion of an
- * estimate under 1e-5 found in the one pass. */#ifndef PAIR_GLOBAL_RATIO
+ * estimate under 1e-5 found in the one pass. */
 #define PAIR_GLOBAL_RATIO 4.0
-#endif
 
 int pattern_init(pattern *p, char *src, lit_sum *lits)
 {
@@ -341,7 +340,6 @@ static int nonspace_mask16(const unsigned char *p)
         _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
         _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
                       _mm_cmplt_epi8(x, _mm_set1_epi8('\r' + 1))));
-    /* the bits of a 16-bit mask, added up in place (no popcnt needed) */
     return (int)(~(unsigned)_mm_movemask_epi8(ws) & 0xFFFFu);
 }
 #define HAVE_NONSPACE16 1
@@ -354,6 +352,7 @@ static int nonspace_mask16(const unsigned char *p)
 }
 #endif
 
+/* The bits set in a 16-bit mask, added up in place (no popcnt needed). */
 static unsigned bits16(unsigned m)
 {
     m = m - ((m >> 1) & 0x5555u);
@@ -597,18 +596,15 @@ void pattern_paired_near(const pattern *p, const char *text, size_t len,
     for (size_t i = 0; i < n; i++) {
         size_t a = c[i].pos;
         int ok = 0;
+        while (j < nc && comp[j].pos < a)
+            j++; /* comp[j] is the first companion at a or after */
         if (p->lits.pair_after) {
-            /* the first companion that starts at a or after; it must
-             * start within gap non-space bytes of a */
-            while (j < nc && comp[j].pos < a)
-                j++;
+            /* it must start within gap non-space bytes of a */
             ok = j < nc && (comp[j].pos - a <= gap ||
                             comp[j].pos <= matcher_forward(t, len, a, gap));
         } else {
-            /* companions that end by a, nearest first; one must start
-             * within gap non-space bytes before a */
-            while (j < nc && comp[j].pos < a)
-                j++;
+            /* companions before it that end by a, nearest first; one
+             * must start within gap non-space bytes before a */
             size_t from = a; /* matcher_back, once needed */
             int have_from = 0;
             for (size_t q = j; q-- > 0 && !ok;) {

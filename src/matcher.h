@@ -143,7 +143,9 @@ typedef struct mwin_vec {
  */
 int pattern_pair_checked(const pattern *p);
 
-/* Are they looked for in the one pass over the text, with the rules' literals (rare enough to), rather than near each candidate? */
+/* Are they checked, and found in the one pass over the text with the
+ * rules' literals (being about as common as the literal) rather than
+ * looked for near each candidate? */
 int pattern_pair_global(const pattern *p);
 
 /*

@@ -972,7 +972,6 @@ static int push_hits(scanner *sc, const rule *r, size_t order, msearch *it)
     return rc;
 }
 
-/* Adds every hit of rule r to sc->hits. */
 /* Can rule r match at all: is one of its literals in the text? (A rule
  * with no literal may match anywhere.) */
 static inline int rule_may_match(const scanner *sc, const rule *r)
@@ -982,6 +981,7 @@ static inline int rule_may_match(const scanner *sc, const rule *r)
            pf[0] != pf[r->n_parts ? r->n_parts : 1];
 }
 
+/* Adds every hit of rule r, one that rule_may_match, to sc->hits. */
 static void scan_rule(scanner *sc, const rule *r, size_t order)
 {
     const char *text = sc->doc->text;
@@ -990,8 +990,6 @@ static void scan_rule(scanner *sc, const rule *r, size_t order)
     rf_scanner *k = sc->keep;
     size_t c0 = k->part_first[r->first_part];
     size_t c1 = k->part_first[r->first_part + (r->n_parts ? r->n_parts : 1)];
-    if (fast && c0 == c1)
-        return; /* none of its literals is in the text: no match */
     if (fast && r->re.split) {
         /* a regex that looks at the whole text first: one hit at most */
         int rc = pattern_split_find(sc->m, &r->re, text, len, k->cands + c0,
@@ -1267,8 +1265,6 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
     sc.max_evidence = o.max_evidence ? o.max_evidence : DEFAULT_MAX_EVIDENCE;
     sc.context = o.context_width ? o.context_width : DEFAULT_CONTEXT;
     sc.keep = k;
-    sc.ln = &k->lanes[0];
-    sc.m = &sc.ln->m;
     sc.hits = k->hits;
     sc.cap_hits = k->cap_hits;
     sc.res = calloc(1, sizeof(*sc.res));
@@ -1285,9 +1281,9 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
         if (n_lanes > MAX_LANES)
             n_lanes = MAX_LANES;
         n_lanes = lanes_reserve(k, n_lanes);
-        sc.ln = &k->lanes[0]; /* the lanes may have moved */
-        sc.m = &sc.ln->m;
     }
+    sc.ln = &k->lanes[0]; /* after lanes_reserve, which may move them */
+    sc.m = &sc.ln->m;
     uint32_t limit = match_limit(&o, doc->len);
     for (size_t i = 0; i < n_lanes; i++) {
         matcher *m = &k->lanes[i].m;
