@@ -1,7 +1,5 @@
 #include "decode.h"
 
-#include "bigmem.h"
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +187,6 @@ int decode_drop_invisible_spans(const char *s, size_t n, char **out,
     rf_span *v = malloc(cap * sizeof(*v));
     if (!t || !v)
         goto oom;
-    bigmem_hint(t, n + 1);
     while (i < n) {
         size_t w;
         int bad;

@@ -45,7 +45,6 @@
 #endif
 #endif
 
-#include "bigmem.h"
 #include "lit.h"
 
 /* A byte string searched for: a literal or one of its k/s variants. */
@@ -812,7 +811,6 @@ static int emit(occ_vec *out, size_t pos, size_t len, uint32_t li)
         lit_occ *v = realloc(out->v, cap * sizeof(*v));
         if (!v)
             return -1;
-        bigmem_hint(v, cap * sizeof(*v));
         out->v = v;
         out->cap = cap;
     }

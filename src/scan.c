@@ -29,7 +29,6 @@
 #include <string.h>
 
 #include "arena.h"
-#include "bigmem.h"
 #include "buf.h"
 #include "directive.h"
 #include "rules.h"
@@ -691,7 +690,6 @@ static int push_owned(owned_vec *any, owned o)
         owned *v = realloc(any->v, cap * sizeof(*v));
         if (!v)
             return -1;
-        bigmem_hint(v, cap * sizeof(*v));
         any->v = v;
         any->cap = cap;
     }
@@ -855,7 +853,6 @@ static int find_candidates(scanner *sc, size_t n_lanes)
         mcand *c = realloc(k->cands, total * sizeof(*c));
         if (!c)
             return -1;
-        bigmem_hint(c, total * sizeof(*c));
         k->cands = c;
         k->cap_cands = total;
     }
