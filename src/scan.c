@@ -78,7 +78,9 @@ typedef struct lane {
     occ_vec occ;       /* the literals found in a chunk of the text */
     owned_vec any;     /* candidates in text order, before sorting by part */
     size_t *count;     /* per owner: candidates in any; then where the next
-                          of them goes in cands */
+                          of them goes in cands (0 but for those in touched) */
+    uint32_t *touched; /* the owners with candidates in any, as found */
+    size_t n_touched;
     /* one search per part of a rule, over windows kept in pwins */
     struct part_search *parts;
     mwin_vec pwins;
@@ -96,10 +98,24 @@ struct rf_scanner {
     const rf_rules *rs;
     lane *lanes;       /* lanes[0] for every scan; more for big texts */
     size_t n_lanes;
-    size_t *first;     /* per owner: its first candidate in cands (owners
-                          n_parts + i: part i's companions, {pos, end}) */
-    size_t *kept;      /* per part: candidates its companion confirms */
-    size_t *part_first; /* per part, once companions are checked */
+    /* Per owner (owners n_parts + i: part i's companions, {pos, end}):
+     * its candidates, cands[start .. start + num). Only the owners in
+     * touched have any; num is 0 for every other. A posting touches a few
+     * dozen of the rules' hundreds of owners, so nothing per document
+     * goes through them all. */
+    size_t *start, *num;
+    uint32_t *touched; /* in order; n_parts: how many are parts */
+    size_t n_touched, n_touched_parts;
+    size_t *kept;      /* per touched part: candidates its companion
+                          confirms */
+    /* per part, once companions are checked: its candidates,
+     * cands[part_at .. part_at + part_n) (part_n 0 for the untouched) */
+    size_t *part_at, *part_n;
+    /* per rule: the candidates of all its parts, cands[rule_c0 .. rule_c1)
+     * (empty for a rule none of whose parts was touched) */
+    size_t *rule_c0, *rule_c1;
+    uint32_t *part_rule; /* per part: its rule's index */
+    unsigned char *mark; /* per owner, zero between uses */
     mcand *cands;
     size_t cap_cands;
     hit *hits;
@@ -645,10 +661,12 @@ static int lane_init(lane *ln, size_t n_parts)
 {
     memset(ln, 0, sizeof(*ln));
     ln->count = calloc(2 * n_parts + 1, sizeof(size_t));
+    ln->touched = malloc((2 * n_parts + 1) * sizeof(uint32_t));
     ln->parts = calloc(n_parts + 1, sizeof(*ln->parts));
-    if (!ln->count || !ln->parts ||
+    if (!ln->count || !ln->touched || !ln->parts ||
         matcher_init(&ln->m, DEFAULT_MATCH_LIMIT)) {
         free(ln->count);
+        free(ln->touched);
         free(ln->parts);
         matcher_free(&ln->m);
         return -1;
@@ -662,6 +680,7 @@ static void lane_free(lane *ln)
     occ_vec_free(&ln->occ);
     free(ln->any.v);
     free(ln->count);
+    free(ln->touched);
     free(ln->parts);
     free(ln->pwins.v);
     free(ln->hits);
@@ -710,7 +729,9 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
     size_t no = sc->rs->n_parts;
     const unsigned char *t = (const unsigned char *)sc->doc->text;
     size_t len = sc->doc->len, reach = litset_max_len(ls);
-    memset(ln->count, 0, (2 * no + 1) * sizeof(size_t));
+    for (size_t i = 0; i < ln->n_touched; i++)
+        ln->count[ln->touched[i]] = 0;
+    ln->n_touched = 0;
     ln->any.n = 0;
     for (size_t at = c0 * FIND_CHUNK; at < len && at < c1 * FIND_CHUNK;
          at += FIND_CHUNK) {
@@ -733,7 +754,8 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
                                                      ? o[j].back
                                                      : oc->end}}))
                     return -1;
-                ln->count[o[j].owner]++;
+                if (ln->count[o[j].owner]++ == 0)
+                    ln->touched[ln->n_touched++] = o[j].owner;
             }
         }
     }
@@ -752,19 +774,18 @@ static void place_candidates(rf_scanner *k, lane *ln)
 static int check_part(scanner *sc, lane *ln, size_t p)
 {
     rf_scanner *k = sc->keep;
-    size_t no = sc->rs->n_parts, n = k->first[p + 1] - k->first[p];
+    size_t no = sc->rs->n_parts, n = k->num[p], nc = k->num[no + p];
     const pattern *pp = sc->rs->part_pat[p];
     k->kept[p] = n;
     if (pattern_pair_global(pp)) {
         pattern_paired_near(pp, sc->doc->text, sc->doc->len,
-                            k->cands + k->first[p], n,
-                            k->cands + k->first[no + p],
-                            k->first[no + p + 1] - k->first[no + p],
+                            k->cands + k->start[p], n,
+                            nc ? k->cands + k->start[no + p] : k->cands, nc,
                             &k->kept[p]);
         return 0;
     }
     return pattern_paired_all(pp, sc->doc->text, sc->doc->len,
-                              k->cands + k->first[p], n, &k->kept[p],
+                              k->cands + k->start[p], n, &k->kept[p],
                               &ln->m.occ[2], &ln->m.wins[2]);
 }
 
@@ -787,18 +808,16 @@ static void find_lane(scanner *sc, size_t li, void *arg)
     } else if (j->step == 1) {
         place_candidates(sc->keep, ln);
     } else {
-        /* most parts have no candidate in a posting */
-        const size_t *first = sc->keep->first;
-        size_t no = sc->rs->n_parts, p;
+        /* the parts with candidates (the first of the touched owners) */
+        const rf_scanner *k = sc->keep;
+        size_t i;
         if (j->n_lanes == 1) {
-            for (p = 0; p < no && !ln->oom; p++) {
-                sc->keep->kept[p] = 0;
-                if (first[p + 1] > first[p])
-                    ln->oom = check_part(sc, ln, p) != 0;
-            }
+            for (i = 0; i < k->n_touched_parts && !ln->oom; i++)
+                ln->oom = check_part(sc, ln, k->touched[i]) != 0;
         } else {
-            while (!ln->oom && (p = atomic_fetch_add(&j->next, 1)) < no)
-                ln->oom = check_part(sc, ln, p) != 0;
+            while (!ln->oom &&
+                   (i = atomic_fetch_add(&j->next, 1)) < k->n_touched_parts)
+                ln->oom = check_part(sc, ln, k->touched[i]) != 0;
         }
     }
 }
@@ -812,43 +831,94 @@ static int lanes_oom(const rf_scanner *k, size_t n)
     return oom;
 }
 
+/* Empties what the last document touched: every owner's and part's
+ * count, every rule's range. */
+static void forget_touched(rf_scanner *k)
+{
+    size_t no = k->rs->n_parts;
+    for (size_t t = 0; t < k->n_touched; t++) {
+        uint32_t o = k->touched[t];
+        k->num[o] = 0;
+        if (o < no)
+            k->part_n[o] = 0;
+    }
+    k->n_touched = k->n_touched_parts = 0;
+    memset(k->rule_c0, 0, k->rs->n * sizeof(size_t));
+    memset(k->rule_c1, 0, k->rs->n * sizeof(size_t));
+}
+
+static int cmp_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* The owners the lanes touched, once each and in order, in k->touched. */
+static void gather_touched(rf_scanner *k, size_t n_lanes)
+{
+    size_t n = 0, no = k->rs->n_parts;
+    for (size_t i = 0; i < n_lanes; i++) {
+        const lane *ln = &k->lanes[i];
+        for (size_t t = 0; t < ln->n_touched; t++) {
+            uint32_t o = ln->touched[t];
+            if (!k->mark[o]) { /* several lanes touch the same owners */
+                k->mark[o] = 1;
+                k->touched[n++] = o;
+            }
+        }
+    }
+    for (size_t t = 0; t < n; t++)
+        k->mark[k->touched[t]] = 0;
+    if (n < 64) { /* a posting: a few dozen, nearly in order */
+        for (size_t i = 1; i < n; i++) {
+            uint32_t x = k->touched[i];
+            size_t j = i;
+            for (; j > 0 && k->touched[j - 1] > x; j--)
+                k->touched[j] = k->touched[j - 1];
+            k->touched[j] = x;
+        }
+    } else {
+        qsort(k->touched, n, sizeof(uint32_t), cmp_u32);
+    }
+    k->n_touched = n;
+    size_t np = 0;
+    while (np < n && k->touched[np] < no)
+        np++;
+    k->n_touched_parts = np;
+}
+
 /*
  * Finds the literals of every rule in the document and lists the
  * candidates of each part of a rule (where its literals are, with how far
- * back a match may start) in keep->cands[part_first[i] ..
- * part_first[i + 1]), with n_lanes lanes.
+ * back a match may start) in keep->cands[part_at[i] ..
+ * part_at[i] + part_n[i]), with n_lanes lanes.
  */
 static int find_candidates(scanner *sc, size_t n_lanes)
 {
     rf_scanner *k = sc->keep;
-    size_t no = sc->rs->n_parts;
     find_job j = {0, n_lanes, (sc->doc->len + FIND_CHUNK - 1) / FIND_CHUNK, 0};
+    forget_touched(k);
     for (size_t i = 0; i < n_lanes; i++)
         k->lanes[i].oom = 0;
     run_lanes(sc, n_lanes, find_lane, &j);
     if (lanes_oom(k, n_lanes))
         return -1;
+    gather_touched(k, n_lanes);
     /* Each owner's candidates together, in text order: where each lane's
      * go. */
     size_t total = 0;
-    if (n_lanes == 1) {
-        size_t *count = k->lanes[0].count;
-        for (size_t o = 0; o < 2 * no; o++) {
-            size_t c = count[o];
-            k->first[o] = count[o] = total;
-            total += c;
-        }
-    } else {
-        for (size_t o = 0; o < 2 * no; o++) {
-            k->first[o] = total;
-            for (size_t i = 0; i < n_lanes; i++) {
-                size_t c = k->lanes[i].count[o];
-                k->lanes[i].count[o] = total;
+    for (size_t t = 0; t < k->n_touched; t++) {
+        uint32_t o = k->touched[t];
+        k->start[o] = total;
+        for (size_t i = 0; i < n_lanes; i++) {
+            size_t *count = k->lanes[i].count, c = count[o];
+            if (c) { /* a lane's count stays 0 for the owners it lacks */
+                count[o] = total;
                 total += c;
             }
         }
+        k->num[o] = total - k->start[o];
     }
-    k->first[2 * no] = total;
     if (total > k->cap_cands) {
         mcand *c = realloc(k->cands, total * sizeof(*c));
         if (!c)
@@ -863,16 +933,21 @@ static int find_candidates(scanner *sc, size_t n_lanes)
     if (lanes_oom(k, n_lanes))
         return -1;
     /* Each part keeps the candidates its companion confirms (pushed
-     * down over those it drops). */
+     * down over those it drops), in the order of the parts, so that a
+     * rule's are together. */
     size_t w = 0;
-    for (size_t p = 0; p < no; p++) {
-        k->part_first[p] = w;
-        if (k->kept[p] && w != k->first[p])
-            memmove(k->cands + w, k->cands + k->first[p],
-                    k->kept[p] * sizeof(mcand));
-        w += k->kept[p];
+    for (size_t t = 0; t < k->n_touched_parts; t++) {
+        uint32_t p = k->touched[t], r = k->part_rule[p];
+        size_t n = k->kept[p];
+        if (n && w != k->start[p])
+            memmove(k->cands + w, k->cands + k->start[p], n * sizeof(mcand));
+        k->part_at[p] = w;
+        k->part_n[p] = n;
+        if (k->rule_c0[r] == k->rule_c1[r])
+            k->rule_c0[r] = w;
+        w += n;
+        k->rule_c1[r] = w;
     }
-    k->part_first[no] = w;
     return 0;
 }
 
@@ -896,8 +971,8 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
     pwins->n = 0;
     for (size_t i = 0; i < np; i++) {
         ps[i].at = pwins->n;
-        if (mwin_add(pwins, text, k->cands + k->part_first[fp + i],
-                     k->part_first[fp + i + 1] - k->part_first[fp + i])) {
+        if (mwin_add(pwins, text, k->cands + k->part_at[fp + i],
+                     k->part_n[fp + i])) {
             sc->oom = 1;
             return 0;
         }
@@ -927,12 +1002,12 @@ static int scan_parts(scanner *sc, const rule *r, size_t order)
                 p->state = 1;
             if (p->state == 1 && r->parts[i].split) {
                 /* it matches from the start of the text, or not at all */
-                size_t c0 = k->part_first[fp + i];
+                size_t c0 = k->part_at[fp + i];
                 int rc = clear ? 0
                                : pattern_split_find(
                                      sc->m, &r->parts[i], text, len,
                                      k->cands + c0,
-                                     k->part_first[fp + i + 1] - c0, &p->ms,
+                                     k->part_n[fp + i], &p->ms,
                                      &p->me);
                 if (rc < 0 || rc == 2)
                     return 1;
@@ -972,24 +1047,23 @@ static int push_hits(scanner *sc, const rule *r, size_t order, msearch *it)
     return rc;
 }
 
-/* Can rule r match at all: is one of its literals in the text? (A rule
- * with no literal may match anywhere.) */
-static inline int rule_may_match(const scanner *sc, const rule *r)
+/* Can rule r, the rule set's i-th, match at all: is one of its literals
+ * in the text? (A rule with no literal may match anywhere.) */
+static inline int rule_may_match(const scanner *sc, const rule *r, size_t i)
 {
-    const size_t *pf = sc->keep->part_first + r->first_part;
     return sc->m->reference || !r->re.lits.ok ||
-           pf[0] != pf[r->n_parts ? r->n_parts : 1];
+           sc->keep->rule_c0[i] != sc->keep->rule_c1[i];
 }
 
-/* Adds every hit of rule r, one that rule_may_match, to sc->hits. */
+/* Adds every hit of rule r, the rule set's order-th, one that
+ * rule_may_match, to sc->hits. */
 static void scan_rule(scanner *sc, const rule *r, size_t order)
 {
     const char *text = sc->doc->text;
     size_t len = sc->doc->len, s, e, first = sc->n_hits;
     int fast = !sc->m->reference && r->re.lits.ok;
     rf_scanner *k = sc->keep;
-    size_t c0 = k->part_first[r->first_part];
-    size_t c1 = k->part_first[r->first_part + (r->n_parts ? r->n_parts : 1)];
+    size_t c0 = k->rule_c0[order], c1 = k->rule_c1[order];
     if (fast && r->re.split) {
         /* a regex that looks at the whole text first: one hit at most */
         int rc = pattern_split_find(sc->m, &r->re, text, len, k->cands + c0,
@@ -1057,7 +1131,7 @@ static void rules_lane(scanner *sc, size_t li, void *arg)
     sub.oom = 0;
     size_t i;
     while (!sub.oom && (i = atomic_fetch_add(&j->next, 1)) < sc->rs->n) {
-        if (rule_may_match(&sub, sc->rs->rules[i]))
+        if (rule_may_match(&sub, sc->rs->rules[i], i))
             scan_rule(&sub, sc->rs->rules[i], i);
         if (sub.errors.len && !(j->errors[i] = buf_take(&sub.errors)))
             sub.oom = 1;
@@ -1077,7 +1151,7 @@ static void scan_rules(scanner *sc, size_t n_lanes)
     const rf_rules *rs = sc->rs;
     if (n_lanes < 2) {
         for (size_t i = 0; i < rs->n && !sc->oom; i++)
-            if (rule_may_match(sc, rs->rules[i]))
+            if (rule_may_match(sc, rs->rules[i], i))
                 scan_rule(sc, rs->rules[i], i);
         return;
     }
@@ -1218,12 +1292,28 @@ rf_scanner *rf_scanner_new(const rf_rules *rs)
     if (!k)
         return NULL;
     k->rs = rs;
-    k->first = calloc(2 * rs->n_parts + 1, sizeof(size_t));
-    k->kept = calloc(rs->n_parts + 1, sizeof(size_t));
-    k->part_first = calloc(rs->n_parts + 1, sizeof(size_t));
-    if (!k->first || !k->kept || !k->part_first || lanes_reserve(k, 1) < 1) {
+    size_t no = rs->n_parts, nr = rs->n ? rs->n : 1;
+    k->start = calloc(2 * no + 1, sizeof(size_t));
+    k->num = calloc(2 * no + 1, sizeof(size_t));
+    k->touched = calloc(2 * no + 1, sizeof(uint32_t));
+    k->mark = calloc(2 * no + 1, 1);
+    k->kept = calloc(no + 1, sizeof(size_t));
+    k->part_at = calloc(no + 1, sizeof(size_t));
+    k->part_n = calloc(no + 1, sizeof(size_t));
+    k->part_rule = calloc(no + 1, sizeof(uint32_t));
+    k->rule_c0 = calloc(nr, sizeof(size_t));
+    k->rule_c1 = calloc(nr, sizeof(size_t));
+    if (!k->start || !k->num || !k->touched || !k->mark || !k->kept ||
+        !k->part_at || !k->part_n || !k->part_rule || !k->rule_c0 ||
+        !k->rule_c1 || lanes_reserve(k, 1) < 1) {
         rf_scanner_free(k);
         return NULL;
+    }
+    /* a rule without parts counts as one (rules.h) */
+    for (size_t i = 0; i < rs->n; i++) {
+        const rule *r = rs->rules[i];
+        for (size_t p = 0; p < (r->n_parts ? r->n_parts : 1); p++)
+            k->part_rule[r->first_part + p] = (uint32_t)i;
     }
     return k;
 }
@@ -1235,9 +1325,16 @@ void rf_scanner_free(rf_scanner *k)
     for (size_t i = 0; i < k->n_lanes; i++)
         lane_free(&k->lanes[i]);
     free(k->lanes);
-    free(k->first);
+    free(k->start);
+    free(k->num);
+    free(k->touched);
+    free(k->mark);
     free(k->kept);
-    free(k->part_first);
+    free(k->part_at);
+    free(k->part_n);
+    free(k->part_rule);
+    free(k->rule_c0);
+    free(k->rule_c1);
     free(k->cands);
     free(k->hits);
     free(k);

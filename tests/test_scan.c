@@ -583,6 +583,99 @@ static void scan__inline_disable__look_alikes_change_nothing(void **state)
     }
 }
 
+/* What a result says, as one line: each flag and suppressed flag with its
+ * count and where its evidence is. */
+static void summarize(const rf_result *r, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int supp = 0; supp < 2; supp++) {
+        size_t k = supp ? rf_result_suppressed_count(r) : rf_result_flag_count(r);
+        for (size_t i = 0; i < k && n < cap; i++) {
+            const rf_flag *f =
+                supp ? rf_result_suppressed(r, i) : rf_result_flag(r, i);
+            n += (size_t)snprintf(out + n, cap - n, "%s%s x%zu:", supp ? "~" : "",
+                                  f->rule->id, f->count);
+            for (size_t e = 0; e < f->n_evidence && n < cap; e++)
+                n += (size_t)snprintf(out + n, cap - n, " %zu",
+                                      f->evidence[e].offset);
+            if (n < cap)
+                n += (size_t)snprintf(out + n, cap - n, "; ");
+        }
+    }
+}
+
+/* A text of at least `size` bytes: filler, with `head` at its start and
+ * `tail` at its end. */
+static char *padded(const char *head, const char *tail, size_t size)
+{
+    const char *filler = "We build tools for teams and ship them weekly. ";
+    size_t hl = strlen(head), tl = strlen(tail), pl = strlen(filler);
+    size_t n = hl;
+    char *t = malloc(size + hl + tl + pl + 1);
+    assert_non_null(t);
+    memcpy(t, head, hl);
+    while (n < size) {
+        memcpy(t + n, filler, pl);
+        n += pl;
+    }
+    memcpy(t + n, tail, tl);
+    t[n + tl] = '\0';
+    return t;
+}
+
+static void scan__scanner_reused__same_as_a_new_one_for_each_document(
+    void **state)
+{
+    (void)state;
+    rf_rules *def = rf_rules_new();
+    rf_error err = {0, ""};
+    assert_int_equal(rf_rules_add_default(def, &err), 0);
+    assert_int_equal(rf_rules_compile(def, &err), 0);
+    /* documents that touch different rules and parts, one after another,
+     * big ones split among threads among them */
+    const char *a = "This is a 100% commission role: we pay only on closed "
+                    "deals. First a working interview, an unpaid trial "
+                    "day. We want heart and hustle; go the extra mile.";
+    const char *b = "Our interview process: two calls. Salary 90,000.";
+    const char *c = "Rockstar ninja wanted for a fast-paced startup. We "
+                    "are family. No 9 to 5 mentality; work hard, play hard.";
+    /* big ones split between two threads: the flags in the first
+     * thread's half, then only in the second's, and so on */
+    char *big_a = padded(a, "", 4200000), *big_a2 = padded("", a, 4200000);
+    char *big_c = padded(c, a, 4200000);
+    const char *docs[] = {a, b, "", big_a, big_a2, c, "Nothing to see.",
+                          big_c, a, big_a, b};
+    rf_scanner *k = rf_scanner_new(def);
+    assert_non_null(k);
+    rf_scan_opts o = {0, 0, 0, 0, 2};
+    char *got = malloc(1 << 16), *want = malloc(1 << 16);
+    assert_non_null(got);
+    assert_non_null(want);
+    size_t flagged = 0;
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        rf_source src = {docs[i], strlen(docs[i]), NULL, NULL, 0, 0, NULL, 0};
+        rf_result *r = rf_scanner_scan(k, &src, &o, &err);
+        rf_result *fresh = rf_scan_source(def, &src, &o, &err);
+        assert_non_null(r);
+        assert_non_null(fresh);
+        summarize(r, got, 1 << 16);
+        summarize(fresh, want, 1 << 16);
+        assert_string_equal(got, want);
+        flagged += rf_result_flag_count(r) > 0;
+        rf_result_free(r);
+        rf_result_free(fresh);
+    }
+    assert_int_equal(flagged, 7); /* a, c and the big ones */
+    free(got);
+    free(want);
+    free(big_a);
+    free(big_a2);
+    free(big_c);
+    rf_scanner_free(k);
+    rf_rules_free(def);
+}
+
 static void scan__uncompiled_rules__are_refused(void **state)
 {
     (void)state;
@@ -624,6 +717,7 @@ int main(void)
         cmocka_unit_test(scan__inline_disable__look_alikes_change_nothing),
         cmocka_unit_test(scan__inline_disable__many_on_one_line_finds_the_one_that_names_it),
         cmocka_unit_test(scan__inline_disable__reason_names_the_directive_line_among_many),
+        cmocka_unit_test(scan__scanner_reused__same_as_a_new_one_for_each_document),
         cmocka_unit_test(scan__uncompiled_rules__are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
