@@ -115,7 +115,7 @@ struct rf_scanner {
      * (empty for a rule none of whose parts was touched) */
     size_t *rule_c0, *rule_c1;
     uint32_t *part_rule; /* per part: its rule's index */
-    unsigned char *mark; /* per owner, zero between uses */
+    uint64_t *mark;    /* a bit per owner, clear between uses */
     mcand *cands;
     size_t cap_cands;
     hit *hits;
@@ -847,38 +847,23 @@ static void forget_touched(rf_scanner *k)
     memset(k->rule_c1, 0, k->rs->n * sizeof(size_t));
 }
 
-static int cmp_u32(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    return (a > b) - (a < b);
-}
-
-/* The owners the lanes touched, once each and in order, in k->touched. */
+/* The owners the lanes touched, once each and in order, in k->touched:
+ * set in a bitmap of the owners, which is read back in order and left
+ * clear. */
 static void gather_touched(rf_scanner *k, size_t n_lanes)
 {
-    size_t n = 0, no = k->rs->n_parts;
+    size_t n = 0, no = k->rs->n_parts, words = (2 * no + 63) / 64;
     for (size_t i = 0; i < n_lanes; i++) {
         const lane *ln = &k->lanes[i];
         for (size_t t = 0; t < ln->n_touched; t++) {
             uint32_t o = ln->touched[t];
-            if (!k->mark[o]) { /* several lanes touch the same owners */
-                k->mark[o] = 1;
-                k->touched[n++] = o;
-            }
+            k->mark[o / 64] |= (uint64_t)1 << (o % 64);
         }
     }
-    for (size_t t = 0; t < n; t++)
-        k->mark[k->touched[t]] = 0;
-    if (n < 64) { /* a posting: a few dozen, nearly in order */
-        for (size_t i = 1; i < n; i++) {
-            uint32_t x = k->touched[i];
-            size_t j = i;
-            for (; j > 0 && k->touched[j - 1] > x; j--)
-                k->touched[j] = k->touched[j - 1];
-            k->touched[j] = x;
-        }
-    } else {
-        qsort(k->touched, n, sizeof(uint32_t), cmp_u32);
+    for (size_t w = 0; w < words; w++) {
+        for (uint64_t m = k->mark[w]; m; m &= m - 1)
+            k->touched[n++] = (uint32_t)(64 * w + (size_t)__builtin_ctzll(m));
+        k->mark[w] = 0;
     }
     k->n_touched = n;
     size_t np = 0;
@@ -1296,7 +1281,7 @@ rf_scanner *rf_scanner_new(const rf_rules *rs)
     k->start = calloc(2 * no + 1, sizeof(size_t));
     k->num = calloc(2 * no + 1, sizeof(size_t));
     k->touched = calloc(2 * no + 1, sizeof(uint32_t));
-    k->mark = calloc(2 * no + 1, 1);
+    k->mark = calloc((2 * no + 63) / 64 + 1, sizeof(uint64_t));
     k->kept = calloc(no + 1, sizeof(size_t));
     k->part_at = calloc(no + 1, sizeof(size_t));
     k->part_n = calloc(no + 1, sizeof(size_t));
