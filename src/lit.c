@@ -8,17 +8,45 @@
  */
 #include "lit.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
 
-/* Letters a..z in English text, per thousand letters. */
-static const double letter_freq[26] = {
-    81.7, 14.9, 27.8, 42.5, 127.0, 22.3, 20.2, 60.9, 69.7, 1.5, 7.7, 40.3,
-    24.1, 67.5, 75.1, 19.3, 1.0, 59.9, 63.3, 90.6, 27.6, 9.8, 23.6, 1.5,
-    19.7, 0.7,
+/*
+ * How often each byte is taken to occur in text: a letter a..z by its
+ * share of English letters (per thousand letters, times 0.8: a fifth of
+ * the bytes are white space and punctuation), then digits, the space,
+ * '.' and ','; 0.002 for any other byte (upper-case letters too: literals
+ * are folded). A table, as literals are summarised by the thousand when
+ * the rules load.
+ */
+#define L(per_mille) ((per_mille) / 1000.0 * 0.8)
+#define O 0.002
+#define D 0.0015
+#define O8 O, O, O, O, O, O, O, O
+#define O16 O8, O8
+static const double byte_freq[256] = {
+    O16, O16,
+    /* ' ' .. '/' */
+    0.15, O, O, O, O, O, O, O, O, O, O, O, 0.01, O, 0.01, O,
+    /* '0' .. '?' */
+    D, D, D, D, D, D, D, D, D, D, O, O, O, O, O, O,
+    O16, O16,
+    /* '`' 'a' .. 'o' */
+    O, L(81.7), L(14.9), L(27.8), L(42.5), L(127.0), L(22.3), L(20.2),
+    L(60.9), L(69.7), L(1.5), L(7.7), L(40.3), L(24.1), L(67.5), L(75.1),
+    /* 'p' .. 'z', '{' .. DEL */
+    L(19.3), L(1.0), L(59.9), L(63.3), L(90.6), L(27.6), L(9.8), L(23.6),
+    L(1.5), L(19.7), L(0.7), O, O, O, O, O,
+    O16, O16, O16, O16, O16, O16, O16, O16,
 };
+#undef L
+#undef O
+#undef D
+#undef O8
+#undef O16
 
 /* The parts of common words, with how often each starts at a byte of
  * text: generated from tools/common-words.txt, as a hash table of
@@ -32,30 +60,29 @@ extern const unsigned lit_common_bits;
 
 static double common_freq(const char *s, size_t n)
 {
-    unsigned long h = 2166136261u;
+    uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
-        h = ((h ^ (unsigned char)s[i]) * 16777619u) & 0xFFFFFFFFu;
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
     size_t mask = ((size_t)1 << lit_common_bits) - 1;
-    for (size_t i = (size_t)h & mask; lit_common[i].s; i = (i + 1) & mask)
-        if (strncmp(lit_common[i].s, s, n) == 0 && lit_common[i].s[n] == '\0')
+    for (size_t i = (size_t)h & mask; lit_common[i].s; i = (i + 1) & mask) {
+        const char *c = lit_common[i].s;
+        /* most slots hold another word: its first byte tells */
+        if (n && c[0] != s[0])
+            continue;
+        if (strncmp(c, s, n) == 0 && c[n] == '\0')
             return lit_common[i].per_byte;
+    }
     return 0;
 }
 
-static double byte_freq(unsigned char c)
+/* s[0..n) is folded. */
+static double lit_cost(const char *s, size_t n)
 {
-    if (c >= 'a' && c <= 'z')
-        return letter_freq[c - 'a'] / 1000.0 * 0.8;
-    if (c >= '0' && c <= '9')
-        return 0.0015;
-    if (c == ' ')
-        return 0.15;
-    if (c == '.' || c == ',')
-        return 0.01;
-    return 0.002;
+    double p = 1.0;
+    for (size_t i = 0; i < n; i++)
+        p *= byte_freq[(unsigned char)s[i]];
+    return p + common_freq(s, n);
 }
-
-static double lit_cost(const char *s, size_t n);
 
 double lit_estimate(const char *s, size_t n)
 {
@@ -65,14 +92,6 @@ double lit_estimate(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         folded[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] | 0x20 : s[i]);
     return lit_cost(folded, n);
-}
-
-static double lit_cost(const char *s, size_t n)
-{
-    double p = 1.0;
-    for (size_t i = 0; i < n; i++)
-        p *= byte_freq((unsigned char)s[i]);
-    return p + common_freq(s, n);
 }
 
 size_t lit_add(size_t a, size_t b)
