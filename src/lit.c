@@ -112,54 +112,64 @@ size_t lit_char_cons(unsigned char c)
     return c == 'k' || c == 's' ? 3 : 1;
 }
 
-static void free_lits(lit **v, size_t *n)
+/*
+ * A malloc'd summary holds its literals and their texts in one block, and
+ * its companions in another: the loader keeps thousands of literals, and
+ * a block each is a malloc and a free each. A block of n literals from
+ * a[0..na) and b[0..nb), or NULL when out of memory (or n is 0).
+ */
+static lit *lits_block(const lit *a, size_t na, const lit *b, size_t nb)
 {
-    for (size_t i = 0; i < *n; i++)
-        free((*v)[i].s);
-    free(*v);
-    *v = NULL;
-    *n = 0;
+    size_t n = na + nb, bytes = n * sizeof(lit);
+    if (!n)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        bytes += (i < na ? a[i].len : b[i - na].len) + 1;
+    lit *v = malloc(bytes);
+    if (!v)
+        return NULL;
+    char *text = (char *)(v + n);
+    for (size_t i = 0; i < n; i++) {
+        v[i] = i < na ? a[i] : b[i - na];
+        memcpy(text, v[i].s, v[i].len + 1);
+        v[i].s = text;
+        text += v[i].len + 1;
+    }
+    return v;
 }
 
-/* Drops the companion (see lit.h). */
-static void drop_pair(lit_sum *s)
+/* Drops the companion (see lit.h): freed when the summary is malloc'd (a
+ * NULL), left to the arena otherwise. */
+static void drop_pair(arena *a, lit_sum *s)
 {
-    free_lits(&s->pair, &s->n_pair);
+    if (!a)
+        free(s->pair);
+    s->pair = NULL;
+    s->n_pair = 0;
     s->gap = 0;
     s->pair_after = 0;
 }
 
-void lit_sum_free(lit_sum *s)
+/* lit_sum_free, for a summary in arena a or (a NULL) malloc'd. */
+static void clear_sum(arena *a, lit_sum *s)
 {
-    free_lits(&s->lits, &s->n);
-    drop_pair(s);
+    if (!a)
+        free(s->lits);
+    s->lits = NULL;
+    s->n = 0;
+    drop_pair(a, s);
     s->ok = 0;
     s->cost = 0;
 }
 
-static int copy_lits(lit **dst, size_t *dn, const lit *src, size_t n)
-{
-    *dst = NULL;
-    *dn = 0;
-    if (!n)
-        return 0;
-    if (!(*dst = malloc(n * sizeof(lit))))
-        return -1;
-    for (; *dn < n; (*dn)++) {
-        lit *l = &(*dst)[*dn];
-        *l = src[*dn];
-        if (!(l->s = malloc(l->len + 1)))
-            return -1;
-        memcpy(l->s, src[*dn].s, l->len + 1);
-    }
-    return 0;
-}
+void lit_sum_free(lit_sum *s) { clear_sum(NULL, s); }
 
 int lit_sum_copy(lit_sum *dst, const lit_sum *src)
 {
     *dst = *src;
-    if (copy_lits(&dst->lits, &dst->n, src->lits, src->n) ||
-        copy_lits(&dst->pair, &dst->n_pair, src->pair, src->n_pair)) {
+    dst->lits = lits_block(src->lits, src->n, NULL, 0);
+    dst->pair = lits_block(src->pair, src->n_pair, NULL, 0);
+    if ((src->n && !dst->lits) || (src->n_pair && !dst->pair)) {
         lit_sum_free(dst);
         return -1;
     }
@@ -173,13 +183,19 @@ void lit_none(size_t cons, lit_sum *out)
     out->cons = cons;
 }
 
-static int push_lit(lit_sum *s, const char *str, size_t n, size_t back)
+/* Room in s, which has no literal yet, for n of them; -1 when out of
+ * memory. */
+static int reserve_lits(arena *a, lit_sum *s, size_t n)
 {
-    lit *p = realloc(s->lits, (s->n + 1) * sizeof(*p));
-    if (!p)
-        return -1;
-    s->lits = p;
-    char *c = malloc(n + 1);
+    s->lits = arena_alloc_raw(a, n * sizeof(lit));
+    return s->lits ? 0 : -1;
+}
+
+/* Adds str[0..n), folded, to s, which has room for it (reserve_lits). */
+static int push_lit(arena *a, lit_sum *s, const char *str, size_t n,
+                    size_t back)
+{
+    char *c = arena_alloc_raw(a, n + 1);
     if (!c)
         return -1;
     for (size_t i = 0; i < n; i++) {
@@ -201,7 +217,7 @@ static int is_ks(char c)
     return c == 'k' || c == 's';
 }
 
-void lit_run(const char *s, size_t n, lit_sum *out)
+void lit_run(arena *a, const char *s, size_t n, lit_sum *out)
 {
     size_t cons = 0;
     for (size_t i = 0; i < n; i++)
@@ -225,8 +241,9 @@ void lit_run(const char *s, size_t n, lit_sum *out)
     size_t back = 0;
     for (size_t i = 0; i < best_i; i++)
         back += lit_char_cons((unsigned char)s[i]);
-    if (push_lit(out, s + best_i, best_n, back)) {
-        lit_sum_free(out);
+    if (reserve_lits(a, out, 1) ||
+        push_lit(a, out, s + best_i, best_n, back)) {
+        clear_sum(a, out);
         out->oom = 1;
         return;
     }
@@ -255,9 +272,10 @@ static double lit_score(const lit_sum *s)
     return s->cost * (1.0 + (double)back / 16.0);
 }
 
-void lit_seq_init(lit_seq *q)
+void lit_seq_init(lit_seq *q, arena *a)
 {
     memset(q, 0, sizeof(*q));
+    q->mem = a;
     q->prev = LIT_INHERIT;
 }
 
@@ -283,31 +301,42 @@ void lit_seq_mark(lit_seq *q, int kind)
         q->prev = kind;
 }
 
+/* Room for one more item in q; -1 when out of memory. */
+static int seq_grow(lit_seq *q)
+{
+    if (q->n < q->cap)
+        return 0;
+    size_t cap = q->cap ? q->cap * 2 : 4;
+    lit_sum *v = arena_alloc_raw(q->mem, cap * sizeof(*v));
+    size_t *at = arena_alloc_raw(q->mem, cap * sizeof(*at));
+    if (!v || !at)
+        return -1;
+    if (q->n) {
+        memcpy(v, q->items, q->n * sizeof(*v));
+        memcpy(at, q->at, q->n * sizeof(*at));
+    }
+    q->items = v;
+    q->at = at;
+    q->cap = cap;
+    return 0;
+}
+
 void lit_seq_add(lit_seq *q, lit_sum *item)
 {
     q->oom |= item->oom;
     close_last(q, LIT_ANY);
     q->last_open = 0;
-    drop_pair(item); /* a companion holds within its own sequence */
+    drop_pair(q->mem, item); /* a companion holds within its own sequence */
     if (item->ok && !item->oom) {
         for (size_t i = 0; i < item->n; i++) {
             item->lits[i].back = lit_add(item->lits[i].back, q->cons);
             if (item->lits[i].left == LIT_INHERIT)
                 item->lits[i].left = (unsigned char)q->prev;
         }
-        if (q->n == q->cap) {
-            size_t cap = q->cap ? q->cap * 2 : 8;
-            lit_sum *v = realloc(q->items, cap * sizeof(*v));
-            size_t *at = v ? realloc(q->at, cap * sizeof(*at)) : NULL;
-            if (v)
-                q->items = v;
-            if (!v || !at) {
-                q->oom = 1;
-                lit_sum_free(item);
-                return;
-            }
-            q->at = at;
-            q->cap = cap;
+        if (seq_grow(q)) {
+            q->oom = 1;
+            clear_sum(q->mem, item);
+            return;
         }
         size_t cons = item->cons;
         q->at[q->n] = q->cons;
@@ -318,7 +347,7 @@ void lit_seq_add(lit_seq *q, lit_sum *item)
     }
     q->cons = lit_add(q->cons, item->cons);
     q->prev = LIT_ANY;
-    lit_sum_free(item);
+    clear_sum(q->mem, item);
 }
 
 void lit_seq_end(lit_seq *q, lit_sum *out)
@@ -352,41 +381,46 @@ void lit_seq_end(lit_seq *q, lit_sum *out)
             }
         }
         *out = q->items[best];
-        memset(&q->items[best], 0, sizeof(lit_sum));
         if (pair < q->n) {
             out->pair = q->items[pair].lits;
             out->n_pair = q->items[pair].n;
             out->gap = gap;
             out->pair_after = pair > best;
-            q->items[pair].lits = NULL;
-            q->items[pair].n = 0;
         }
     }
     out->cons = q->cons;
     out->oom = q->oom;
     if (out->oom)
-        lit_sum_free(out);
-    for (size_t i = 0; i < q->n; i++)
-        lit_sum_free(&q->items[i]);
-    free(q->items);
-    free(q->at);
-    lit_seq_init(q);
+        clear_sum(q->mem, out);
+    /* the other items stay in the arena, unused */
+    lit_seq_init(q, q->mem);
 }
 
-void lit_alt(lit_sum *acc, lit_sum *alt)
+void lit_alt(arena *a, lit_sum *acc, lit_sum *alt)
 {
     acc->oom |= alt->oom;
-    drop_pair(acc);
-    drop_pair(alt);
+    drop_pair(a, acc);
+    drop_pair(a, alt);
     acc->cons = acc->cons > alt->cons ? acc->cons : alt->cons;
     if (acc->ok && alt->ok && !acc->oom) {
-        lit *p = realloc(acc->lits, (acc->n + alt->n) * sizeof(*p));
+        lit *p;
+        if (a) {
+            p = arena_alloc_raw(a, (acc->n + alt->n) * sizeof(lit));
+            if (p) {
+                memcpy(p, acc->lits, acc->n * sizeof(*p));
+                memcpy(p + acc->n, alt->lits, alt->n * sizeof(*p));
+            }
+        } else {
+            /* malloc'd: one block for both (lits_block) */
+            if ((p = lits_block(acc->lits, acc->n, alt->lits, alt->n))) {
+                free(acc->lits);
+                free(alt->lits);
+            }
+        }
         if (p) {
             acc->lits = p;
-            memcpy(p + acc->n, alt->lits, alt->n * sizeof(*p));
             acc->n += alt->n;
             acc->cost += alt->cost;
-            free(alt->lits);
             alt->lits = NULL;
             alt->n = 0;
         } else {
@@ -396,21 +430,21 @@ void lit_alt(lit_sum *acc, lit_sum *alt)
     if (!alt->ok || acc->oom) {
         size_t cons = acc->cons;
         int oom = acc->oom;
-        lit_sum_free(acc);
+        clear_sum(a, acc);
         acc->cons = cons;
         acc->oom = oom;
     }
-    lit_sum_free(alt);
+    clear_sum(a, alt);
 }
 
-void lit_repeat(lit_sum *item, size_t min, size_t max)
+void lit_repeat(arena *a, lit_sum *item, size_t min, size_t max)
 {
     if (min == 0)
-        lit_sum_free(item);
+        clear_sum(a, item);
     if (max != 1) {
         for (size_t i = 0; i < item->n; i++) /* repeats touch each other */
             item->lits[i].left = item->lits[i].right = LIT_ANY;
-        drop_pair(item);
+        drop_pair(a, item);
     }
     if (max == LIT_UNBOUNDED)
         item->cons = item->cons ? LIT_UNBOUNDED : 0;
@@ -509,6 +543,7 @@ typedef struct rx {
     const char *p;
     int bad;
     int depth;
+    arena *mem; /* the summaries while they are built */
 } rx;
 
 #define RX_MAX_DEPTH 100
@@ -762,6 +797,10 @@ static void rx_class(rx *x, lit_sum *out, int *space)
     lit_none(4, out);
     if (negated || !plain || nm == 0)
         return;
+    if (reserve_lits(x->mem, out, nm)) {
+        out->oom = 1;
+        return;
+    }
     for (size_t i = 0; i < nm; i++) {
         char m[4];
         for (size_t k = 0; k < mlen[i]; k++)
@@ -771,8 +810,8 @@ static void rx_class(rx *x, lit_sum *out, int *space)
         for (size_t j = 0; j < out->n; j++)
             dup |= out->lits[j].len == mlen[i] &&
                    memcmp(out->lits[j].s, m, mlen[i]) == 0;
-        if (!dup && push_lit(out, m, mlen[i], 0)) {
-            lit_sum_free(out);
+        if (!dup && push_lit(x->mem, out, m, mlen[i], 0)) {
+            clear_sum(x->mem, out);
             out->oom = 1;
             return;
         }
@@ -860,14 +899,14 @@ static void rx_group(rx *x, lit_sum *out)
     rx_alt(x, &inner);
     x->depth--;
     if (*x->p != ')') {
-        lit_sum_free(&inner);
+        clear_sum(x->mem, &inner);
         x->bad = 1;
         return;
     }
     x->p++;
     if (assertion) {
         /* zero-width: its words need not be in the match */
-        lit_sum_free(&inner);
+        clear_sum(x->mem, &inner);
         return;
     }
     *out = inner;
@@ -883,19 +922,21 @@ const unsigned char lit_digit_leads[] = {0xD9, 0xDB, 0xDF, 0xE0, 0xE1, 0xEA,
                                          0xEF, 0xF0};
 const size_t lit_n_digit_leads = sizeof(lit_digit_leads);
 
-static void digits(lit_sum *out)
+static void digits(arena *a, lit_sum *out)
 {
     lit_none(4, out);
+    if (reserve_lits(a, out, 10 + lit_n_digit_leads))
+        goto oom;
     for (char d = '0'; d <= '9'; d++)
-        if (push_lit(out, &d, 1, 0))
+        if (push_lit(a, out, &d, 1, 0))
             goto oom;
     for (size_t i = 0; i < lit_n_digit_leads; i++)
-        if (push_lit(out, (const char *)&lit_digit_leads[i], 1, 0))
+        if (push_lit(a, out, (const char *)&lit_digit_leads[i], 1, 0))
             goto oom;
     out->ok = 1;
     return;
 oom:
-    lit_sum_free(out);
+    clear_sum(a, out);
     out->oom = 1;
 }
 
@@ -928,7 +969,7 @@ static void rx_escape(rx *x, int *lit_char, lit_sum *out, int *kind)
         *kind = ATOM_SPACE;
         return; /* white space only */
     case 'd':
-        digits(out);
+        digits(x->mem, out);
         return;
     case 'D': case 'w': case 'W': case 'S': case 'H': case 'V':
     case 'N': case 'C':
@@ -996,7 +1037,7 @@ static void flush_run(lit_seq *q, char *run, size_t *rn)
     if (!*rn)
         return;
     lit_sum item;
-    lit_run(run, *rn, &item);
+    lit_run(q->mem, run, *rn, &item);
     lit_seq_add(q, &item);
     *rn = 0;
 }
@@ -1004,7 +1045,7 @@ static void flush_run(lit_seq *q, char *run, size_t *rn)
 static void rx_seq(rx *x, lit_sum *out)
 {
     lit_seq q;
-    lit_seq_init(&q);
+    lit_seq_init(&q, x->mem);
     char run[RX_RUN_MAX];
     size_t rn = 0;
     int in_quote = 0; /* inside \Q...\E */
@@ -1021,8 +1062,8 @@ static void rx_seq(rx *x, lit_sum *out)
                     /* "\Qab\E+" repeats the b */
                     char last = run[--rn];
                     flush_run(&q, run, &rn);
-                    lit_run(&last, 1, &item);
-                    lit_repeat(&item, min, max);
+                    lit_run(x->mem, &last, 1, &item);
+                    lit_repeat(x->mem, &item, min, max);
                     lit_seq_add(&q, &item);
                 }
                 continue;
@@ -1068,7 +1109,7 @@ static void rx_seq(rx *x, lit_sum *out)
             x->p++;
         }
         if (x->bad) {
-            lit_sum_free(&item);
+            clear_sum(x->mem, &item);
             break;
         }
         size_t min = 0, max = 0;
@@ -1082,15 +1123,15 @@ static void rx_seq(rx *x, lit_sum *out)
             (kind == ATOM_WORDB && !quantified)) {
             /* one or more spaces, or \b: only a mark between items */
             lit_seq_mark(&q, kind == ATOM_SPACE ? LIT_SPACE : LIT_WORDB);
-            lit_sum_free(&item);
+            clear_sum(x->mem, &item);
             continue;
         }
         if (ch >= 0) {
             char one = (char)ch;
-            lit_run(&one, 1, &item);
+            lit_run(x->mem, &one, 1, &item);
         }
         if (quantified)
-            lit_repeat(&item, min, max);
+            lit_repeat(x->mem, &item, min, max);
         lit_seq_add(&q, &item);
     }
     flush_run(&q, run, &rn);
@@ -1104,19 +1145,26 @@ static void rx_alt(rx *x, lit_sum *out)
         x->p++;
         lit_sum alt;
         rx_seq(x, &alt);
-        lit_alt(out, &alt);
+        lit_alt(x->mem, out, &alt);
     }
 }
 
 void lit_from_regex(const char *re, lit_sum *out)
 {
-    rx x = {re, 0, 0};
-    rx_alt(&x, out);
-    if (x.bad || *x.p != '\0' || out->oom) {
-        lit_sum_free(out);
-        out->cons = LIT_UNBOUNDED;
+    arena mem = {0};
+    rx x = {re, 0, 0, &mem};
+    lit_sum sum;
+    rx_alt(&x, &sum);
+    if (x.bad || *x.p != '\0' || sum.oom) {
+        clear_sum(&mem, &sum);
+        sum.cons = LIT_UNBOUNDED;
     }
-    lit_resolve(out, LIT_ANY);
+    lit_resolve(&sum, LIT_ANY);
+    if (lit_sum_copy(out, &sum)) {
+        lit_none(LIT_UNBOUNDED, out);
+        out->oom = 1;
+    }
+    arena_free(&mem);
 }
 
 /* ---- regexes that look at the whole text ---- */

@@ -15,12 +15,16 @@
  *
  * Summaries are built bottom-up while a phrase or a regex is parsed: a
  * sequence takes the best of its mandatory items, an alternation needs a
- * literal in every branch, an optional item offers none.
+ * literal in every branch, an optional item offers none. The summaries of
+ * the parts live in an arena, freed at once when the parse is done; only
+ * the summary of the whole is copied out (lit_sum_copy), malloc'd.
  */
 #ifndef RF_LIT_H
 #define RF_LIT_H
 
 #include <stddef.h>
+
+#include "arena.h"
 
 /* A byte count with no bound. */
 #define LIT_UNBOUNDED ((size_t)-1)
@@ -41,7 +45,7 @@ enum {
 
 /* One literal of a summary. */
 typedef struct lit {
-    char *s;     /* folded, NUL-terminated; owned */
+    char *s;     /* folded, NUL-terminated; in the block of lits (below) */
     size_t len;
     size_t back; /* most non-space bytes a match consumes before it */
     unsigned char left, right; /* LIT_* */
@@ -49,7 +53,8 @@ typedef struct lit {
 
 typedef struct lit_sum {
     int ok;          /* every match contains one of lits[] */
-    lit *lits;
+    lit *lits;       /* malloc'd: one block with the literals' texts; in
+                        an arena while the summary is built */
     size_t n;
     double cost;     /* expected literal starts per byte of text: lower wins */
     size_t cons;     /* most non-space bytes a match consumes in all */
@@ -68,8 +73,11 @@ typedef struct lit_sum {
 
 #define LIT_SUM_NONE {0, NULL, 0, 0.0, 0, 0, NULL, 0, 0, 0}
 
+/* Frees a malloc'd summary: one that lit_from_regex, phrase_compile_lit or
+ * lit_sum_copy gave. */
 void lit_sum_free(lit_sum *s);
-/* A deep copy of src into *dst; -1 when out of memory. */
+/* A deep copy of src (malloc'd, or in an arena) into *dst, malloc'd; -1
+ * when out of memory. */
 int lit_sum_copy(lit_sum *dst, const lit_sum *src);
 
 /* How often s[0..n) may start at a byte of English text (a guess from
@@ -84,16 +92,23 @@ size_t lit_add(size_t a, size_t b);
 size_t lit_char_cons(unsigned char c);
 
 /*
+ * Building a summary. The items and what is made of them live in arena
+ * `a`: they are never freed one by one. lit_alt also joins malloc'd
+ * summaries, with a NULL.
+ */
+
+/*
  * A run of literal characters (ASCII; letters in any case) as an item: the
  * whole run, or its best part when it holds too many k and s to expand.
  */
-void lit_run(const char *s, size_t n, lit_sum *out);
+void lit_run(arena *a, const char *s, size_t n, lit_sum *out);
 
 /* An item that offers no literal but consumes up to `cons` bytes. */
 void lit_none(size_t cons, lit_sum *out);
 
 /* Builds the summary of a sequence of items, left to right. */
 typedef struct lit_seq {
+    arena *mem;     /* where the items are */
     lit_sum *items; /* the items with literals */
     size_t *at;     /* where each starts: non-space bytes before it */
     size_t n, cap;
@@ -103,7 +118,7 @@ typedef struct lit_seq {
     int last_open;  /* only marks came after items[n - 1]: its right */
 } lit_seq;
 
-void lit_seq_init(lit_seq *q);
+void lit_seq_init(lit_seq *q, arena *a);
 /* Adds the next item; takes ownership of *item. */
 void lit_seq_add(lit_seq *q, lit_sum *item);
 /* Adds a mark between items that consumes only white space or nothing:
@@ -113,11 +128,13 @@ void lit_seq_mark(lit_seq *q, int kind);
 void lit_seq_end(lit_seq *q, lit_sum *out);
 
 /* Alternation: *acc becomes "acc or alt"; takes ownership of *alt. Start
- * with the first branch as acc. */
-void lit_alt(lit_sum *acc, lit_sum *alt);
+ * with the first branch as acc. Both are in arena a, or malloc'd when a is
+ * NULL. */
+void lit_alt(arena *a, lit_sum *acc, lit_sum *alt);
 
-/* Applies a quantifier {min,max} (max LIT_UNBOUNDED for none) to an item. */
-void lit_repeat(lit_sum *item, size_t min, size_t max);
+/* Applies a quantifier {min,max} (max LIT_UNBOUNDED for none) to an item
+ * in arena a. */
+void lit_repeat(arena *a, lit_sum *item, size_t min, size_t max);
 
 /* Gives the literals at the edges of the whole pattern their context:
  * LIT_EDGE for a phrase, LIT_ANY for a regex. */

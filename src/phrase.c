@@ -44,6 +44,7 @@ typedef struct parser {
     size_t erroff;
     int failed;
     int depth; /* groups open around the current position */
+    arena *mem; /* the summaries of the parts (lit.h) */
 } parser;
 
 /* Groups may nest this deep: enough for any phrase, and the parser, which
@@ -102,7 +103,7 @@ static void parse_group(parser *ps, char close, lit_sum *lits)
         if (first)
             *lits = branch;
         else
-            lit_alt(lits, &branch);
+            lit_alt(ps->mem, lits, &branch);
         if (ps->failed)
             break;
         if (*ps->p == '|') {
@@ -131,7 +132,6 @@ static void parse_optional(parser *ps, lit_sum *lits)
     lit_sum body;
     parse_group(ps, ']', &body);
     lit_none(body.cons, lits);
-    lit_sum_free(&body);
 }
 
 /* Is the next item, after any spaces, an optional group? */
@@ -238,7 +238,7 @@ static void end_run(lit_seq *q, run *r)
 {
     if (r->n) {
         lit_sum item;
-        lit_run(r->s, r->n, &item);
+        lit_run(q->mem, r->s, r->n, &item);
         lit_seq_add(q, &item);
         r->n = 0;
     }
@@ -255,7 +255,7 @@ static void parse_seq(parser *ps, lit_sum *lits)
 {
     int emitted = 0; /* has this sequence produced anything yet? */
     lit_seq q;
-    lit_seq_init(&q);
+    lit_seq_init(&q, ps->mem);
     run r;
     r.n = 0;
     while (!ps->failed && !at_seq_end(ps)) {
@@ -305,7 +305,7 @@ static void parse_seq(parser *ps, lit_sum *lits)
             } else {
                 if (lc >= 0) {
                     char one = (char)lc;
-                    lit_run(&one, 1, &item);
+                    lit_run(ps->mem, &one, 1, &item);
                 } else {
                     lit_none(cons, &item);
                 }
@@ -327,8 +327,10 @@ int phrase_compile(const char *phrase, buf *out, char *err, size_t errlen,
 int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
                        size_t errlen, size_t *erroff)
 {
-    parser ps = {phrase, phrase, out, err, errlen, 0, 0, 0};
+    arena mem = {0};
+    parser ps = {phrase, phrase, out, err, errlen, 0, 0, 0, &mem};
     lit_sum sum = LIT_SUM_NONE;
+    int rc = -1;
     skip_space(&ps);
     if (*ps.p == '\0') {
         fail(&ps, "an empty phrase");
@@ -342,20 +344,17 @@ int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
         buf_puts(out, ")" EDGE_END);
     }
     if (ps.failed) {
-        lit_sum_free(&sum);
         if (erroff)
             *erroff = ps.erroff;
-        return -1;
-    }
-    if (out->oom || sum.oom) {
-        lit_sum_free(&sum);
-        snprintf(err, errlen, "out of memory");
-        return -1;
+        goto out;
     }
     lit_resolve(&sum, LIT_EDGE);
-    if (lits)
-        *lits = sum;
-    else
-        lit_sum_free(&sum);
-    return 0;
+    if (out->oom || sum.oom || (lits && lit_sum_copy(lits, &sum))) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    arena_free(&mem);
+    return rc;
 }

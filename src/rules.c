@@ -376,7 +376,7 @@ static int build_pattern(pattern *out, const char *file, const char *id,
             if (i == 0)
                 all = one;
             else
-                lit_alt(&all, &one);
+                lit_alt(NULL, &all, &one);
         }
         if (all.oom)
             goto oom;
