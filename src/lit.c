@@ -115,27 +115,29 @@ size_t lit_char_cons(unsigned char c)
 /*
  * A malloc'd summary holds its literals and their texts in one block, and
  * its companions in another: the loader keeps thousands of literals, and
- * a block each is a malloc and a free each. A block of n literals from
- * a[0..na) and b[0..nb), or NULL when out of memory (or n is 0).
+ * a block each is a malloc and a free each. The block of the literals (or
+ * with `pair`, the companions) of v[0..n) in turn; NULL when out of memory
+ * or when there are none.
  */
-static lit *lits_block(const lit *a, size_t na, const lit *b, size_t nb)
+static lit *lits_block(const lit_sum *v, size_t n, int pair)
 {
-    size_t n = na + nb, bytes = n * sizeof(lit);
-    if (!n)
-        return NULL;
+    size_t count = 0, bytes = 0;
     for (size_t i = 0; i < n; i++)
-        bytes += (i < na ? a[i].len : b[i - na].len) + 1;
-    lit *v = malloc(bytes);
-    if (!v)
+        for (size_t k = 0; k < (pair ? v[i].n_pair : v[i].n); k++, count++)
+            bytes += (pair ? v[i].pair : v[i].lits)[k].len + 1;
+    lit *b = count ? malloc(count * sizeof(lit) + bytes) : NULL;
+    if (!b)
         return NULL;
-    char *text = (char *)(v + n);
-    for (size_t i = 0; i < n; i++) {
-        v[i] = i < na ? a[i] : b[i - na];
-        memcpy(text, v[i].s, v[i].len + 1);
-        v[i].s = text;
-        text += v[i].len + 1;
-    }
-    return v;
+    char *text = (char *)(b + count);
+    lit *l = b;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < (pair ? v[i].n_pair : v[i].n); k++, l++) {
+            *l = (pair ? v[i].pair : v[i].lits)[k];
+            memcpy(text, l->s, l->len + 1);
+            l->s = text;
+            text += l->len + 1;
+        }
+    return b;
 }
 
 /* Drops the companion (see lit.h): freed when the summary is malloc'd (a
@@ -167,8 +169,8 @@ void lit_sum_free(lit_sum *s) { clear_sum(NULL, s); }
 int lit_sum_copy(lit_sum *dst, const lit_sum *src)
 {
     *dst = *src;
-    dst->lits = lits_block(src->lits, src->n, NULL, 0);
-    dst->pair = lits_block(src->pair, src->n_pair, NULL, 0);
+    dst->lits = lits_block(src, 1, 0);
+    dst->pair = lits_block(src, 1, 1);
     if ((src->n && !dst->lits) || (src->n_pair && !dst->pair)) {
         lit_sum_free(dst);
         return -1;
@@ -403,21 +405,10 @@ void lit_alt(arena *a, lit_sum *acc, lit_sum *alt)
     drop_pair(a, alt);
     acc->cons = acc->cons > alt->cons ? acc->cons : alt->cons;
     if (acc->ok && alt->ok && !acc->oom) {
-        lit *p;
-        if (a) {
-            p = arena_alloc_raw(a, (acc->n + alt->n) * sizeof(lit));
-            if (p) {
-                memcpy(p, acc->lits, acc->n * sizeof(*p));
-                memcpy(p + acc->n, alt->lits, alt->n * sizeof(*p));
-            }
-        } else {
-            /* malloc'd: one block for both (lits_block) */
-            if ((p = lits_block(acc->lits, acc->n, alt->lits, alt->n))) {
-                free(acc->lits);
-                free(alt->lits);
-            }
-        }
+        lit *p = arena_alloc_raw(a, (acc->n + alt->n) * sizeof(lit));
         if (p) {
+            memcpy(p, acc->lits, acc->n * sizeof(*p));
+            memcpy(p + acc->n, alt->lits, alt->n * sizeof(*p));
             acc->lits = p;
             acc->n += alt->n;
             acc->cost += alt->cost;
@@ -435,6 +426,39 @@ void lit_alt(arena *a, lit_sum *acc, lit_sum *alt)
         acc->oom = oom;
     }
     clear_sum(a, alt);
+}
+
+void lit_alt_all(lit_sum *v, size_t n, lit_sum *out)
+{
+    lit_none(0, out);
+    if (n == 0)
+        return;
+    if (n == 1) {
+        *out = v[0];
+        memset(&v[0], 0, sizeof(v[0]));
+        return;
+    }
+    /* as lit_alt from v[0] with each other in turn: the widest, no
+     * companion, and the literals of all when each has some */
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        out->cons = v[i].cons > out->cons ? v[i].cons : out->cons;
+        out->oom |= v[i].oom;
+        ok &= v[i].ok;
+    }
+    if (ok && !out->oom) {
+        if ((out->lits = lits_block(v, n, 0))) {
+            for (size_t i = 0; i < n; i++) {
+                out->n += v[i].n;
+                out->cost += v[i].cost;
+            }
+            out->ok = 1;
+        } else {
+            out->oom = 1;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        lit_sum_free(&v[i]);
 }
 
 void lit_repeat(arena *a, lit_sum *item, size_t min, size_t max)

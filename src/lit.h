@@ -93,8 +93,7 @@ size_t lit_char_cons(unsigned char c);
 
 /*
  * Building a summary. The items and what is made of them live in arena
- * `a`: they are never freed one by one. lit_alt also joins malloc'd
- * summaries, with a NULL.
+ * `a`: they are never freed one by one.
  */
 
 /*
@@ -128,9 +127,13 @@ void lit_seq_mark(lit_seq *q, int kind);
 void lit_seq_end(lit_seq *q, lit_sum *out);
 
 /* Alternation: *acc becomes "acc or alt"; takes ownership of *alt. Start
- * with the first branch as acc. Both are in arena a, or malloc'd when a is
- * NULL. */
+ * with the first branch as acc. */
 void lit_alt(arena *a, lit_sum *acc, lit_sum *alt);
+
+/* The alternation of the malloc'd summaries v[0..n), malloc'd, as lit_alt
+ * from v[0] with each of the others in turn would make it; takes
+ * ownership of v's summaries. */
+void lit_alt_all(lit_sum *v, size_t n, lit_sum *out);
 
 /* Applies a quantifier {min,max} (max LIT_UNBOUNDED for none) to an item
  * in arena a. */

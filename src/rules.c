@@ -228,43 +228,55 @@ int rf_rules_set_severity(rf_rules *rs, const char *id, rf_severity sev,
 
 /* ---- patterns ---- */
 
-/* (?:a)|(?:b)|... from pattern texts; NULL when out of memory. */
-static char *join_alternation(const strvec *pats)
+/*
+ * The pattern texts of a rule's phrases and regexes, joined: (?:a)|(?:b)|...
+ * with where each text is in it, and the literals every match of each
+ * contains.
+ */
+typedef struct joined {
+    buf all;
+    size_t *start, *len; /* of each text in all */
+    lit_sum *sums;
+    size_t n;
+} joined;
+
+static void joined_free(joined *j)
 {
-    buf all = BUF_INIT;
-    for (size_t i = 0; i < pats->n; i++) {
-        if (i)
-            buf_putc(&all, '|');
-        buf_puts(&all, "(?:");
-        buf_puts(&all, pats->items[i]);
-        buf_puts(&all, ")");
-    }
-    if (!all.data)
-        buf_puts(&all, "");
-    return buf_take(&all);
+    buf_free(&j->all);
+    for (size_t i = 0; j->sums && i < j->n; i++)
+        lit_sum_free(&j->sums[i]);
+    free(j->sums);
+    free(j->start);
+    free(j->len);
+}
+
+/* The line of the file that pattern i of a rule came from. */
+static int line_of(const strvec *phrases, const strvec *regexes, size_t i)
+{
+    return i < phrases->n ? phrases->lines[i]
+                          : regexes->lines[i - phrases->n];
 }
 
 /*
- * Compiles `joined`, the alternation of the pattern texts in `pats`. When
- * it does not compile, each part is compiled alone to find the line to
- * blame (src holds what the rule file said, with its lines).
+ * Compiles src, the texts of j joined (j->all, taken). When it does not
+ * compile, each text is compiled alone to find the line to blame.
  */
 static pcre2_code *check_parts(const char *file, const char *id,
-                               const char *joined, const strvec *pats,
-                               const strvec *src, const char *what,
-                               rf_error *err)
+                               const char *src, const joined *j,
+                               const strvec *phrases, const strvec *regexes,
+                               const char *what, rf_error *err)
 {
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)joined, PCRE2_ZERO_TERMINATED,
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
                                    RULES_PCRE2_OPTIONS, &ec, &eo, NULL);
     if (re)
         return re;
     int whole_ec = ec; /* the loop below overwrites ec, even on success */
-    for (size_t i = 0; i < pats->n; i++) {
-        pcre2_code *one = pcre2_compile((PCRE2_SPTR)pats->items[i],
-                                        PCRE2_ZERO_TERMINATED,
-                                        RULES_PCRE2_OPTIONS, &ec, &eo, NULL);
+    for (size_t i = 0; i < j->n; i++) {
+        pcre2_code *one = pcre2_compile((PCRE2_SPTR)src + j->start[i],
+                                        j->len[i], RULES_PCRE2_OPTIONS, &ec,
+                                        &eo, NULL);
         if (one) {
             pcre2_code_free(one);
             continue;
@@ -273,7 +285,7 @@ static pcre2_code *check_parts(const char *file, const char *id,
         pcre2_get_error_message(ec, msg, sizeof(msg));
         seterr(err, RF_ERR_RULE,
                "%s:%d: rule '%s': %s does not compile: %s at offset %zu", file,
-               src->lines[i], id, what, (char *)msg, (size_t)eo);
+               line_of(phrases, regexes, i), id, what, (char *)msg, (size_t)eo);
         return NULL;
     }
     /* Each part compiles alone but the whole does not: a regex that is
@@ -281,60 +293,58 @@ static pcre2_code *check_parts(const char *file, const char *id,
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(whole_ec, msg, sizeof(msg));
     seterr(err, RF_ERR_RULE, "%s:%d: rule '%s': patterns do not combine: %s",
-           file, src->n ? src->lines[0] : 0, id, (char *)msg);
+           file, j->n ? line_of(phrases, regexes, 0) : 0, id, (char *)msg);
     return NULL;
 }
 
 /*
- * Phrases (and, if given, regexes used as written) to PCRE2 texts in pats
- * (what the file said in src), and the literals every match of each
- * contains in parts[] (allocated; one per pattern). A phrase that is not
- * well formed is an error at its line.
+ * Phrases (and, if given, regexes used as written) to PCRE2 texts joined
+ * in j, with the literals every match of each contains. A phrase that is
+ * not well formed is an error at its line.
  */
 static int translate(const char *file, const char *id, const strvec *phrases,
-                     const strvec *regexes, strvec *pats, strvec *src,
-                     lit_sum **parts, rf_error *err)
+                     const strvec *regexes, joined *j, rf_error *err)
 {
     size_t total = phrases->n + (regexes ? regexes->n : 0);
-    *parts = calloc(total ? total : 1, sizeof(lit_sum));
-    if (!*parts)
+    memset(j, 0, sizeof(*j));
+    j->sums = calloc(total ? total : 1, sizeof(lit_sum));
+    j->start = malloc((total ? total : 1) * sizeof(size_t));
+    j->len = malloc((total ? total : 1) * sizeof(size_t));
+    if (!j->sums || !j->start || !j->len)
         goto oom;
-    for (size_t i = 0; i < phrases->n; i++) {
-        buf b = BUF_INIT;
-        char msg[200];
-        size_t off = 0;
-        if (phrase_compile_lit(phrases->items[i], &b, &(*parts)[i], msg,
-                               sizeof(msg), &off)) {
-            buf_free(&b);
-            seterr(err, RF_ERR_RULE, "%s:%d: rule '%s': bad phrase '%s': %s at offset %zu",
-                   file, phrases->lines[i], id, phrases->items[i], msg, off);
-            return -1;
+    j->n = total;
+    for (size_t i = 0; i < total; i++) {
+        if (i)
+            buf_putc(&j->all, '|');
+        buf_append(&j->all, "(?:", 3);
+        j->start[i] = j->all.len;
+        if (i < phrases->n) {
+            char msg[200];
+            size_t off = 0;
+            if (phrase_compile_lit(phrases->items[i], &j->all, &j->sums[i],
+                                   msg, sizeof(msg), &off)) {
+                seterr(err, RF_ERR_RULE,
+                       "%s:%d: rule '%s': bad phrase '%s': %s at offset %zu",
+                       file, phrases->lines[i], id, phrases->items[i], msg,
+                       off);
+                return -1;
+            }
+        } else {
+            const char *x = regexes->items[i - phrases->n];
+            lit_from_regex(x, &j->sums[i]);
+            buf_puts(&j->all, x);
         }
-        int bad = strvec_push(pats, b.data, b.len, phrases->lines[i]) ||
-                  strvec_push(src, phrases->items[i],
-                              strlen(phrases->items[i]), phrases->lines[i]);
-        buf_free(&b);
-        if (bad)
-            goto oom;
+        j->len[i] = j->all.len - j->start[i];
+        buf_putc(&j->all, ')');
     }
-    for (size_t i = 0; regexes && i < regexes->n; i++) {
-        const char *x = regexes->items[i];
-        lit_from_regex(x, &(*parts)[phrases->n + i]);
-        if (strvec_push(pats, x, strlen(x), regexes->lines[i]) ||
-            strvec_push(src, x, strlen(x), regexes->lines[i]))
-            goto oom;
-    }
+    if (!j->all.data)
+        buf_puts(&j->all, "");
+    if (j->all.oom)
+        goto oom;
     return 0;
 oom:
     seterr(err, RF_ERR_NOMEM, "out of memory");
     return -1;
-}
-
-static void free_parts(lit_sum *parts, size_t n)
-{
-    for (size_t i = 0; parts && i < n; i++)
-        lit_sum_free(&parts[i]);
-    free(parts);
 }
 
 /*
@@ -352,50 +362,44 @@ static int build_pattern(pattern *out, const char *file, const char *id,
                          int check, pattern **parts, size_t *n_parts,
                          rf_error *err)
 {
-    strvec pats = {0}, src = {0};
-    lit_sum *sums = NULL, all = LIT_SUM_NONE;
+    joined j;
+    lit_sum all = LIT_SUM_NONE;
     int rc = -1;
     memset(out, 0, sizeof(*out));
     if (parts) {
         *parts = NULL;
         *n_parts = 0;
     }
-    if (translate(file, id, phrases, regexes, &pats, &src, &sums, err))
+    if (translate(file, id, phrases, regexes, &j, err))
         goto out;
     int every_part_ok = 1;
-    for (size_t i = 0; i < pats.n; i++)
-        every_part_ok &= sums[i].ok;
-    if (parts && every_part_ok && pats.n > 1) {
+    for (size_t i = 0; i < j.n; i++)
+        every_part_ok &= j.sums[i].ok;
+    int split = parts && every_part_ok && j.n > 1;
+    if (split) {
         /* the parts keep the literals; the whole only says it has some */
         all.ok = 1;
     } else {
-        for (size_t i = 0; i < pats.n; i++) {
-            lit_sum one;
-            if (lit_sum_copy(&one, &sums[i]))
-                goto oom;
-            if (i == 0)
-                all = one;
-            else
-                lit_alt(NULL, &all, &one);
-        }
+        /* no parts: the whole takes the literals */
+        lit_alt_all(j.sums, j.n, &all);
         if (all.oom)
             goto oom;
     }
-    char *joined = join_alternation(&pats);
-    if (!joined || pattern_init(out, joined, &all))
+    char *src = buf_take(&j.all);
+    if (!src || pattern_init(out, src, &all))
         goto oom;
-    if (check && !(out->checked = check_parts(file, id, out->src, &pats, &src,
-                                              "pattern", err))) {
+    if (check && !(out->checked = check_parts(file, id, out->src, &j, phrases,
+                                              regexes, "pattern", err))) {
         pattern_free(out);
         goto out;
     }
-    if (parts && out->lits.ok && pats.n > 1) {
-        if (!(*parts = calloc(pats.n, sizeof(pattern))))
+    if (split) {
+        if (!(*parts = calloc(j.n, sizeof(pattern))))
             goto oom_out;
-        *n_parts = pats.n;
-        for (size_t i = 0; i < pats.n; i++) {
-            char *one = strdup(pats.items[i]);
-            if (!one || pattern_init(&(*parts)[i], one, &sums[i]))
+        *n_parts = j.n;
+        for (size_t i = 0; i < j.n; i++) {
+            char *one = strndup(out->src + j.start[i], j.len[i]);
+            if (!one || pattern_init(&(*parts)[i], one, &j.sums[i]))
                 goto oom_out;
         }
     }
@@ -414,9 +418,7 @@ out:
         *n_parts = 0;
     }
     lit_sum_free(&all);
-    free_parts(sums, phrases->n + (regexes ? regexes->n : 0));
-    strvec_free(&pats);
-    strvec_free(&src);
+    joined_free(&j);
     return rc;
 }
 
