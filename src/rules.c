@@ -496,6 +496,31 @@ static strvec move_vec(strvec *v)
     return out;
 }
 
+/* Compiles the negating words of `from`, then those of `to`; 0, or -1
+ * with the error. */
+static int check_negation(loader *ld, const strvec *from, const strvec *to)
+{
+    strvec all = {0};
+    int bad = 0;
+    for (int part = 0; part < 2 && !bad; part++) {
+        const strvec *v = part ? to : from;
+        for (size_t i = 0; i < v->n && !bad; i++)
+            bad = strvec_push(&all, v->items[i], strlen(v->items[i]),
+                              v->lines[i]);
+    }
+    pattern check;
+    int rc = bad ? -1
+                 : build_pattern(&check, ld->file, "@negation", &all, NULL, 1,
+                                 NULL, NULL, ld->err);
+    strvec_free(&all);
+    if (bad)
+        seterr(ld->err, RF_ERR_NOMEM, "out of memory");
+    if (rc)
+        return -1;
+    pattern_free(&check);
+    return 0;
+}
+
 static int finish_negation(loader *ld)
 {
     stanza *st = &ld->st;
@@ -525,32 +550,16 @@ static int finish_negation(loader *ld)
      * compiling, so a bad one is blamed on its own line. They are compiled
      * with the words earlier stanzas gave, these first: a set too large for
      * one pattern is blamed on this stanza, not left for rf_rules_compile,
-     * which could name no file. */
+     * which could name no file. The built-in words are checked by the test
+     * suite instead (as their rules are), and compiled by rf_rules_compile
+     * alone. */
     static const int keys[] = {K_PHRASE, K_EXCEPT, K_STOP};
     strvec *dest[] = {&ng->phrases, &ng->except, &ng->stop};
     for (int pass = 0; pass < 3; pass++) {
         strvec *from = &st->multi[keys[pass]];
         strvec *to = dest[pass];
-        if (!from->n)
-            continue;
-        strvec all = {0};
-        int bad = 0;
-        for (int part = 0; part < 2 && !bad; part++) {
-            const strvec *v = part ? to : from;
-            for (size_t i = 0; i < v->n && !bad; i++)
-                bad = strvec_push(&all, v->items[i], strlen(v->items[i]),
-                                  v->lines[i]);
-        }
-        pattern check;
-        int rc = bad ? -1
-                     : build_pattern(&check, ld->file, "@negation", &all, NULL,
-                                     !ld->trusted, NULL, NULL, ld->err);
-        strvec_free(&all);
-        if (bad)
-            seterr(ld->err, RF_ERR_NOMEM, "out of memory");
-        if (rc)
+        if (from->n && !ld->trusted && check_negation(ld, from, to))
             return -1;
-        pattern_free(&check);
         for (size_t i = 0; i < from->n; i++)
             if (strvec_push(to, from->items[i], strlen(from->items[i]),
                             from->lines[i])) {
