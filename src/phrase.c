@@ -51,6 +51,25 @@ typedef struct parser {
  * recurses into each, never runs out of stack. */
 #define PHRASE_MAX_DEPTH 32
 
+/* Appends s[0..n) to the pattern: buf_append, with its common case (room
+ * enough) here, as a phrase is written a few bytes at a time. */
+static void put(parser *ps, const char *s, size_t n)
+{
+    buf *b = ps->out;
+    if (n < b->cap - b->len && !b->oom) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } else {
+        buf_append(b, s, n);
+    }
+}
+
+/* Appends a string constant. */
+#define PUT(ps, text) put(ps, text, sizeof(text) - 1)
+
+static void put_char(parser *ps, char c) { put(ps, &c, 1); }
+
 static void fail(parser *ps, const char *msg)
 {
     if (ps->failed)
@@ -64,6 +83,12 @@ static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
            c == '\v';
+}
+
+static int is_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
 }
 
 static void skip_space(parser *ps)
@@ -95,7 +120,7 @@ static void parse_group(parser *ps, char close, lit_sum *lits)
         return;
     }
     ps->p++;
-    buf_puts(ps->out, "(?:");
+    PUT(ps, "(?:");
     ps->depth++;
     for (int first = 1;; first = 0) {
         lit_sum branch;
@@ -107,13 +132,13 @@ static void parse_group(parser *ps, char close, lit_sum *lits)
         if (ps->failed)
             break;
         if (*ps->p == '|') {
-            buf_putc(ps->out, '|');
+            put_char(ps, '|');
             ps->p++;
             continue;
         }
         if (*ps->p == close) {
             ps->p++;
-            buf_putc(ps->out, ')');
+            put_char(ps, ')');
             break;
         }
         if (*ps->p == '\0')
@@ -167,10 +192,20 @@ static int emit_utf8(parser *ps, size_t *cons)
         fail(ps, "invalid UTF-8");
         return -1;
     }
-    buf_append(ps->out, ps->p, n);
+    put(ps, ps->p, n);
     ps->p += n;
     *cons = CHAR_CONS;
     return -1;
+}
+
+/* c, escaped unless it is a letter or a digit. */
+static void put_escaped(parser *ps, unsigned char c)
+{
+    char esc[2] = {'\\', (char)c};
+    if (is_alnum((char)c))
+        put(ps, esc + 1, 1);
+    else
+        put(ps, esc, 2);
 }
 
 static int emit_char(parser *ps, size_t *cons)
@@ -186,40 +221,30 @@ static int emit_char(parser *ps, size_t *cons)
         c = (unsigned char)*ps->p;
         if (c >= 0x80)
             return emit_utf8(ps, cons);
-        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-            (c >= 'A' && c <= 'Z')) {
-            buf_putc(ps->out, (char)c);
-        } else {
-            buf_putc(ps->out, '\\');
-            buf_putc(ps->out, (char)c);
-        }
+        put_escaped(ps, c);
         ps->p++;
         *cons = lit_char_cons(c);
         return c;
     }
     int lc = -1;
     if (c == '-') {
-        buf_puts(ps->out, HYPHEN);
+        PUT(ps, HYPHEN);
         *cons = DASH_CONS;
     } else if (c == '\'') {
-        buf_puts(ps->out, APOSTROPHE);
+        PUT(ps, APOSTROPHE);
         *cons = DASH_CONS;
     } else if (c == '"') {
-        buf_puts(ps->out, QUOTE);
+        PUT(ps, QUOTE);
         *cons = DASH_CONS;
     } else if (c >= 0x80) {
         return emit_utf8(ps, cons);
-    } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-               (c >= 'A' && c <= 'Z')) {
-        buf_putc(ps->out, (char)c);
-        lc = c;
     } else if (c < 0x20 || c == 0x7f) {
         fail(ps, "a control character in the phrase");
         return -1;
     } else {
-        /* Any other ASCII punctuation is literal once escaped. */
-        buf_putc(ps->out, '\\');
-        buf_putc(ps->out, (char)c);
+        /* A letter or a digit; any other ASCII punctuation is literal
+         * once escaped. */
+        put_escaped(ps, c);
         lc = c;
     }
     if (lc >= 0)
@@ -266,15 +291,15 @@ static void parse_seq(parser *ps, lit_sum *lits)
                 /* "go [the] extra": the space belongs to the optional word,
                  * so that leaving it out does not demand two spaces. */
                 skip_space(ps);
-                buf_puts(ps->out, "(?:" PHRASE_SPACE);
+                PUT(ps, "(?:" PHRASE_SPACE);
                 parse_optional(ps, &item);
-                buf_puts(ps->out, ")?");
+                PUT(ps, ")?");
                 add_item(&q, &r, &item);
             } else {
                 skip_space(ps);
                 end_run(&q, &r);
                 if (emitted && !at_seq_end(ps)) {
-                    buf_puts(ps->out, PHRASE_SPACE);
+                    PUT(ps, PHRASE_SPACE);
                     lit_seq_mark(&q, LIT_SPACE);
                 }
             }
@@ -284,7 +309,7 @@ static void parse_seq(parser *ps, lit_sum *lits)
             parse_group(ps, '}', &item);
             add_item(&q, &r, &item);
         } else if (c == '[') {
-            buf_puts(ps->out, "(?:");
+            PUT(ps, "(?:");
             parse_optional(ps, &item);
             add_item(&q, &r, &item);
             if (!emitted && !ps->failed && is_space(*ps->p)) {
@@ -292,11 +317,18 @@ static void parse_seq(parser *ps, lit_sum *lits)
                  * the space after it. */
                 skip_space(ps);
                 if (!at_seq_end(ps))
-                    buf_puts(ps->out, PHRASE_SPACE);
+                    PUT(ps, PHRASE_SPACE);
             }
-            buf_puts(ps->out, ")?");
+            PUT(ps, ")?");
         } else if (c == '|' || c == '}' || c == ']') {
             break;
+        } else if (is_alnum(c) && r.n < sizeof(r.s)) {
+            /* letters and digits stand for themselves: as many at once as
+             * the run takes */
+            const char *from = ps->p;
+            while (is_alnum(*ps->p) && r.n < sizeof(r.s))
+                r.s[r.n++] = *ps->p++;
+            put(ps, from, (size_t)(ps->p - from));
         } else {
             size_t cons;
             int lc = emit_char(ps, &cons);
@@ -335,13 +367,16 @@ int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
     if (*ps.p == '\0') {
         fail(&ps, "an empty phrase");
     } else {
-        buf_puts(out, EDGE_START "(?:");
+        /* room for most phrases: few bytes become more than three */
+        buf_reserve(out, sizeof(EDGE_START "(?:" ")" EDGE_END) +
+                             4 * strlen(ps.p));
+        PUT(&ps, EDGE_START "(?:");
         parse_seq(&ps, &sum);
         if (!ps.failed && *ps.p != '\0') {
             fail(&ps, *ps.p == '|' ? "'|' outside '{...}' or '[...]'"
                                    : "a closing bracket with no opening one");
         }
-        buf_puts(out, ")" EDGE_END);
+        PUT(&ps, ")" EDGE_END);
     }
     if (ps.failed) {
         if (erroff)
