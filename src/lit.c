@@ -58,18 +58,17 @@ extern const struct lit_common {
 } lit_common[];
 extern const unsigned lit_common_bits;
 
-static double common_freq(const char *s, size_t n)
+/* How often s[0..n) starts at a byte as a part of a common word; h is the
+ * FNV-1a hash of s[0..n). */
+static double common_freq(const char *s, size_t n, uint32_t h)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
     size_t mask = ((size_t)1 << lit_common_bits) - 1;
     for (size_t i = (size_t)h & mask; lit_common[i].s; i = (i + 1) & mask) {
         const char *c = lit_common[i].s;
-        /* most slots hold another word: its first byte tells */
-        if (n && c[0] != s[0])
-            continue;
-        if (strncmp(c, s, n) == 0 && c[n] == '\0')
+        size_t k = 0;
+        while (k < n && c[k] && c[k] == s[k])
+            k++;
+        if (k == n && c[n] == '\0')
             return lit_common[i].per_byte;
     }
     return 0;
@@ -79,9 +78,13 @@ static double common_freq(const char *s, size_t n)
 static double lit_cost(const char *s, size_t n)
 {
     double p = 1.0;
-    for (size_t i = 0; i < n; i++)
-        p *= byte_freq[(unsigned char)s[i]];
-    return p + common_freq(s, n);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        p *= byte_freq[c];
+        h = (h ^ c) * 16777619u;
+    }
+    return p + common_freq(s, n, h);
 }
 
 double lit_estimate(const char *s, size_t n)
@@ -221,28 +224,29 @@ static int is_ks(char c)
 
 void lit_run(arena *a, const char *s, size_t n, lit_sum *out)
 {
-    size_t cons = 0;
+    size_t n_ks = 0;
     for (size_t i = 0; i < n; i++)
-        cons = lit_add(cons, lit_char_cons((unsigned char)s[i]));
-    lit_none(cons, out);
+        n_ks += is_ks(s[i]);
+    lit_none(n + 2 * n_ks, out); /* lit_char_cons of each */
     if (n == 0)
         return;
-    /* The longest part with at most MAX_KS of k and s. */
-    size_t best_i = 0, best_n = 0, ks = 0;
-    for (size_t i = 0, j = 0; j < n; j++) {
-        ks += is_ks(s[j]);
-        while (ks > MAX_KS)
-            ks -= is_ks(s[i++]);
-        if (j + 1 - i > best_n) {
-            best_i = i;
-            best_n = j + 1 - i;
+    /* The longest part with at most MAX_KS of k and s: all of it, mostly. */
+    size_t best_i = 0, best_n = n, back = 0;
+    if (n_ks > MAX_KS) {
+        size_t ks = 0;
+        best_n = 0;
+        for (size_t i = 0, j = 0; j < n; j++) {
+            ks += is_ks(s[j]);
+            while (ks > MAX_KS)
+                ks -= is_ks(s[i++]);
+            if (j + 1 - i > best_n) {
+                best_i = i;
+                best_n = j + 1 - i;
+            }
         }
+        for (size_t i = 0; i < best_i; i++)
+            back += lit_char_cons((unsigned char)s[i]);
     }
-    if (best_n == 0)
-        return;
-    size_t back = 0;
-    for (size_t i = 0; i < best_i; i++)
-        back += lit_char_cons((unsigned char)s[i]);
     if (reserve_lits(a, out, 1) ||
         push_lit(a, out, s + best_i, best_n, back)) {
         clear_sum(a, out);
@@ -309,10 +313,10 @@ static int seq_grow(lit_seq *q)
     if (q->n < q->cap)
         return 0;
     size_t cap = q->cap ? q->cap * 2 : 4;
-    lit_sum *v = arena_alloc_raw(q->mem, cap * sizeof(*v));
-    size_t *at = arena_alloc_raw(q->mem, cap * sizeof(*at));
-    if (!v || !at)
+    lit_sum *v = arena_alloc_raw(q->mem, cap * (sizeof(*v) + sizeof(size_t)));
+    if (!v)
         return -1;
+    size_t *at = (size_t *)(v + cap);
     if (q->n) {
         memcpy(v, q->items, q->n * sizeof(*v));
         memcpy(at, q->at, q->n * sizeof(*at));
