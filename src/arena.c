@@ -7,28 +7,23 @@
 
 struct arena_block {
     arena_block *next;
-    size_t used;
     size_t cap;
     _Alignas(16) unsigned char data[];
 };
 
-void *arena_alloc_raw(arena *a, size_t size)
+void *arena_alloc_new(arena *a, size_t size)
 {
     size = (size + 15) & ~(size_t)15;
-    arena_block *b = a->head;
-    if (!b || b->cap - b->used < size) {
-        size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
-        b = malloc(sizeof(*b) + cap);
-        if (!b)
-            return NULL;
-        b->cap = cap;
-        b->used = 0;
-        b->next = a->head;
-        a->head = b;
-    }
-    void *p = b->data + b->used;
-    b->used += size;
-    return p;
+    size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
+    arena_block *b = malloc(sizeof(*b) + cap);
+    if (!b)
+        return NULL;
+    b->cap = cap;
+    b->next = a->head;
+    a->head = b;
+    a->next = b->data + size;
+    a->end = b->data + cap;
+    return b->data;
 }
 
 void *arena_alloc(arena *a, size_t size)
@@ -58,4 +53,5 @@ void arena_free(arena *a)
         b = next;
     }
     a->head = NULL;
+    a->next = a->end = NULL;
 }

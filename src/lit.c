@@ -74,27 +74,30 @@ static double common_freq(const char *s, size_t n, uint32_t h)
     return 0;
 }
 
-/* s[0..n) is folded. */
-static double lit_cost(const char *s, size_t n)
+/* Writes s[0..n), folded, to out (NUL-terminated), and returns how often
+ * it may start at a byte of text: the product of the bytes' frequencies,
+ * plus how often it is a part of a common word. */
+static double fold_cost(char *out, const char *s, size_t n)
 {
     double p = 1.0;
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+        out[i] = (char)c;
         p *= byte_freq[c];
         h = (h ^ c) * 16777619u;
     }
-    return p + common_freq(s, n, h);
+    out[n] = '\0';
+    return p + common_freq(out, n, h);
 }
 
 double lit_estimate(const char *s, size_t n)
 {
-    char folded[64];
-    if (n > sizeof(folded))
-        n = sizeof(folded);
-    for (size_t i = 0; i < n; i++)
-        folded[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] | 0x20 : s[i]);
-    return lit_cost(folded, n);
+    char folded[64 + 1];
+    if (n > sizeof(folded) - 1)
+        n = sizeof(folded) - 1;
+    return fold_cost(folded, s, n);
 }
 
 size_t lit_add(size_t a, size_t b)
@@ -196,20 +199,15 @@ static int reserve_lits(arena *a, lit_sum *s, size_t n)
     return s->lits ? 0 : -1;
 }
 
-/* Adds str[0..n), folded, to s, which has room for it (reserve_lits). */
+/* Adds str[0..n), folded, to s, which has room for it (reserve_lits); its
+ * text goes to `text` (n + 1 bytes), or to the arena when that is NULL. */
 static int push_lit(arena *a, lit_sum *s, const char *str, size_t n,
-                    size_t back)
+                    size_t back, char *text)
 {
-    char *c = arena_alloc_raw(a, n + 1);
-    if (!c)
+    if (!text && !(text = arena_alloc_raw(a, n + 1)))
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)str[i];
-        c[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch | 0x20 : ch);
-    }
-    c[n] = '\0';
-    s->lits[s->n++] = (lit){c, n, back, LIT_INHERIT, LIT_INHERIT};
-    s->cost += lit_cost(c, n);
+    s->cost += fold_cost(text, str, n);
+    s->lits[s->n++] = (lit){text, n, back, LIT_INHERIT, LIT_INHERIT};
     return 0;
 }
 
@@ -247,8 +245,10 @@ void lit_run(arena *a, const char *s, size_t n, lit_sum *out)
         for (size_t i = 0; i < best_i; i++)
             back += lit_char_cons((unsigned char)s[i]);
     }
-    if (reserve_lits(a, out, 1) ||
-        push_lit(a, out, s + best_i, best_n, back)) {
+    /* the literal and its text in one piece */
+    out->lits = arena_alloc_raw(a, sizeof(lit) + best_n + 1);
+    if (!out->lits ||
+        push_lit(a, out, s + best_i, best_n, back, (char *)(out->lits + 1))) {
         clear_sum(a, out);
         out->oom = 1;
         return;
@@ -838,7 +838,7 @@ static void rx_class(rx *x, lit_sum *out, int *space)
         for (size_t j = 0; j < out->n; j++)
             dup |= out->lits[j].len == mlen[i] &&
                    memcmp(out->lits[j].s, m, mlen[i]) == 0;
-        if (!dup && push_lit(x->mem, out, m, mlen[i], 0)) {
+        if (!dup && push_lit(x->mem, out, m, mlen[i], 0, NULL)) {
             clear_sum(x->mem, out);
             out->oom = 1;
             return;
@@ -956,10 +956,10 @@ static void digits(arena *a, lit_sum *out)
     if (reserve_lits(a, out, 10 + lit_n_digit_leads))
         goto oom;
     for (char d = '0'; d <= '9'; d++)
-        if (push_lit(a, out, &d, 1, 0))
+        if (push_lit(a, out, &d, 1, 0, NULL))
             goto oom;
     for (size_t i = 0; i < lit_n_digit_leads; i++)
-        if (push_lit(a, out, (const char *)&lit_digit_leads[i], 1, 0))
+        if (push_lit(a, out, (const char *)&lit_digit_leads[i], 1, 0, NULL))
             goto oom;
     out->ok = 1;
     return;
