@@ -280,11 +280,14 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 static int add_variants(litset *ls, const char *s, size_t len, size_t i,
                         size_t start, uint32_t li)
 {
-    for (; i < len && s[i] != 'k' && s[i] != 's'; i++) {
-        if (grow((void **)&ls->bytes, &ls->cap_bytes, ls->n_bytes + 1, 1))
-            return -1;
-        ls->bytes[ls->n_bytes++] = (unsigned char)s[i];
-    }
+    size_t j = i;
+    while (j < len && s[j] != 'k' && s[j] != 's')
+        j++;
+    if (grow((void **)&ls->bytes, &ls->cap_bytes, ls->n_bytes + (j - i), 1))
+        return -1;
+    memcpy(ls->bytes + ls->n_bytes, s + i, j - i);
+    ls->n_bytes += j - i;
+    i = j;
     if (i == len) {
         if (grow((void **)&ls->ents, &ls->cap_ents, ls->n_ents + 1,
                  sizeof(entry)))
@@ -389,10 +392,16 @@ int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
             o->right = (unsigned char)lit_context_join(o->right, right);
             return 0;
         }
-    lit_owner *o = realloc(r->owners, (r->n_owners + 1) * sizeof(*o));
-    if (!o)
-        return -1;
-    r->owners = o;
+    /* room for 4 owners at first (most literals have one or two), then
+     * twice as many each time it is full */
+    size_t n = r->n_owners;
+    if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+        lit_owner *o = realloc(r->owners, (n ? 2 * n : 4) * sizeof(*o));
+        if (!o)
+            return -1;
+        r->owners = o;
+    }
+    lit_owner *o = r->owners;
     o[r->n_owners++] =
         (lit_owner){owner, back, (unsigned char)left, (unsigned char)right};
     ls->built = 0;
@@ -494,12 +503,41 @@ static unsigned mark_of(const tent *e, size_t r)
     return r + 1 < e->len ? c | (e->s[r + 1] | 0x20u) << 8 : c;
 }
 
-static int has_mark(const unsigned *used, size_t n, unsigned m)
+/* The marks taken so far, as bits: a mark is below 0x10000. */
+typedef unsigned char mark_set[0x10000 / 8];
+
+static int has_mark(const unsigned char *used, unsigned m)
 {
-    for (size_t i = 0; i < n; i++)
-        if (used[i] == m)
-            return 1;
-    return 0;
+    return used[m >> 3] >> (m & 7) & 1;
+}
+
+/*
+ * lit_estimate of windows of up to four bytes, remembered: the anywhere
+ * entries are mostly the k/s variants of a few literals, which share most
+ * of their windows (three in four estimates are asked for again). A
+ * direct-mapped cache, for the tables that have many entries.
+ */
+#define EST_BITS 12
+#define EST_MIN_ENTRIES 64
+
+typedef struct est_cache {
+    uint64_t key[1 << EST_BITS]; /* the length, then the bytes; 0: none */
+    double est[1 << EST_BITS];
+} est_cache;
+
+static double estimate(est_cache *c, const char *s, size_t n)
+{
+    if (!c)
+        return lit_estimate(s, n);
+    uint64_t key = n;
+    for (size_t k = 0; k < n; k++)
+        key |= (uint64_t)(unsigned char)s[k] << (8 * (k + 1));
+    size_t h = (size_t)((key * 0x9E3779B97F4A7C15u) >> (64 - EST_BITS));
+    if (c->key[h] != key) {
+        c->key[h] = key;
+        c->est[h] = lit_estimate(s, n);
+    }
+    return c->est[h];
 }
 
 /* Which bytes key each anywhere entry: a window of up to four, whose
@@ -511,8 +549,11 @@ static int has_mark(const unsigned *used, size_t n, unsigned m)
  * "training" is also in "train"). */
 static void choose_keys(table *k, int rare)
 {
-    unsigned used[2 * MAX_MARKS + 1];
+    mark_set used;
+    memset(used, 0, sizeof(used));
     size_t n_used = 0, longest = 0;
+    est_cache *cache =
+        k->n >= EST_MIN_ENTRIES ? calloc(1, sizeof(est_cache)) : NULL;
     for (size_t i = 0; i < k->n; i++)
         if (k->e[i].len > longest)
             longest = k->e[i].len;
@@ -531,14 +572,14 @@ static void choose_keys(table *k, int rare)
                 if (!rare) {
                     if (klen < full)
                         break;
-                    est = lit_estimate(s, klen);
+                    est = estimate(cache, s, klen);
                 } else {
                     /* the positions it adds; the places where its key
                      * passes, each costing more than a position */
-                    est = has_mark(used, n_used, m) ? 0
-                          : m == 0x100              ? 0.01
-                                       : lit_estimate(s, m > 0xFF ? 2 : 1);
-                    est += 4 * lit_estimate(s, klen);
+                    est = has_mark(used, m) ? 0
+                          : m == 0x100      ? 0.01
+                                       : estimate(cache, s, m > 0xFF ? 2 : 1);
+                    est += 4 * estimate(cache, s, klen);
                 }
                 if (best < 0 || est < best) {
                     best = est;
@@ -546,10 +587,13 @@ static void choose_keys(table *k, int rare)
                 }
             }
             unsigned m = mark_of(e, at);
-            if (!has_mark(used, n_used, m) && n_used < 2 * MAX_MARKS + 1)
-                used[n_used++] = m;
+            if (!has_mark(used, m) && n_used < 2 * MAX_MARKS + 1) {
+                used[m >> 3] |= (unsigned char)(1u << (m & 7));
+                n_used++;
+            }
             set_key(e, at, len - at < 4 ? len - at : 4, 0);
         }
+    free(cache);
 }
 
 /* Adds mark m to v[0 .. *n) unless it is there. Returns -1 when it is
