@@ -402,67 +402,86 @@ void lit_seq_end(lit_seq *q, lit_sum *out)
     lit_seq_init(q, q->mem);
 }
 
-void lit_alt(arena *a, lit_sum *acc, lit_sum *alt)
-{
-    acc->oom |= alt->oom;
-    drop_pair(a, acc);
-    drop_pair(a, alt);
-    acc->cons = acc->cons > alt->cons ? acc->cons : alt->cons;
-    if (acc->ok && alt->ok && !acc->oom) {
-        lit *p = arena_alloc_raw(a, (acc->n + alt->n) * sizeof(lit));
-        if (p) {
-            memcpy(p, acc->lits, acc->n * sizeof(*p));
-            memcpy(p + acc->n, alt->lits, alt->n * sizeof(*p));
-            acc->lits = p;
-            acc->n += alt->n;
-            acc->cost += alt->cost;
-            alt->lits = NULL;
-            alt->n = 0;
-        } else {
-            acc->oom = 1;
-        }
-    }
-    if (!alt->ok || acc->oom) {
-        size_t cons = acc->cons;
-        int oom = acc->oom;
-        clear_sum(a, acc);
-        acc->cons = cons;
-        acc->oom = oom;
-    }
-    clear_sum(a, alt);
-}
-
-void lit_alt_all(lit_sum *v, size_t n, lit_sum *out)
+/*
+ * The alternation of v[0..n), in arena a or (a NULL) malloc'd, taking v's
+ * summaries: a branch alone as it is; else the widest, with no companion,
+ * and the literals of all the branches when each has some (every match
+ * holds one of them), their costs added up in order.
+ */
+static void alt_join(arena *a, lit_sum *v, size_t n, lit_sum *out)
 {
     lit_none(0, out);
-    if (n == 0)
-        return;
     if (n == 1) {
         *out = v[0];
         memset(&v[0], 0, sizeof(v[0]));
         return;
     }
-    /* as lit_alt from v[0] with each other in turn: the widest, no
-     * companion, and the literals of all when each has some */
-    int ok = 1;
+    int ok = n > 0;
+    size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         out->cons = v[i].cons > out->cons ? v[i].cons : out->cons;
         out->oom |= v[i].oom;
         ok &= v[i].ok;
+        total += v[i].n;
     }
     if (ok && !out->oom) {
-        if ((out->lits = lits_block(v, n, 0))) {
+        lit *p = a ? arena_alloc_raw(a, total * sizeof(lit))
+                   : lits_block(v, n, 0);
+        if (p) {
             for (size_t i = 0; i < n; i++) {
+                if (a)
+                    memcpy(p + out->n, v[i].lits, v[i].n * sizeof(lit));
                 out->n += v[i].n;
                 out->cost += v[i].cost;
             }
+            out->lits = p;
             out->ok = 1;
         } else {
             out->oom = 1;
         }
     }
     for (size_t i = 0; i < n; i++)
-        lit_sum_free(&v[i]);
+        clear_sum(a, &v[i]);
+}
+
+void lit_alts_init(lit_alts *x, arena *a)
+{
+    memset(x, 0, sizeof(*x));
+    x->mem = a;
+}
+
+void lit_alts_add(lit_alts *x, lit_sum *branch)
+{
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 8;
+        lit_sum *v = arena_alloc_raw(x->mem, cap * sizeof(*v));
+        if (!v) {
+            x->oom = 1;
+            clear_sum(x->mem, branch);
+            return;
+        }
+        if (x->n)
+            memcpy(v, x->v, x->n * sizeof(*v));
+        x->v = v;
+        x->cap = cap;
+    }
+    x->v[x->n++] = *branch;
+    memset(branch, 0, sizeof(*branch));
+}
+
+void lit_alts_end(lit_alts *x, lit_sum *out)
+{
+    alt_join(x->mem, x->v, x->n, out);
+    if (x->oom) {
+        clear_sum(x->mem, out);
+        out->oom = 1;
+    }
+    lit_alts_init(x, x->mem);
+}
+
+void lit_alt_all(lit_sum *v, size_t n, lit_sum *out)
+{
+    alt_join(NULL, v, n, out);
 }
 
 void lit_repeat(arena *a, lit_sum *item, size_t min, size_t max)
@@ -1168,13 +1187,16 @@ static void rx_seq(rx *x, lit_sum *out)
 
 static void rx_alt(rx *x, lit_sum *out)
 {
-    rx_seq(x, out);
-    while (*x->p == '|' && !x->bad) {
-        x->p++;
-        lit_sum alt;
-        rx_seq(x, &alt);
-        lit_alt(x->mem, out, &alt);
+    lit_alts alts;
+    lit_alts_init(&alts, x->mem);
+    for (int first = 1; first || (*x->p == '|' && !x->bad); first = 0) {
+        if (!first)
+            x->p++;
+        lit_sum branch;
+        rx_seq(x, &branch);
+        lit_alts_add(&alts, &branch);
     }
+    lit_alts_end(&alts, out);
 }
 
 void lit_from_regex(const char *re, lit_sum *out)

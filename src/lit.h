@@ -126,13 +126,23 @@ void lit_seq_mark(lit_seq *q, int kind);
 /* The sequence as one item; q is reset. */
 void lit_seq_end(lit_seq *q, lit_sum *out);
 
-/* Alternation: *acc becomes "acc or alt"; takes ownership of *alt. Start
- * with the first branch as acc. */
-void lit_alt(arena *a, lit_sum *acc, lit_sum *alt);
+/* Builds the summary of an alternation: every match holds a literal of a
+ * branch only when each branch has literals. */
+typedef struct lit_alts {
+    arena *mem;   /* where the branches are */
+    lit_sum *v;   /* the branches */
+    size_t n, cap;
+    int oom;
+} lit_alts;
 
-/* The alternation of the malloc'd summaries v[0..n), malloc'd, as lit_alt
- * from v[0] with each of the others in turn would make it; takes
- * ownership of v's summaries. */
+void lit_alts_init(lit_alts *x, arena *a);
+/* Adds the next branch; takes ownership of *branch. */
+void lit_alts_add(lit_alts *x, lit_sum *branch);
+/* The alternation as one item; x is reset. */
+void lit_alts_end(lit_alts *x, lit_sum *out);
+
+/* The alternation of the malloc'd summaries v[0..n), malloc'd, as
+ * lit_alts makes it; takes ownership of v's summaries. */
 void lit_alt_all(lit_sum *v, size_t n, lit_sum *out);
 
 /* Applies a quantifier {min,max} (max LIT_UNBOUNDED for none) to an item

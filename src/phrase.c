@@ -99,11 +99,12 @@ static void skip_space(parser *ps)
 
 /* Where a sequence stops: end of the phrase, or a closing delimiter of an
  * enclosing group. */
-static int at_seq_end(const parser *ps)
+static int at_end_char(char c)
 {
-    char c = *ps->p;
     return c == '\0' || c == '|' || c == '}' || c == ']';
 }
+
+static int at_seq_end(const parser *ps) { return at_end_char(*ps->p); }
 
 static void parse_seq(parser *ps, lit_sum *lits);
 
@@ -122,13 +123,12 @@ static void parse_group(parser *ps, char close, lit_sum *lits)
     ps->p++;
     PUT(ps, "(?:");
     ps->depth++;
-    for (int first = 1;; first = 0) {
+    lit_alts alts;
+    lit_alts_init(&alts, ps->mem);
+    for (;;) {
         lit_sum branch;
         parse_seq(ps, &branch);
-        if (first)
-            *lits = branch;
-        else
-            lit_alt(ps->mem, lits, &branch);
+        lit_alts_add(&alts, &branch);
         if (ps->failed)
             break;
         if (*ps->p == '|') {
@@ -149,6 +149,7 @@ static void parse_group(parser *ps, char close, lit_sum *lits)
         break;
     }
     ps->depth--;
+    lit_alts_end(&alts, lits);
 }
 
 /* An optional group offers no literal, only its length. */
@@ -254,8 +255,10 @@ static int emit_char(parser *ps, size_t *cons)
 }
 
 /* The literal characters seen in a row, as one item of the sequence. */
+#define RUN_MAX 256
+
 typedef struct run {
-    char s[256];
+    char s[RUN_MAX];
     size_t n;
 } run;
 
@@ -278,6 +281,18 @@ static void add_item(lit_seq *q, run *r, lit_sum *item)
 
 static void parse_seq(parser *ps, lit_sum *lits)
 {
+    /* One word alone (most branches of a group): its run is the summary
+     * that a sequence of that one item would be. */
+    const char *w = ps->p;
+    while (is_alnum(*w))
+        w++;
+    size_t wn = (size_t)(w - ps->p);
+    if (wn && wn <= RUN_MAX && at_end_char(*w)) {
+        put(ps, ps->p, wn);
+        lit_run(ps->mem, ps->p, wn, lits);
+        ps->p = w;
+        return;
+    }
     int emitted = 0; /* has this sequence produced anything yet? */
     lit_seq q;
     lit_seq_init(&q, ps->mem);
