@@ -769,9 +769,10 @@ static int load_line(loader *ld, const char *s, const char *e, int lineno)
     text_trim(&ks, &ke);
     text_trim(&vs, &ve);
     int k = -1;
-    for (int i = 0; i < K_COUNT; i++)
-        if ((size_t)(ke - ks) == strlen(key_names[i]) &&
-            memcmp(ks, key_names[i], (size_t)(ke - ks)) == 0)
+    size_t kn = (size_t)(ke - ks);
+    for (int i = 0; i < K_COUNT && k < 0; i++)
+        if (key_names[i][0] == *ks && strncmp(key_names[i], ks, kn) == 0 &&
+            key_names[i][kn] == '\0')
             k = i;
     if (k < 0) {
         seterr(ld->err, RF_ERR_RULE, "%s:%d: unknown key '%.*s'", ld->file,
