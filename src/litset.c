@@ -698,17 +698,62 @@ static int group_of(const tent *e)
     return e->klen == 4 ? 0 : e->klen == 3 ? 1 : 2;
 }
 
-static int cmp_tent(const void *pa, const void *pb)
+/*
+ * The order of a table's entries: by group, then hash, then length, then
+ * where their bytes are. A merge sort of their keys (qsort with a compare
+ * function cost as much as the rest of building the tables).
+ */
+typedef struct sort_key {
+    uint64_t key; /* group, hash, length */
+    uintptr_t s;
+    size_t at;    /* in the table */
+} sort_key;
+
+static int key_before(const sort_key *a, const sort_key *b)
 {
-    const tent *a = pa, *b = pb;
-    int ga = group_of(a), gb = group_of(b);
-    if (ga != gb)
-        return ga < gb ? -1 : 1;
-    if (a->hash != b->hash)
-        return a->hash < b->hash ? -1 : 1;
-    if (a->len != b->len)
-        return a->len < b->len ? -1 : 1;
-    return a->s < b->s ? -1 : a->s > b->s;
+    return a->key != b->key ? a->key < b->key : a->s < b->s;
+}
+
+/* Sorts k->e; -1 when out of memory. */
+static int sort_entries(table *k)
+{
+    size_t n = k->n;
+    sort_key *v = malloc(2 * n * sizeof(*v) + 1);
+    tent *e = malloc(n * sizeof(*e) + 1);
+    if (!v || !e) {
+        free(v);
+        free(e);
+        return -1;
+    }
+    sort_key *tmp = v + n;
+    for (size_t i = 0; i < n; i++) {
+        const tent *t = &k->e[i];
+        v[i].key = (uint64_t)group_of(t) << 48 | (uint64_t)t->hash << 32 | t->len;
+        v[i].s = (uintptr_t)t->s;
+        v[i].at = i;
+    }
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n;
+            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                tmp[o++] = key_before(&v[j], &v[i]) ? v[j++] : v[i++];
+            while (i < mid)
+                tmp[o++] = v[i++];
+            while (j < hi)
+                tmp[o++] = v[j++];
+        }
+        sort_key *swap = v;
+        v = tmp;
+        tmp = swap;
+    }
+    for (size_t i = 0; i < n; i++)
+        e[i] = k->e[v[i].at];
+    free(v < tmp ? v : tmp); /* the block both are in */
+    free(k->e);
+    k->e = e;
+    return 0;
 }
 
 static int table_build(table *k)
@@ -731,7 +776,8 @@ static int table_build(table *k)
                              : e->klen == 3 ? hash3(e->key, k->b3.mask)
                                             : e->key & 0xFF);
     }
-    qsort(k->e, k->n, sizeof(tent), cmp_tent);
+    if (sort_entries(k))
+        return -1;
     for (size_t i = 0; i < k->n; i++) {
         const tent *e = &k->e[i];
         if (e->klen >= 3) {
