@@ -49,14 +49,18 @@ static void seterr(rf_error *err, int code, const char *fmt, ...)
 static int strvec_push(strvec *v, const char *s, size_t n, int line)
 {
     if (v->n == v->cap) {
+        /* the strings, then their lines, in one block */
         size_t cap = v->cap ? v->cap * 2 : 4;
-        char **items = realloc(v->items, cap * sizeof(*items));
+        char **items = malloc(cap * (sizeof(*items) + sizeof(int)));
         if (!items)
             return -1;
+        int *lines = (int *)(items + cap);
+        if (v->n) {
+            memcpy(items, v->items, v->n * sizeof(*items));
+            memcpy(lines, v->lines, v->n * sizeof(*lines));
+        }
+        free(v->items);
         v->items = items;
-        int *lines = realloc(v->lines, cap * sizeof(*lines));
-        if (!lines)
-            return -1;
         v->lines = lines;
         v->cap = cap;
     }
@@ -75,8 +79,7 @@ static void strvec_free(strvec *v)
 {
     for (size_t i = 0; i < v->n; i++)
         free(v->items[i]);
-    free(v->items);
-    free(v->lines);
+    free(v->items); /* and the lines */
     memset(v, 0, sizeof(*v));
 }
 

@@ -9,7 +9,7 @@
 /* Strings read from a rule file, each with the line it came from. */
 typedef struct strvec {
     char **items;
-    int *lines;
+    int *lines;   /* in the block of items */
     size_t n;
     size_t cap;
 } strvec;
