@@ -316,6 +316,12 @@ static int translate(const char *file, const char *id, const strvec *phrases,
     if (!j->sums || !j->start || !j->len)
         goto oom;
     j->n = total;
+    /* room for all at once: a phrase takes about four times its length */
+    size_t room = 0;
+    for (size_t i = 0; i < total; i++)
+        room += i < phrases->n ? 4 * strlen(phrases->items[i]) + 256
+                               : strlen(regexes->items[i - phrases->n]) + 8;
+    buf_reserve(&j->all, room);
     for (size_t i = 0; i < total; i++) {
         if (i)
             buf_putc(&j->all, '|');
