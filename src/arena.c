@@ -26,6 +26,13 @@ void *arena_alloc_new(arena *a, size_t size)
     return b->data;
 }
 
+void arena_init_buf(arena *a, void *buf, size_t size)
+{
+    a->head = NULL; /* buf is not a block: arena_free leaves it */
+    a->next = buf;
+    a->end = a->next + size;
+}
+
 void *arena_alloc(arena *a, size_t size)
 {
     void *p = arena_alloc_raw(a, size);

@@ -19,6 +19,10 @@ void *arena_alloc(arena *a, size_t size);
 char *arena_strndup(arena *a, const char *s, size_t n);
 void arena_free(arena *a);
 
+/* An empty arena that takes its memory from buf[0..size) (aligned to 16,
+ * the caller's: a buffer on the stack, say) before it mallocs any. */
+void arena_init_buf(arena *a, void *buf, size_t size);
+
 /* arena_alloc_raw when the block in use has no room. */
 void *arena_alloc_new(arena *a, size_t size);
 

@@ -1201,7 +1201,10 @@ static void rx_alt(rx *x, lit_sum *out)
 
 void lit_from_regex(const char *re, lit_sum *out)
 {
-    arena mem = {0};
+    /* the summaries of the regex's parts fit here, mostly */
+    _Alignas(16) unsigned char scratch[8192];
+    arena mem;
+    arena_init_buf(&mem, scratch, sizeof(scratch));
     rx x = {re, 0, 0, &mem};
     lit_sum sum;
     rx_alt(&x, &sum);

@@ -374,7 +374,10 @@ int phrase_compile(const char *phrase, buf *out, char *err, size_t errlen,
 int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
                        size_t errlen, size_t *erroff)
 {
-    arena mem = {0};
+    /* the summaries of a phrase's parts fit here, mostly */
+    _Alignas(16) unsigned char scratch[8192];
+    arena mem;
+    arena_init_buf(&mem, scratch, sizeof(scratch));
     parser ps = {phrase, phrase, out, err, errlen, 0, 0, 0, &mem};
     lit_sum sum = LIT_SUM_NONE;
     int rc = -1;
