@@ -1160,7 +1160,11 @@ static void rx_seq(rx *x, lit_sum *out)
             break;
         }
         size_t min = 0, max = 0;
-        int quantified = !in_quote && rx_quant(x, &min, &max);
+        char next = *x->p; /* rx_quant, where a quantifier may start */
+        int quantified = !in_quote &&
+                         (next == '?' || next == '*' || next == '+' ||
+                          next == '{') &&
+                         rx_quant(x, &min, &max);
         if (ch >= 0 && !quantified && rn < RX_RUN_MAX) {
             run[rn++] = (char)ch;
             continue;
