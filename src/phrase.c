@@ -53,7 +53,7 @@ typedef struct parser {
 
 /* Appends s[0..n) to the pattern: buf_append, with its common case (room
  * enough) here, as a phrase is written a few bytes at a time. */
-static void put(parser *ps, const char *s, size_t n)
+static inline void put(parser *ps, const char *s, size_t n)
 {
     buf *b = ps->out;
     if (n < b->cap - b->len && !b->oom) {
