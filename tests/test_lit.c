@@ -244,6 +244,75 @@ static void lit__split__takes_a_whole_text_regex_apart(void **state)
     assert_int_equal(lit_split_doc("\\A(?![\\s\\S]*?a|b)[\\s\\S]*?\\Kc", &sp), 0);
 }
 
+/* A summary of regex re, which must have literals. */
+static lit_sum regex_sum(const char *re)
+{
+    lit_sum s;
+    lit_from_regex(re, &s);
+    assert_true(s.ok);
+    return s;
+}
+
+static void lit__alternation__holds_every_branch_or_none(void **state)
+{
+    (void)state;
+    /* one branch alone keeps its companion ("working" near "interview") */
+    lit_sum v[3] = {regex_sum("working\\s+interview")}, out;
+    assert_int_equal(v[0].n_pair, 1);
+    lit_alt_all(v, 1, &out);
+    assert_true(out.ok);
+    assert_int_equal(out.n_pair, 1);
+    assert_string_equal(out.pair[0].s, "working");
+    lit_sum_free(&out);
+    /* several: the literals of all, in order, costs added, no companion,
+     * the widest */
+    v[0] = regex_sum("working\\s+interview");
+    v[1] = regex_sum("zebra");
+    v[2] = regex_sum("x{2,9}");
+    double cost = v[0].cost + v[1].cost + v[2].cost;
+    lit_alt_all(v, 3, &out);
+    assert_true(out.ok);
+    assert_int_equal(out.n, 3);
+    assert_string_equal(out.lits[0].s, "interview");
+    assert_string_equal(out.lits[1].s, "zebra");
+    assert_string_equal(out.lits[2].s, "x");
+    assert_true(out.cost == cost);
+    assert_int_equal(out.n_pair, 0);
+    assert_int_equal(out.cons, 18); /* "working interview": a k may be 3 bytes */
+    assert_null(v[1].lits); /* taken */
+    lit_sum_free(&out);
+    /* a branch with no literal: none for the whole */
+    v[0] = regex_sum("zebra");
+    lit_from_regex(".{20}", &v[1]);
+    assert_false(v[1].ok);
+    lit_alt_all(v, 2, &out);
+    assert_false(out.ok);
+    assert_int_equal(out.n, 0);
+    assert_int_equal(out.cons, 80);
+    lit_sum_free(&out);
+    /* the same rules inside a phrase: {a|b} holds a literal of each */
+    buf b = BUF_INIT;
+    char err[128];
+    size_t off;
+    lit_sum s;
+    assert_int_equal(phrase_compile_lit("{unpaid trial|zebra} day", &b, &s, err,
+                                        sizeof(err), &off), 0);
+    buf_free(&b);
+    int unpaid = 0, zebra = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        unpaid |= strcmp(s.lits[i].s, "unpaid") == 0;
+        zebra |= strcmp(s.lits[i].s, "zebra") == 0;
+    }
+    assert_true(unpaid && zebra);
+    lit_sum_free(&s);
+    assert_int_equal(phrase_compile_lit("{unpaid|[x]} day", &b, &s, err,
+                                        sizeof(err), &off), 0);
+    buf_free(&b);
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.lits[0].s, "day");
+    lit_sum_free(&s);
+}
+
 static void lit__context__drops_only_impossible_occurrences(void **state)
 {
     (void)state;
@@ -276,6 +345,7 @@ int main(void)
         cmocka_unit_test(lit__regex__what_it_cannot_read_gives_no_literal),
         cmocka_unit_test(lit__digits__cover_every_digit_pcre2_knows),
         cmocka_unit_test(lit__split__takes_a_whole_text_regex_apart),
+        cmocka_unit_test(lit__alternation__holds_every_branch_or_none),
         cmocka_unit_test(lit__context__drops_only_impossible_occurrences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
