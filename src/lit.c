@@ -522,54 +522,6 @@ int lit_context_join(int a, int b)
     return LIT_ANY;
 }
 
-static int ascii_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-static int ascii_word(unsigned char c) { return ascii_alnum(c) || c == '_'; }
-
-static int ascii_space(unsigned char c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/*
- * Can `out` (the byte just outside the literal, or -1 at the end of the
- * text) stand next to `in` (the literal's byte at that side) under ctx?
- * Bytes of other characters (>= 0x80) may be anything, so they pass.
- * `lower_upper` says whether out/in read left to right form a lower-case
- * letter followed by an upper-case one.
- */
-static int side_ok(int ctx, int out, unsigned char in, int lower_upper)
-{
-    switch (ctx) {
-    case LIT_SPACE:
-        return out >= 0x80 || (out >= 0 && ascii_space((unsigned char)out));
-    case LIT_EDGE:
-        return !ascii_alnum(in) || out < 0 || out >= 0x80 ||
-               !ascii_alnum((unsigned char)out) || lower_upper;
-    case LIT_WORDB:
-        return !ascii_word(in) || out < 0 || out >= 0x80 ||
-               !ascii_word((unsigned char)out);
-    }
-    return 1;
-}
-
-static int lower_upper(int a, int b)
-{
-    return a >= 'a' && a <= 'z' && b >= 'A' && b <= 'Z';
-}
-
-int lit_context_ok(const unsigned char *t, size_t len, size_t p, size_t q,
-                   int left, int right)
-{
-    int before = p > 0 ? t[p - 1] : -1;
-    int after = q < len ? t[q] : -1;
-    return side_ok(left, before, t[p], lower_upper(before, t[p])) &&
-           side_ok(right, after, t[q - 1], lower_upper(t[q - 1], after));
-}
-
 /* ---- white space, as PCRE2's \s sees it with UCP ---- */
 
 size_t lit_space_len(const unsigned char *u, size_t n)

@@ -153,13 +153,61 @@ void lit_repeat(arena *a, lit_sum *item, size_t min, size_t max);
  * LIT_EDGE for a phrase, LIT_ANY for a regex. */
 void lit_resolve(lit_sum *s, int ctx);
 
+/* The bytes around a literal, as lit_context_ok sees them. */
+static inline int lit_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static inline int lit_ascii_word(unsigned char c)
+{
+    return lit_ascii_alnum(c) || c == '_';
+}
+
+/*
+ * Can `out` (the byte just outside the literal, or -1 at the end of the
+ * text) stand next to `in` (the literal's byte at that side) under ctx?
+ * Bytes of other characters (>= 0x80) may be anything, so they pass.
+ * `lower_upper` says whether out/in read left to right form a lower-case
+ * letter followed by an upper-case one.
+ */
+static inline int lit_side_ok(int ctx, int out, unsigned char in,
+                              int lower_upper)
+{
+    switch (ctx) {
+    case LIT_SPACE:
+        return out >= 0x80 ||
+               (out >= 0 && (out == ' ' || (out >= '\t' && out <= '\r')));
+    case LIT_EDGE:
+        return !lit_ascii_alnum(in) || out < 0 || out >= 0x80 ||
+               !lit_ascii_alnum((unsigned char)out) || lower_upper;
+    case LIT_WORDB:
+        return !lit_ascii_word(in) || out < 0 || out >= 0x80 ||
+               !lit_ascii_word((unsigned char)out);
+    }
+    return 1;
+}
+
+static inline int lit_lower_upper(int a, int b)
+{
+    return a >= 'a' && a <= 'z' && b >= 'A' && b <= 'Z';
+}
+
 /*
  * May the occurrence text[p..q) of a literal with contexts left and right
  * be the literal of a match in text[0..len)? A cheap check of the bytes
- * around it; it never says no to a real match.
+ * around it; it never says no to a real match. Inline: the literal pass
+ * asks it for every owner of every occurrence.
  */
-int lit_context_ok(const unsigned char *text, size_t len, size_t p, size_t q,
-                   int left, int right);
+static inline int lit_context_ok(const unsigned char *t, size_t len,
+                                 size_t p, size_t q, int left, int right)
+{
+    int before = p > 0 ? t[p - 1] : -1;
+    int after = q < len ? t[q] : -1;
+    return lit_side_ok(left, before, t[p], lit_lower_upper(before, t[p])) &&
+           lit_side_ok(right, after, t[q - 1],
+                       lit_lower_upper(t[q - 1], after));
+}
 
 /* Combines the contexts of one literal used at two places. */
 int lit_context_join(int a, int b);
