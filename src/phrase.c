@@ -25,9 +25,9 @@
  */
 #define WORD "[\\p{L}\\p{N}]"
 #define EDGE_START                                                         \
-    "(?:(?=" WORD ")(?:(?<!" WORD ")|(?<=\\p{Ll})(?=\\p{Lu}))|(?!" WORD "))"
+    "(?:(?!" WORD ")|(?<!" WORD ")|(?<=\\p{Ll})(?=\\p{Lu}))"
 #define EDGE_END                                                           \
-    "(?:(?<=" WORD ")(?:(?!" WORD ")|(?<=\\p{Ll})(?=\\p{Lu}))|(?<!" WORD "))"
+    "(?:(?<!" WORD ")|(?!" WORD ")|(?<=\\p{Ll})(?=\\p{Lu}))"
 
 /* A hyphen: hyphen-minus, the Unicode hyphens and dashes, a minus, a soft
  * hyphen (each with optional space around it), a space, or nothing. */
