@@ -16,18 +16,9 @@
 #include "lit.h"
 #include "text.h"
 
-/*
- * Whole-word boundaries that also split "starterSkyNet": a letter or digit
- * next to the phrase edge must be absent, unless the edge falls between a
- * lower-case letter and an upper-case one. They only apply when the phrase
- * edge itself is a letter or digit, which the lookarounds test, so phrases
- * that start or end with punctuation ("100%") still match.
- */
-#define WORD "[\\p{L}\\p{N}]"
-#define EDGE_START                                                         \
-    "(?:(?!" WORD ")|(?<!" WORD ")|(?<=\\p{Ll})(?=\\p{Lu}))"
-#define EDGE_END                                                           \
-    "(?:(?<!" WORD ")|(?!" WORD ")|(?<=\\p{Ll})(?=\\p{Lu}))"
+/* Whole-word boundaries (phrase.h). */
+#define EDGE_START PHRASE_EDGE_START
+#define EDGE_END PHRASE_EDGE_END
 
 /* A hyphen: hyphen-minus, the Unicode hyphens and dashes, a minus, a soft
  * hyphen (each with optional space around it), a space, or nothing. */

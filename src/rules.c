@@ -269,6 +269,7 @@ static pcre2_code *check_parts(const char *file, const char *id,
                                const strvec *phrases, const strvec *regexes,
                                const char *what, rf_error *err)
 {
+    /* src is the whole pattern; the texts alone are in j->all */
     int ec;
     PCRE2_SIZE eo;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
@@ -277,7 +278,7 @@ static pcre2_code *check_parts(const char *file, const char *id,
         return re;
     int whole_ec = ec; /* the loop below overwrites ec, even on success */
     for (size_t i = 0; i < j->n; i++) {
-        pcre2_code *one = pcre2_compile((PCRE2_SPTR)src + j->start[i],
+        pcre2_code *one = pcre2_compile((PCRE2_SPTR)j->all.data + j->start[i],
                                         j->len[i], RULES_PCRE2_OPTIONS, &ec,
                                         &eo, NULL);
         if (one) {
@@ -357,6 +358,35 @@ oom:
 }
 
 /*
+ * The whole pattern of the texts in j, phrases alone: their word edges
+ * once, around the alternation of what each phrase matches between them,
+ * rather than each phrase with its own. Both match the same: an edge is a
+ * test of the same place whichever phrase follows it, and the phrases are
+ * still tried in order. PCRE2 then tests the edge once at each place, not
+ * once per phrase, and compiles a much shorter pattern (the negating words
+ * are a hundred phrases). NULL when out of memory.
+ */
+static char *factor_edges(const joined *j)
+{
+    static const char head[] = PHRASE_EDGE_START "(?:";
+    static const char tail[] = ")" PHRASE_EDGE_END;
+    size_t hl = sizeof(head) - 1, tl = sizeof(tail) - 1;
+    buf b = BUF_INIT;
+    buf_reserve(&b, j->all.len);
+    buf_append(&b, head, hl);
+    for (size_t i = 0; i < j->n; i++) {
+        /* each is head (?:what it matches) tail, as phrase_compile
+         * writes it */
+        const char *t = j->all.data + j->start[i];
+        buf_puts(&b, i ? "|(?:" : "(?:");
+        buf_append(&b, t + hl, j->len[i] - hl - tl);
+        buf_putc(&b, ')');
+    }
+    buf_append(&b, tail, tl);
+    return buf_take(&b);
+}
+
+/*
  * The pattern of phrases and regexes: its source and literals, and, when
  * `check` is set, its compiled form, which validates it now so that a bad
  * pattern is blamed on its line. The built-in rules are checked by the
@@ -394,7 +424,11 @@ static int build_pattern(pattern *out, const char *file, const char *id,
         if (all.oom)
             goto oom;
     }
-    char *src = buf_take(&j.all);
+    /* phrases alone share their edges (factor_edges); the texts stay in
+     * j.all, for the parts and to blame one that does not compile */
+    char *src = (!regexes || !regexes->n) && j.n > 1
+                    ? factor_edges(&j)
+                    : strndup(j.all.data, j.all.len);
     if (!src || pattern_init(out, src, &all))
         goto oom;
     if (check && !(out->checked = check_parts(file, id, out->src, &j, phrases,
@@ -407,7 +441,7 @@ static int build_pattern(pattern *out, const char *file, const char *id,
             goto oom_out;
         *n_parts = j.n;
         for (size_t i = 0; i < j.n; i++) {
-            char *one = strndup(out->src + j.start[i], j.len[i]);
+            char *one = strndup(j.all.data + j.start[i], j.len[i]);
             if (!one || pattern_init(&(*parts)[i], one, &j.sums[i]))
                 goto oom_out;
         }

@@ -469,6 +469,32 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
     rf_rules_free(rs);
 }
 
+/* A rule of phrases alone is searched as one pattern with its word edges
+ * shared (the reference way) or phrase by phrase, each with its own (the
+ * fast way): the same hits, for phrases that start or end with a letter,
+ * a digit or punctuation, glued to words or at a lower/upper turn, and
+ * for phrases that start alike, where the first listed wins. */
+static void matcher__phrases_sharing_edges__fast_and_reference_agree(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(
+        NEGATION
+        "[edges]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "phrase = work\nphrase = work hard\nphrase = 100%\nphrase = $ upfront\n"
+        "phrase = #hustle\nphrase = sky net\nphrase = 9 to 5\n");
+    static const char *const texts[] = {
+        "homework workhard WorkHard work hard; work",
+        "100% commission, x100%, 100%commission and 1100%",
+        "pay $ upfront, $upfront, a$ upfront",
+        "#hustle#hustle a#hustle #hustler",
+        "starterSky net, sky netter, SkyNet sky net",
+        "no 9 to 5, 19 to 50, 9 to 5pm, 9 to5",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        agree(rs, texts[i], texts[i], strlen(texts[i]));
+    rf_rules_free(rs);
+}
+
 /* A phrase's second word (a companion, lit.h) is found in the one pass
  * with the rules' literals and checked against each candidate: it counts
  * only the bytes that are not white space, so runs of spaces and line
@@ -647,6 +673,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matcher__edge_cases__fast_and_reference_agree),
+        cmocka_unit_test(matcher__phrases_sharing_edges__fast_and_reference_agree),
         cmocka_unit_test(matcher__literal_across_chunk_edge__fast_and_reference_agree),
         cmocka_unit_test(matcher__companion_over_white_space__fast_and_reference_agree),
         cmocka_unit_test(matcher__window_reach__same_as_a_character_at_a_time),

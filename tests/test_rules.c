@@ -296,7 +296,7 @@ static void rules__negation_too_large__is_blamed_on_the_stanza_that_adds_it(void
     (void)state;
     /* each file alone is fine; together the words make a pattern PCRE2
      * refuses, which must name the second file, not "[@negation]" */
-    char *words = negation_words(200);
+    char *words = negation_words(1700);
     rf_error err = {0, ""};
     rf_rules *rs = rf_rules_new();
     assert_int_equal(rf_rules_add_buffer(rs, "a.rules", words, strlen(words), &err), 0);
