@@ -75,6 +75,13 @@ static void agree(const rf_rules *rs, const char *what, const char *text,
     rf_result_free(b);
 }
 
+/* agree() on each of texts[0..n), named by themselves. */
+static void agree_each(const rf_rules *rs, const char *const *texts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        agree(rs, texts[i], texts[i], strlen(texts[i]));
+}
+
 /* ---- rule sets ---- */
 
 static rf_rules *default_rules(void)
@@ -464,8 +471,7 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
         "x abababababababababababababababababababababababcd zebra",
         "",
     };
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-        agree(rs, texts[i], texts[i], strlen(texts[i]));
+    agree_each(rs, texts, sizeof(texts) / sizeof(texts[0]));
     rf_rules_free(rs);
 }
 
@@ -490,8 +496,7 @@ static void matcher__phrases_sharing_edges__fast_and_reference_agree(void **stat
         "starterSky net, sky netter, SkyNet sky net",
         "no 9 to 5, 19 to 50, 9 to 5pm, 9 to5",
     };
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-        agree(rs, texts[i], texts[i], strlen(texts[i]));
+    agree_each(rs, texts, sizeof(texts) / sizeof(texts[0]));
     rf_rules_free(rs);
 }
 
