@@ -3,6 +3,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define TEXT_SSE2 1
+#endif
+
 static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 size_t text_codepoints(const char *s, size_t n)
@@ -122,19 +127,129 @@ size_t text_utf8_len(const char *s, size_t n)
 
 int text_valid_utf8(const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
-    while (i < n) {
-        /* runs of ASCII, eight bytes at a time */
-        uint64_t x;
-        if (n - i >= 8 && (memcpy(&x, u + i, 8), !(x & 0x8080808080808080ull))) {
-            i += 8;
-            continue;
-        }
+    while ((i += text_ascii_len(s + i, n - i)) < n) {
         size_t k = text_utf8_len(s + i, n - i);
         if (!k)
             return 0;
         i += k;
     }
     return 1;
+}
+
+#define HIGH_BITS 0x8080808080808080ull
+#define LOW_BITS 0x0101010101010101ull
+
+/* Has the word a zero byte? Exact as a yes or no, which is all it is used
+ * for: the byte itself is then looked for one at a time, whatever the
+ * machine's byte order. */
+static int has_zero(uint64_t x) { return ((x - LOW_BITS) & ~x & HIGH_BITS) != 0; }
+
+size_t text_ascii_len_plain(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    uint64_t x;
+    while (n - i >= 8 && (memcpy(&x, u + i, 8), !(x & HIGH_BITS)))
+        i += 8;
+    while (i < n && u[i] < 0x80)
+        i++;
+    return i;
+}
+
+size_t text_find2_plain(const char *s, size_t n, char a, char b)
+{
+    const uint64_t wa = LOW_BITS * (unsigned char)a;
+    const uint64_t wb = LOW_BITS * (unsigned char)b;
+    size_t i = 0;
+    uint64_t x;
+    while (n - i >= 8 &&
+           (memcpy(&x, s + i, 8), !has_zero(x ^ wa) && !has_zero(x ^ wb)))
+        i += 8;
+    while (i < n && s[i] != a && s[i] != b)
+        i++;
+    return i;
+}
+
+#ifdef TEXT_SSE2
+static __m128i load16(const char *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* The bytes of p[0..64) whose top bit is set in v0..v3, as bits. */
+static uint64_t mask64(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(v0) |
+           (uint64_t)(unsigned)_mm_movemask_epi8(v1) << 16 |
+           (uint64_t)(unsigned)_mm_movemask_epi8(v2) << 32 |
+           (uint64_t)(unsigned)_mm_movemask_epi8(v3) << 48;
+}
+#endif
+
+size_t text_ascii_len(const char *s, size_t n)
+{
+    size_t i = 0;
+#ifdef TEXT_SSE2
+    for (; n - i >= 64; i += 64) {
+        __m128i v0 = load16(s + i), v1 = load16(s + i + 16),
+                v2 = load16(s + i + 32), v3 = load16(s + i + 48);
+        if (_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3))))
+            return i + (size_t)__builtin_ctzll(mask64(v0, v1, v2, v3));
+    }
+    for (; n - i >= 16; i += 16) {
+        int m = _mm_movemask_epi8(load16(s + i));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    return i + text_ascii_len_plain(s + i, n - i);
+}
+
+size_t text_ascii_copy(char *dst, const char *s, size_t n)
+{
+    size_t i = 0;
+#ifdef TEXT_SSE2
+    for (; n - i >= 64; i += 64) {
+        __m128i v0 = load16(s + i), v1 = load16(s + i + 16),
+                v2 = load16(s + i + 32), v3 = load16(s + i + 48);
+        /* stored whether ASCII or not: dst has room, and what is past the
+         * run may be written */
+        _mm_storeu_si128((__m128i *)(void *)(dst + i), v0);
+        _mm_storeu_si128((__m128i *)(void *)(dst + i + 16), v1);
+        _mm_storeu_si128((__m128i *)(void *)(dst + i + 32), v2);
+        _mm_storeu_si128((__m128i *)(void *)(dst + i + 48), v3);
+        if (_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3))))
+            return i + (size_t)__builtin_ctzll(mask64(v0, v1, v2, v3));
+    }
+#endif
+    size_t k = text_ascii_len(s + i, n - i);
+    memcpy(dst + i, s + i, k);
+    return i + k;
+}
+
+size_t text_find2(const char *s, size_t n, char a, char b)
+{
+    size_t i = 0;
+#ifdef TEXT_SSE2
+    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+#define EITHER(v) _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb))
+    for (; n - i >= 64; i += 64) {
+        __m128i v0 = EITHER(load16(s + i)), v1 = EITHER(load16(s + i + 16)),
+                v2 = EITHER(load16(s + i + 32)),
+                v3 = EITHER(load16(s + i + 48));
+        if (_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3))))
+            return i + (size_t)__builtin_ctzll(mask64(v0, v1, v2, v3));
+    }
+    for (; n - i >= 16; i += 16) {
+        int m = _mm_movemask_epi8(EITHER(load16(s + i)));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#undef EITHER
+#endif
+    return i + text_find2_plain(s + i, n - i, a, b);
 }

@@ -38,6 +38,26 @@ void text_trim(const char **s, const char **e);
  * above U+10FFFF)? */
 int text_valid_utf8(const char *s, size_t n);
 
+/*
+ * How many bytes s[0..n) starts with that are ASCII (below 0x80): where a
+ * scan for what needs cleaning up, or checking as UTF-8, resumes. 64 bytes
+ * at a time with SSE2 where the machine has it.
+ */
+size_t text_ascii_len(const char *s, size_t n);
+
+/* The same, and copies those bytes to dst, which has room for n bytes:
+ * the ASCII run of a text being copied without some of its characters.
+ * dst[return value .. n) may be written too (with bytes of s). */
+size_t text_ascii_copy(char *dst, const char *s, size_t n);
+
+/* Where the first byte that is a or b is in s[0..n), or n. */
+size_t text_find2(const char *s, size_t n, char a, char b);
+
+/* text_ascii_len and text_find2 without SIMD, eight bytes at a time: what
+ * the fast versions must agree with, and what they use on other machines. */
+size_t text_ascii_len_plain(const char *s, size_t n);
+size_t text_find2_plain(const char *s, size_t n, char a, char b);
+
 /* Length of the white space at s (ASCII or a Unicode space), 0 if none. */
 size_t text_space_len(const char *s, size_t n);
 
