@@ -125,27 +125,21 @@ static size_t invisible_len(const unsigned char *u, size_t n)
 static size_t next_special(const unsigned char *u, size_t n, size_t *w,
                            int *bad)
 {
-    for (size_t i = 0; i < n; i++) {
-        /* ASCII, eight bytes at a time: none of it needs cleaning */
-        uint64_t x;
-        while (n - i >= 8 &&
-               (memcpy(&x, u + i, 8), !(x & 0x8080808080808080ull)))
-            i += 8;
-        if (i == n)
-            break;
-        if (u[i] < 0x80)
-            continue;
+    const char *s = (const char *)u;
+    size_t i = 0;
+    /* ASCII runs are skipped in blocks: none of it needs cleaning */
+    while ((i += text_ascii_len(s + i, n - i)) < n) {
         if ((*w = invisible_len(u + i, n - i))) {
             *bad = 0;
             return i;
         }
-        size_t v = text_utf8_len((const char *)u + i, n - i);
+        size_t v = text_utf8_len(s + i, n - i);
         if (v == 0) {
             *w = 1;
             *bad = 1;
             return i;
         }
-        i += v - 1;
+        i += v;
     }
     *w = 0;
     *bad = 0;
@@ -188,11 +182,14 @@ int decode_drop_invisible_spans(const char *s, size_t n, char **out,
     if (!t || !v)
         goto oom;
     while (i < n) {
-        size_t w;
-        int bad;
-        size_t j = i + next_special(u + i, n - i, &w, &bad);
+        /* the ASCII run copied as it is scanned: one pass, not two */
+        size_t a = text_ascii_copy(t + len, s + i, n - i);
+        size_t j = i + a, w = 0, c = 0; /* then w bytes dropped, or c kept */
+        if (j < n && !(w = invisible_len(u + j, n - j)) &&
+            !(c = text_utf8_len(s + j, n - j)))
+            c = 1; /* not UTF-8: kept as DECODE_INVALID */
         /* a new run only where bytes were dropped before this one */
-        if ((j > i || bad) &&
+        if (a + c > 0 &&
             (ns == 0 || v[ns - 1].src + (len - v[ns - 1].text) != i)) {
             if (ns == cap) {
                 rf_span *p = realloc(v, (cap *= 2) * sizeof(*v));
@@ -202,11 +199,13 @@ int decode_drop_invisible_spans(const char *s, size_t n, char **out,
             }
             v[ns++] = (rf_span){len, i};
         }
-        memcpy(t + len, s + i, j - i);
-        len += j - i;
-        if (bad)
+        len += a;
+        if (c == 1)
             t[len++] = DECODE_INVALID;
-        i = j + w;
+        else
+            for (size_t k = 0; k < c; k++)
+                t[len++] = s[j + k];
+        i = j + c + w;
     }
     if (ns == 0) /* an empty text still has its one run */
         v[ns++] = (rf_span){0, 0};

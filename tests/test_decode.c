@@ -227,6 +227,134 @@ static void decode__plain_text__is_scanned_in_place(void **state)
     assert_int_equal(err.code, RF_ERR_USAGE);
 }
 
+/* What cleaning up s should give, a byte at a time: the text (*t, NUL
+ * terminated) and for each of its bytes the offset it came from (*map,
+ * *len + 1 entries). The caller frees both. */
+static void clean_naive(const char *s, size_t n, char **t, size_t **map,
+                        size_t *len)
+{
+    static const char *const dropped[] = {
+        "\xC2\xAD", "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
+        "\xE2\x81\xA0", "\xEF\xBB\xBF",
+    };
+    *t = malloc(n + 1);
+    *map = malloc((n + 1) * sizeof(size_t));
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        size_t w = 0;
+        for (size_t d = 0; d < sizeof(dropped) / sizeof(*dropped); d++)
+            if (strlen(dropped[d]) <= n - i &&
+                memcmp(s + i, dropped[d], strlen(dropped[d])) == 0)
+                w = strlen(dropped[d]);
+        if (w) {
+            i += w;
+            continue;
+        }
+        w = text_utf8_len(s + i, n - i);
+        for (size_t c = 0; c < (w ? w : 1); c++) {
+            (*t)[k] = w ? s[i + c] : DECODE_INVALID;
+            (*map)[k++] = i + c;
+        }
+        i += w ? w : 1;
+    }
+    (*t)[k] = '\0';
+    (*map)[k] = n;
+    *len = k;
+}
+
+/* Both ways of cleaning up s (the map of mtext, and the copy with its runs
+ * that plain files get) agree with clean_naive, and the runs are as few as
+ * can be. */
+static void assert_cleaned_both_ways(const char *s, size_t n)
+{
+    char *want;
+    size_t *want_map, want_len;
+    clean_naive(s, n, &want, &want_map, &want_len);
+    int changed = want_len != n || memcmp(want, s, n) != 0;
+    assert_int_equal(decode_has_invisible(s, n), changed);
+
+    mtext m = MTEXT_INIT;
+    assert_int_equal(decode_drop_invisible(s, n, &m), 0);
+    assert_int_equal(mtext_finish(&m, n), 0);
+    assert_int_equal(m.len, want_len);
+    assert_memory_equal(m.text, want, want_len + 1);
+    assert_memory_equal(m.map, want_map, (want_len + 1) * sizeof(size_t));
+    mtext_free(&m);
+
+    char *t;
+    size_t len, ns;
+    rf_span *sp;
+    assert_int_equal(decode_drop_invisible_spans(s, n, &t, &len, &sp, &ns), 0);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(t, want, want_len + 1);
+    assert_true(ns >= 1);
+    assert_int_equal(sp[0].text, 0);
+    for (size_t k = 1; k < ns; k++) {
+        assert_true(sp[k].text > sp[k - 1].text);
+        /* a new run only where the offsets jump */
+        assert_true(sp[k].src - sp[k].text != sp[k - 1].src - sp[k - 1].text);
+    }
+    for (size_t i = 0, k = 0; i < len; i++) {
+        while (k + 1 < ns && sp[k + 1].text <= i)
+            k++;
+        assert_int_equal(sp[k].src + (i - sp[k].text), want_map[i]);
+    }
+    free(t);
+    free(sp);
+    free(want);
+    free(want_map);
+}
+
+static void decode__invisible_and_invalid__found_at_every_block_edge(
+    void **state)
+{
+    (void)state;
+    static const char *const specials[] = {
+        "\xE2\x80\x8B", "\xC2\xAD", "\xEF\xBB\xBF", "\xE2\x81\xA0",
+        "\xFF", "\xE2\x80",     /* invalid: a byte, a cut sequence */
+        "\xE2\x80\x93",         /* valid, kept: an en dash */
+        "\xF0\x9F\x98\x80",     /* valid, kept: four bytes */
+        "\xC2\xAD\xC2\xAD\xFF", /* two dropped, then an invalid byte */
+    };
+    char buf[200];
+    for (size_t k = 0; k < sizeof(specials) / sizeof(*specials); k++) {
+        size_t w = strlen(specials[k]);
+        for (size_t p = 0; p + w <= 160; p++) {
+            for (size_t i = 0; i < 160; i++)
+                buf[i] = (char)('a' + i % 26);
+            memcpy(buf + p, specials[k], w);
+            assert_cleaned_both_ways(buf, 160);
+            assert_cleaned_both_ways(buf, p + w); /* at the very end */
+        }
+    }
+}
+
+static void decode__mixed_text__cleaned_the_same_as_a_byte_at_a_time(
+    void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "a", "word ", "0123456789abcdef0123456789abcdef0123456789",
+        "\xE2\x80\x8B", "\xC2\xAD", "\xEF\xBB\xBF", "\xE2\x81\xA0",
+        "\xE2\x80\x8D", "\xFF", "\xC3", "\xE2\x80", "\xED\xA0\x80",
+        "\xC0\xAF", "\xC3\xA9", "\xE2\x80\x99", "\xF0\x9F\x98\x80", "\n",
+    };
+    size_t np = sizeof(pieces) / sizeof(*pieces);
+    char buf[32 * 42]; /* up to 31 pieces */
+    uint32_t seed = 12345;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        for (uint32_t parts = seed >> 27; parts > 0; parts--) {
+            seed = seed * 1103515245u + 12345u;
+            const char *piece = pieces[(seed >> 16) % np];
+            memcpy(buf + n, piece, strlen(piece));
+            n += strlen(piece);
+        }
+        assert_cleaned_both_ways(buf, n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +366,8 @@ int main(void)
         cmocka_unit_test(decode__invalid_utf8_and_nul__are_scanned_around),
         cmocka_unit_test(decode__invalid_byte__does_not_blind_whole_text_rules),
         cmocka_unit_test(decode__lookalikes__nbsp_curly_apostrophe_and_dashes_match),
+        cmocka_unit_test(decode__invisible_and_invalid__found_at_every_block_edge),
+        cmocka_unit_test(decode__mixed_text__cleaned_the_same_as_a_byte_at_a_time),
         cmocka_unit_test(decode__plain_text__is_scanned_in_place),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
