@@ -3,11 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mtext_reserve(mtext *m, size_t extra)
+#if defined(__SSE2__) && SIZE_MAX == UINT64_MAX
+#include <emmintrin.h>
+#define MTEXT_SSE2 1
+#endif
+
+int mtext_grow(mtext *m, size_t extra)
 {
     if (m->oom)
         return -1;
-    /* one more map entry than text bytes, and room for the final NUL */
     if (m->len + extra + 1 <= m->cap)
         return 0;
     size_t cap = m->cap ? m->cap : 256;
@@ -54,13 +58,38 @@ int mtext_put(mtext *m, const char *s, size_t n, size_t from)
     return 0;
 }
 
+void mtext_map_run(size_t *map, size_t n, size_t from)
+{
+    size_t k = 0;
+#ifdef MTEXT_SSE2
+    /* two entries a store; most of the map of a converted page is these */
+    __m128i v0 = _mm_set_epi64x((long long)from + 1, (long long)from);
+    __m128i v1 = _mm_add_epi64(v0, _mm_set1_epi64x(2));
+    __m128i v2 = _mm_add_epi64(v0, _mm_set1_epi64x(4));
+    __m128i v3 = _mm_add_epi64(v0, _mm_set1_epi64x(6));
+    const __m128i eight = _mm_set1_epi64x(8);
+    for (; n - k >= 8; k += 8) {
+        _mm_storeu_si128((__m128i *)(void *)(map + k), v0);
+        _mm_storeu_si128((__m128i *)(void *)(map + k + 2), v1);
+        _mm_storeu_si128((__m128i *)(void *)(map + k + 4), v2);
+        _mm_storeu_si128((__m128i *)(void *)(map + k + 6), v3);
+        v0 = _mm_add_epi64(v0, eight);
+        v1 = _mm_add_epi64(v1, eight);
+        v2 = _mm_add_epi64(v2, eight);
+        v3 = _mm_add_epi64(v3, eight);
+    }
+#endif
+    for (; k < n; k++)
+        map[k] = from + k;
+}
+
 int mtext_copy(mtext *m, const char *s, size_t n, size_t from)
 {
     if (mtext_reserve(m, n))
         return -1;
     memcpy(m->text + m->len, s, n);
-    for (size_t k = 0; k < n; k++)
-        m->map[m->len++] = from + k;
+    mtext_map_run(m->map + m->len, n, from);
+    m->len += n;
     return 0;
 }
 

@@ -19,13 +19,22 @@ typedef struct mtext {
 #define MTEXT_INIT {NULL, NULL, 0, 0, 0}
 
 /* Each append returns 0, or -1 (and sets m->oom) when out of memory. */
-int mtext_reserve(mtext *m, size_t extra);
+/* Room for `extra` more bytes, so that appending them will not move the
+ * text (mtext_reserve is mtext_grow's quick check that it has it). */
+int mtext_grow(mtext *m, size_t extra);
+static inline int mtext_reserve(mtext *m, size_t extra)
+{
+    /* one more map entry than text bytes, and room for the final NUL */
+    return !m->oom && m->len + extra + 1 <= m->cap ? 0 : mtext_grow(m, extra);
+}
 /* One byte that came from source offset `from`. */
 int mtext_putc(mtext *m, char c, size_t from);
 /* n bytes that all stand for the source at `from` (a decoded entity). */
 int mtext_put(mtext *m, const char *s, size_t n, size_t from);
 /* n bytes copied from the source starting at `from`: byte k from from + k. */
 int mtext_copy(mtext *m, const char *s, size_t n, size_t from);
+/* map[k] = from + k for k < n: the map of n bytes copied from `from`. */
+void mtext_map_run(size_t *map, size_t n, size_t from);
 /* A code point as UTF-8, standing for the source at `from`. */
 int mtext_put_utf8(mtext *m, uint32_t cp, size_t from);
 
