@@ -6,6 +6,11 @@
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
 #define TEXT_SSE2 1
+#if defined(__x86_64__)
+/* compiled for the machines that have it, taken when this one does */
+#include <immintrin.h>
+#define TEXT_AVX2 1
+#endif
 #endif
 
 static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -140,12 +145,33 @@ int text_valid_utf8(const char *s, size_t n)
 #define HIGH_BITS 0x8080808080808080ull
 #define LOW_BITS 0x0101010101010101ull
 
+int text_simd(void)
+{
+#ifdef TEXT_AVX2
+    if (__builtin_cpu_supports("avx2"))
+        return TEXT_SIMD_AVX2;
+#endif
+#ifdef TEXT_SSE2
+    return TEXT_SIMD_SSE2;
+#else
+    return TEXT_SIMD_NONE;
+#endif
+}
+
+/*
+ * Each scan goes 64 bytes at a time with the widest SIMD it may use, then
+ * (SSE2) 16 at a time. What is left after the last whole block is read as
+ * the last block of the text, the bytes already looked at masked off, so
+ * that no scan ends a byte at a time. A text shorter than one block goes
+ * eight bytes at a time, then one.
+ */
+
 /* Has the word a zero byte? Exact as a yes or no, which is all it is used
  * for: the byte itself is then looked for one at a time, whatever the
  * machine's byte order. */
 static int has_zero(uint64_t x) { return ((x - LOW_BITS) & ~x & HIGH_BITS) != 0; }
 
-size_t text_ascii_len_plain(const char *s, size_t n)
+static size_t ascii_plain(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -157,7 +183,7 @@ size_t text_ascii_len_plain(const char *s, size_t n)
     return i;
 }
 
-size_t text_find2_plain(const char *s, size_t n, char a, char b)
+static size_t find2_plain(const char *s, size_t n, char a, char b)
 {
     const uint64_t wa = LOW_BITS * (unsigned char)a;
     const uint64_t wb = LOW_BITS * (unsigned char)b;
@@ -177,7 +203,12 @@ static __m128i load16(const char *p)
     return _mm_loadu_si128((const __m128i *)(const void *)p);
 }
 
-/* The bytes of p[0..64) whose top bit is set in v0..v3, as bits. */
+static void store16(char *p, __m128i v)
+{
+    _mm_storeu_si128((__m128i *)(void *)p, v);
+}
+
+/* The bytes of a 64-byte block whose top bit is set in v0..v3, as bits. */
 static uint64_t mask64(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
 {
     return (uint64_t)(unsigned)_mm_movemask_epi8(v0) |
@@ -185,71 +216,210 @@ static uint64_t mask64(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
            (uint64_t)(unsigned)_mm_movemask_epi8(v2) << 32 |
            (uint64_t)(unsigned)_mm_movemask_epi8(v3) << 48;
 }
-#endif
 
-size_t text_ascii_len(const char *s, size_t n)
+static int any64(__m128i v0, __m128i v1, __m128i v2, __m128i v3)
+{
+    return _mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3)));
+}
+
+/* i plus the first set bit of m, or n when there is none: the end of a
+ * scan whose last block's bits from i on are m. */
+static size_t found_or_end(size_t i, uint64_t m, size_t n)
+{
+    return m ? i + (size_t)__builtin_ctzll(m) : n;
+}
+
+#define LOAD64(s, i)                                                       \
+    __m128i v0 = load16(s + i), v1 = load16(s + i + 16),                   \
+            v2 = load16(s + i + 32), v3 = load16(s + i + 48)
+
+/* n >= 16. dst: copied there too, whether ASCII or not (it has room). */
+static size_t ascii_sse2(const char *s, size_t n, char *dst)
 {
     size_t i = 0;
-#ifdef TEXT_SSE2
     for (; n - i >= 64; i += 64) {
-        __m128i v0 = load16(s + i), v1 = load16(s + i + 16),
-                v2 = load16(s + i + 32), v3 = load16(s + i + 48);
-        if (_mm_movemask_epi8(
-                _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3))))
+        LOAD64(s, i);
+        if (dst) {
+            store16(dst + i, v0);
+            store16(dst + i + 16, v1);
+            store16(dst + i + 32, v2);
+            store16(dst + i + 48, v3);
+        }
+        if (any64(v0, v1, v2, v3))
             return i + (size_t)__builtin_ctzll(mask64(v0, v1, v2, v3));
     }
     for (; n - i >= 16; i += 16) {
-        int m = _mm_movemask_epi8(load16(s + i));
+        __m128i v = load16(s + i);
+        if (dst)
+            store16(dst + i, v);
+        unsigned m = (unsigned)_mm_movemask_epi8(v);
         if (m)
-            return i + (size_t)__builtin_ctz((unsigned)m);
+            return found_or_end(i, m, n);
     }
+    if (i == n)
+        return n;
+    __m128i v = load16(s + n - 16); /* the last 16 bytes, from before i */
+    if (dst)
+        store16(dst + n - 16, v);
+    return found_or_end(i, (unsigned)_mm_movemask_epi8(v) >> (16 - (n - i)),
+                        n);
+}
+
+/* n >= 16 */
+static size_t find2_sse2(const char *s, size_t n, char a, char b)
+{
+    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+    size_t i = 0;
+#define EITHER(v) _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb))
+    for (; n - i >= 64; i += 64) {
+        LOAD64(s, i);
+        v0 = EITHER(v0), v1 = EITHER(v1), v2 = EITHER(v2), v3 = EITHER(v3);
+        if (any64(v0, v1, v2, v3))
+            return i + (size_t)__builtin_ctzll(mask64(v0, v1, v2, v3));
+    }
+    for (; n - i >= 16; i += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(EITHER(load16(s + i)));
+        if (m)
+            return found_or_end(i, m, n);
+    }
+    if (i == n)
+        return n;
+    unsigned m = (unsigned)_mm_movemask_epi8(EITHER(load16(s + n - 16)));
+#undef EITHER
+    return found_or_end(i, m >> (16 - (n - i)), n);
+}
 #endif
-    return i + text_ascii_len_plain(s + i, n - i);
+
+#ifdef TEXT_AVX2
+#define AVX2 __attribute__((target("avx2")))
+
+AVX2 static __m256i load32(const char *p)
+{
+    return _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
+
+AVX2 static void store32(char *p, __m256i v)
+{
+    _mm256_storeu_si256((__m256i *)(void *)p, v);
+}
+
+/* The bytes of a 64-byte block whose top bit is set in v0, v1, as bits. */
+AVX2 static uint64_t mask64_avx2(__m256i v0, __m256i v1)
+{
+    return (uint64_t)(unsigned)_mm256_movemask_epi8(v0) |
+           (uint64_t)(unsigned)_mm256_movemask_epi8(v1) << 32;
+}
+
+/* n >= 64. dst: copied there too, whether ASCII or not (it has room). */
+AVX2 static size_t ascii_avx2(const char *s, size_t n, char *dst)
+{
+    size_t i = 0;
+    for (; n - i >= 64; i += 64) {
+        __m256i v0 = load32(s + i), v1 = load32(s + i + 32);
+        if (dst) {
+            store32(dst + i, v0);
+            store32(dst + i + 32, v1);
+        }
+        if (_mm256_movemask_epi8(_mm256_or_si256(v0, v1)))
+            return i + (size_t)__builtin_ctzll(mask64_avx2(v0, v1));
+    }
+    if (i == n)
+        return n;
+    size_t j = n - 64; /* the last 64 bytes, from before i */
+    __m256i v0 = load32(s + j), v1 = load32(s + j + 32);
+    if (dst) {
+        store32(dst + j, v0);
+        store32(dst + j + 32, v1);
+    }
+    return found_or_end(i, mask64_avx2(v0, v1) >> (i - j), n);
+}
+
+/* n >= 64 */
+AVX2 static size_t find2_avx2(const char *s, size_t n, char a, char b)
+{
+    const __m256i va = _mm256_set1_epi8(a), vb = _mm256_set1_epi8(b);
+    size_t i = 0;
+#define EITHER(v) \
+    _mm256_or_si256(_mm256_cmpeq_epi8(v, va), _mm256_cmpeq_epi8(v, vb))
+    for (; n - i >= 64; i += 64) {
+        __m256i v0 = EITHER(load32(s + i)), v1 = EITHER(load32(s + i + 32));
+        if (_mm256_movemask_epi8(_mm256_or_si256(v0, v1)))
+            return i + (size_t)__builtin_ctzll(mask64_avx2(v0, v1));
+    }
+    if (i == n)
+        return n;
+    size_t j = n - 64;
+    __m256i v0 = EITHER(load32(s + j)), v1 = EITHER(load32(s + j + 32));
+#undef EITHER
+    return found_or_end(i, mask64_avx2(v0, v1) >> (i - j), n);
+}
+#endif
+
+static size_t ascii_at(const char *s, size_t n, char *dst, int simd)
+{
+#ifdef TEXT_AVX2
+    if (simd >= TEXT_SIMD_AVX2 && n >= 64)
+        return ascii_avx2(s, n, dst);
+#endif
+#ifdef TEXT_SSE2
+    if (simd >= TEXT_SIMD_SSE2 && n >= 16)
+        return ascii_sse2(s, n, dst);
+#endif
+    (void)simd;
+    size_t i = ascii_plain(s, n);
+    if (dst)
+        memcpy(dst, s, i);
+    return i;
+}
+
+static size_t find2_at(const char *s, size_t n, char a, char b, int simd)
+{
+#ifdef TEXT_AVX2
+    if (simd >= TEXT_SIMD_AVX2 && n >= 64)
+        return find2_avx2(s, n, a, b);
+#endif
+#ifdef TEXT_SSE2
+    if (simd >= TEXT_SIMD_SSE2 && n >= 16)
+        return find2_sse2(s, n, a, b);
+#endif
+    (void)simd;
+    return find2_plain(s, n, a, b);
+}
+
+size_t text_ascii_len(const char *s, size_t n)
+{
+    return ascii_at(s, n, NULL, text_simd());
 }
 
 size_t text_ascii_copy(char *dst, const char *s, size_t n)
 {
-    size_t i = 0;
-#ifdef TEXT_SSE2
-    for (; n - i >= 64; i += 64) {
-        __m128i v0 = load16(s + i), v1 = load16(s + i + 16),
-                v2 = load16(s + i + 32), v3 = load16(s + i + 48);
-        /* stored whether ASCII or not: dst has room, and what is past the
-         * run may be written */
-        _mm_storeu_si128((__m128i *)(void *)(dst + i), v0);
-        _mm_storeu_si128((__m128i *)(void *)(dst + i + 16), v1);
-        _mm_storeu_si128((__m128i *)(void *)(dst + i + 32), v2);
-        _mm_storeu_si128((__m128i *)(void *)(dst + i + 48), v3);
-        if (_mm_movemask_epi8(
-                _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3))))
-            return i + (size_t)__builtin_ctzll(mask64(v0, v1, v2, v3));
-    }
-#endif
-    size_t k = text_ascii_len(s + i, n - i);
-    memcpy(dst + i, s + i, k);
-    return i + k;
+    return ascii_at(s, n, dst, text_simd());
 }
 
 size_t text_find2(const char *s, size_t n, char a, char b)
 {
-    size_t i = 0;
-#ifdef TEXT_SSE2
-    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
-#define EITHER(v) _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb))
-    for (; n - i >= 64; i += 64) {
-        __m128i v0 = EITHER(load16(s + i)), v1 = EITHER(load16(s + i + 16)),
-                v2 = EITHER(load16(s + i + 32)),
-                v3 = EITHER(load16(s + i + 48));
-        if (_mm_movemask_epi8(
-                _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3))))
-            return i + (size_t)__builtin_ctzll(mask64(v0, v1, v2, v3));
-    }
-    for (; n - i >= 16; i += 16) {
-        int m = _mm_movemask_epi8(EITHER(load16(s + i)));
-        if (m)
-            return i + (size_t)__builtin_ctz((unsigned)m);
-    }
-#undef EITHER
-#endif
-    return i + text_find2_plain(s + i, n - i, a, b);
+    return find2_at(s, n, a, b, text_simd());
+}
+
+/* what a test asks for, and what this machine has */
+static int at_most(int simd)
+{
+    int best = text_simd();
+    return simd < best ? simd : best;
+}
+
+size_t text_ascii_len_at(const char *s, size_t n, int simd)
+{
+    return ascii_at(s, n, NULL, at_most(simd));
+}
+
+size_t text_ascii_copy_at(char *dst, const char *s, size_t n, int simd)
+{
+    return ascii_at(s, n, dst, at_most(simd));
+}
+
+size_t text_find2_at(const char *s, size_t n, char a, char b, int simd)
+{
+    return find2_at(s, n, a, b, at_most(simd));
 }

@@ -41,7 +41,7 @@ int text_valid_utf8(const char *s, size_t n);
 /*
  * How many bytes s[0..n) starts with that are ASCII (below 0x80): where a
  * scan for what needs cleaning up, or checking as UTF-8, resumes. 64 bytes
- * at a time with SSE2 where the machine has it.
+ * at a time with AVX2 or SSE2 where the machine has them.
  */
 size_t text_ascii_len(const char *s, size_t n);
 
@@ -53,10 +53,16 @@ size_t text_ascii_copy(char *dst, const char *s, size_t n);
 /* Where the first byte that is a or b is in s[0..n), or n. */
 size_t text_find2(const char *s, size_t n, char a, char b);
 
-/* text_ascii_len and text_find2 without SIMD, eight bytes at a time: what
- * the fast versions must agree with, and what they use on other machines. */
-size_t text_ascii_len_plain(const char *s, size_t n);
-size_t text_find2_plain(const char *s, size_t n, char a, char b);
+/* The SIMD those use: the best this machine has. */
+enum { TEXT_SIMD_NONE, TEXT_SIMD_SSE2, TEXT_SIMD_AVX2 };
+int text_simd(void);
+
+/* The same with SIMD up to `simd` at most (and what the machine has;
+ * TEXT_SIMD_NONE: eight bytes at a time), for tests to check that each
+ * way gives the same. */
+size_t text_ascii_len_at(const char *s, size_t n, int simd);
+size_t text_ascii_copy_at(char *dst, const char *s, size_t n, int simd);
+size_t text_find2_at(const char *s, size_t n, char a, char b, int simd);
 
 /* Length of the white space at s (ASCII or a Unicode space), 0 if none. */
 size_t text_space_len(const char *s, size_t n);

@@ -64,83 +64,85 @@ static void text__space__knows_unicode_spaces(void **state)
     assert_int_equal(text_space_len("\xE2\x80\x93", 3), 0); /* en dash */
 }
 
-/* The block scans are checked against the plain ones and against a byte at
- * a time, with what they look for at every offset of a buffer longer than
- * their blocks (64 and 16 bytes), from every start, so that a byte at a
- * block edge, or one the last partial block holds, is never missed. */
+/* The block scans are checked at each SIMD level the machine has (AVX2,
+ * SSE2, none) against a byte at a time, with what they look for at every
+ * offset p of a buffer longer than their blocks (64 and 16 bytes): from
+ * every start to the end, and from two starts for every length, so that
+ * a byte at a block edge, in the last partial block, or just past the
+ * end is found or not as it should be. */
 #define SCAN_LEN 150
 
-static size_t naive_find2(const char *s, size_t n, char a, char b)
+/* Calls check(buf + start, n, want) for the starts and lengths above. */
+static void each_start_and_length(const char *buf, size_t p,
+                                  void (*check)(const char *, size_t, size_t,
+                                                int),
+                                  int simd)
 {
-    size_t i = 0;
-    while (i < n && s[i] != a && s[i] != b)
+    for (size_t start = 0; start < 70; start++) {
+        size_t n = SCAN_LEN - start;
+        check(buf + start, n, p >= start && p < SCAN_LEN ? p - start : n,
+              simd);
+    }
+    for (size_t start = 0; start < 10; start += 9)
+        for (size_t n = 0; n <= SCAN_LEN - start; n++)
+            check(buf + start, n,
+                  p >= start && p < start + n ? p - start : n, simd);
+}
+
+static void check_ascii_len(const char *s, size_t n, size_t want, int simd)
+{
+    assert_int_equal(text_ascii_len_at(s, n, simd), want);
+}
+
+static void check_ascii_copy(const char *s, size_t n, size_t want, int simd)
+{
+    char dst[SCAN_LEN];
+    memset(dst, 0, sizeof(dst));
+    assert_int_equal(text_ascii_copy_at(dst, s, n, simd), want);
+    assert_memory_equal(dst, s, want);
+}
+
+static void check_find2(const char *s, size_t n, size_t want, int simd)
+{
+    size_t i = 0; /* a byte at a time */
+    while (i < n && s[i] != '<' && s[i] != '&')
         i++;
-    return i;
+    assert_int_equal(i, want);
+    assert_int_equal(text_find2_at(s, n, '<', '&', simd), want);
 }
 
-static void text__ascii_len__blocks_agree_with_plain_at_every_offset(
+static void text__ascii_len_and_copy__every_simd_level_finds_every_offset(
     void **state)
 {
     (void)state;
     char buf[SCAN_LEN];
-    for (size_t p = 0; p <= SCAN_LEN; p++) { /* p == SCAN_LEN: all ASCII */
-        for (size_t k = 0; k < SCAN_LEN; k++)
-            buf[k] = (char)('!' + k % 90);
-        if (p < SCAN_LEN)
-            buf[p] = (char)(0x80 | p); /* every high byte, 0x80 included */
-        for (size_t start = 0; start < 70; start++) {
-            size_t n = SCAN_LEN - start;
-            size_t want = p >= start && p < SCAN_LEN ? p - start : n;
-            assert_int_equal(text_ascii_len(buf + start, n), want);
-            assert_int_equal(text_ascii_len_plain(buf + start, n), want);
-            /* and a text that ends before the byte */
-            size_t m = p > start ? p - start : 0;
-            assert_int_equal(text_ascii_len(buf + start, m), m);
-        }
-    }
-}
-
-static void text__ascii_copy__copies_the_run_and_stops_where_ascii_does(
-    void **state)
-{
-    (void)state;
-    char buf[SCAN_LEN], dst[SCAN_LEN];
-    for (size_t p = 0; p <= SCAN_LEN; p++) {
-        for (size_t k = 0; k < SCAN_LEN; k++)
-            buf[k] = (char)('a' + k % 26);
-        if (p < SCAN_LEN)
-            buf[p] = '\xE2';
-        for (size_t start = 0; start < 70; start++) {
-            size_t n = SCAN_LEN - start;
-            memset(dst, 0, sizeof(dst));
-            size_t k = text_ascii_copy(dst, buf + start, n);
-            assert_int_equal(k, p >= start && p < SCAN_LEN ? p - start : n);
-            assert_memory_equal(dst, buf + start, k);
-        }
-    }
-}
-
-static void text__find2__blocks_agree_with_plain_at_every_offset(
-    void **state)
-{
-    (void)state;
-    char buf[SCAN_LEN];
-    for (size_t p = 0; p <= SCAN_LEN; p++) {
-        for (int which = 0; which < 2; which++) {
-            /* bytes that differ from '<' and '&' by their top bit only, so
-             * that a signed or masked comparison would find them */
+    for (int simd = TEXT_SIMD_NONE; simd <= text_simd(); simd++) {
+        for (size_t p = 0; p <= SCAN_LEN; p++) { /* SCAN_LEN: all ASCII */
             for (size_t k = 0; k < SCAN_LEN; k++)
-                buf[k] = (char)(k % 2 ? '<' | 0x80 : '&' | 0x80);
+                buf[k] = (char)('!' + k % 90);
             if (p < SCAN_LEN)
-                buf[p] = which ? '&' : '<';
-            for (size_t start = 0; start < 70; start++) {
-                size_t n = SCAN_LEN - start;
-                size_t want = naive_find2(buf + start, n, '<', '&');
-                assert_int_equal(want,
-                                 p >= start && p < SCAN_LEN ? p - start : n);
-                assert_int_equal(text_find2(buf + start, n, '<', '&'), want);
-                assert_int_equal(text_find2_plain(buf + start, n, '<', '&'),
-                                 want);
+                buf[p] = (char)(0x80 | p); /* every high byte */
+            each_start_and_length(buf, p, check_ascii_len, simd);
+            each_start_and_length(buf, p, check_ascii_copy, simd);
+        }
+    }
+    assert_int_equal(text_ascii_len(buf, SCAN_LEN), SCAN_LEN);
+}
+
+static void text__find2__every_simd_level_finds_every_offset(void **state)
+{
+    (void)state;
+    char buf[SCAN_LEN];
+    for (int simd = TEXT_SIMD_NONE; simd <= text_simd(); simd++) {
+        for (size_t p = 0; p <= SCAN_LEN; p++) {
+            for (int which = 0; which < 2; which++) {
+                /* bytes that differ from '<' and '&' by their top bit
+                 * only, which a signed or masked comparison would find */
+                for (size_t k = 0; k < SCAN_LEN; k++)
+                    buf[k] = (char)(k % 2 ? '<' | 0x80 : '&' | 0x80);
+                if (p < SCAN_LEN)
+                    buf[p] = which ? '&' : '<';
+                each_start_and_length(buf, p, check_find2, simd);
             }
         }
     }
@@ -167,9 +169,8 @@ int main(void)
         cmocka_unit_test(text__locate__same_line_counts_on_from_the_last_position),
         cmocka_unit_test(text__char_bounds__never_split_a_sequence),
         cmocka_unit_test(text__space__knows_unicode_spaces),
-        cmocka_unit_test(text__ascii_len__blocks_agree_with_plain_at_every_offset),
-        cmocka_unit_test(text__ascii_copy__copies_the_run_and_stops_where_ascii_does),
-        cmocka_unit_test(text__find2__blocks_agree_with_plain_at_every_offset),
+        cmocka_unit_test(text__ascii_len_and_copy__every_simd_level_finds_every_offset),
+        cmocka_unit_test(text__find2__every_simd_level_finds_every_offset),
         cmocka_unit_test(text__valid_utf8__finds_a_bad_byte_at_every_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
