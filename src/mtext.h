@@ -33,8 +33,9 @@ int mtext_putc(mtext *m, char c, size_t from);
 int mtext_put(mtext *m, const char *s, size_t n, size_t from);
 /* n bytes copied from the source starting at `from`: byte k from from + k. */
 int mtext_copy(mtext *m, const char *s, size_t n, size_t from);
-/* map[k] = from + k for k < n: the map of n bytes copied from `from`. */
-void mtext_map_run(size_t *map, size_t n, size_t from);
+/* map[k] = from + k for k < n: the map of n bytes copied from `from`,
+ * with SIMD up to `simd` (a TEXT_SIMD_ level no higher than text_simd()). */
+void mtext_map_run_at(size_t *map, size_t n, size_t from, int simd);
 /* A code point as UTF-8, standing for the source at `from`. */
 int mtext_put_utf8(mtext *m, uint32_t cp, size_t from);
 

@@ -2,8 +2,9 @@
 #include "testutil.h"
 
 #include "mtext.h"
+#include "text.h"
 
-static void mtext__map_run__counts_up_for_every_length_and_no_further(
+static void mtext__map_run__every_simd_level_counts_up_and_no_further(
     void **state)
 {
     (void)state;
@@ -11,16 +12,18 @@ static void mtext__map_run__counts_up_for_every_length_and_no_further(
     static const size_t from[] = {0, 7, ((size_t)1 << 33) + 5,
                                   (size_t)-1 - 100};
     size_t map[50];
-    for (size_t f = 0; f < sizeof(from) / sizeof(*from); f++) {
-        for (size_t n = 0; n <= 40; n++) {
-            for (size_t k = 0; k < 50; k++)
-                map[k] = 12345;
-            mtext_map_run(map + 1, n, from[f]);
-            assert_int_equal(map[0], 12345);
-            for (size_t k = 0; k < n; k++)
-                assert_int_equal(map[1 + k], from[f] + k);
-            for (size_t k = n + 1; k < 50; k++)
-                assert_int_equal(map[k], 12345);
+    for (int simd = TEXT_SIMD_NONE; simd <= text_simd(); simd++) {
+        for (size_t f = 0; f < sizeof(from) / sizeof(*from); f++) {
+            for (size_t n = 0; n <= 40; n++) {
+                for (size_t k = 0; k < 50; k++)
+                    map[k] = 12345;
+                mtext_map_run_at(map + 1, n, from[f], simd);
+                assert_int_equal(map[0], 12345);
+                for (size_t k = 0; k < n; k++)
+                    assert_int_equal(map[1 + k], from[f] + k);
+                for (size_t k = n + 1; k < 50; k++)
+                    assert_int_equal(map[k], 12345);
+            }
         }
     }
 }
@@ -68,7 +71,7 @@ static void mtext__reserve__grows_and_keeps_what_was_written(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(mtext__map_run__counts_up_for_every_length_and_no_further),
+        cmocka_unit_test(mtext__map_run__every_simd_level_counts_up_and_no_further),
         cmocka_unit_test(mtext__copy__appends_bytes_and_their_offsets),
         cmocka_unit_test(mtext__reserve__grows_and_keeps_what_was_written),
     };
