@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "html_entities.h"
+#include "text.h"
 
 typedef struct conv {
     const char *s;
@@ -54,24 +55,82 @@ static int in_list(const char *name, const char *const *list, size_t n)
 
 #define IN(name, list) in_list(name, list, sizeof(list) / sizeof(*list))
 
-/* Elements that start and end a line of text. */
-static const char *const block_tags[] = {
-    "address", "article", "aside", "blockquote", "body", "br", "caption",
-    "center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
-    "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "legend",
-    "li", "main", "menu", "nav", "ol", "option", "p", "pre", "section",
-    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr",
-    "ul",
+/* What an element is to the text. */
+enum {
+    TAG_BLOCK = 1,   /* starts and ends a line of text */
+    TAG_RAW = 2,     /* content not markup and not shown */
+    TAG_RCDATA = 4,  /* content shown as text: references decoded, no tags */
+    TAG_TEMPLATE = 8 /* content not shown, whatever it holds */
 };
 
-/* Elements whose content is not markup and is not shown. */
-static const char *const raw_tags[] = {
-    "script", "style", "xmp", "iframe", "noembed", "noframes",
-};
-
-/* Elements whose content is shown as text: references decoded, no tags. */
-static const char *const rcdata_tags[] = {"title", "textarea"};
+/* The TAG_ kind of the element called name (lower case, n > 0 bytes):
+ * one switch on the first letter, then a few comparisons, where a list
+ * of names would be compared one by one for every tag of the page. */
+static unsigned tag_kind(const char *name, size_t n)
+{
+#define IS(lit) (n == sizeof(lit) - 1 && memcmp(name, lit, sizeof(lit) - 1) == 0)
+    switch (name[0]) {
+    case 'a':
+        return IS("address") || IS("article") || IS("aside") ? TAG_BLOCK : 0;
+    case 'b':
+        return IS("blockquote") || IS("body") || IS("br") ? TAG_BLOCK : 0;
+    case 'c':
+        return IS("caption") || IS("center") ? TAG_BLOCK : 0;
+    case 'd':
+        return IS("dd") || IS("details") || IS("dialog") || IS("dir") ||
+                       IS("div") || IS("dl") || IS("dt")
+                   ? TAG_BLOCK
+                   : 0;
+    case 'f':
+        return IS("fieldset") || IS("figcaption") || IS("figure") ||
+                       IS("footer") || IS("form")
+                   ? TAG_BLOCK
+                   : 0;
+    case 'h':
+        if (n == 2 && name[1] >= '1' && name[1] <= '6')
+            return TAG_BLOCK;
+        return IS("head") || IS("header") || IS("hgroup") || IS("hr") ||
+                       IS("html")
+                   ? TAG_BLOCK
+                   : 0;
+    case 'i':
+        return IS("iframe") ? TAG_RAW : 0;
+    case 'l':
+        return IS("legend") || IS("li") ? TAG_BLOCK : 0;
+    case 'm':
+        return IS("main") || IS("menu") ? TAG_BLOCK : 0;
+    case 'n':
+        if (IS("noembed") || IS("noframes"))
+            return TAG_RAW;
+        return IS("nav") ? TAG_BLOCK : 0;
+    case 'o':
+        return IS("ol") || IS("option") ? TAG_BLOCK : 0;
+    case 'p':
+        return IS("p") || IS("pre") ? TAG_BLOCK : 0;
+    case 's':
+        if (IS("script") || IS("style"))
+            return TAG_RAW;
+        return IS("section") || IS("summary") ? TAG_BLOCK : 0;
+    case 't':
+        if (IS("title"))
+            return TAG_BLOCK | TAG_RCDATA;
+        if (IS("textarea"))
+            return TAG_RCDATA;
+        if (IS("template"))
+            return TAG_TEMPLATE;
+        return IS("table") || IS("tbody") || IS("td") || IS("tfoot") ||
+                       IS("th") || IS("thead") || IS("tr")
+                   ? TAG_BLOCK
+                   : 0;
+    case 'u':
+        return IS("ul") ? TAG_BLOCK : 0;
+    case 'x':
+        return IS("xmp") ? TAG_RAW : 0;
+    default:
+        return 0;
+    }
+#undef IS
+}
 
 /* Windows-1252 for the numeric references &#128; to &#159;, as HTML5 and
  * browsers read them (0: left as it is). */
@@ -135,11 +194,15 @@ static size_t char_ref(const char *s, size_t len, size_t i, uint32_t *cp)
         size_t d0 = k;
         uint32_t v = 0;
         int d;
-        while (k < len && (d = hex ? hex_value(s[k])
-                                   : (is_digit(s[k]) ? s[k] - '0' : -1)) >= 0) {
-            if (v <= 0x10FFFF) /* past it, the value only has to stay big */
-                v = v * (hex ? 16u : 10u) + (uint32_t)d;
-            k++;
+        /* past 0x10FFFF, the value only has to stay big */
+        if (hex) {
+            for (; k < len && (d = hex_value(s[k])) >= 0; k++)
+                if (v <= 0x10FFFF)
+                    v = v * 16u + (uint32_t)d;
+        } else {
+            for (; k < len && is_digit(s[k]); k++)
+                if (v <= 0x10FFFF)
+                    v = v * 10u + (uint32_t)(s[k] - '0');
         }
         if (k == d0)
             return 0;
@@ -301,27 +364,30 @@ static void tag(conv *c, size_t k, int end)
         n++;
         k++;
     }
-    name[n <= TAG_NAME_MAX ? n : 0] = '\0'; /* too long: no element we know */
+    /* too long: no element we know */
+    unsigned kind = n && n <= TAG_NAME_MAX ? tag_kind(name, n) : 0;
     size_t gt = tag_end(s, c->len, k);
     if (gt == (size_t)-1) {
         c->i = c->len;
         return;
     }
     c->i = gt;
-    if (strcmp(name, "template") == 0) {
+    if (kind & TAG_TEMPLATE) {
         if (!end)
             c->hidden++;
         else if (c->hidden)
             c->hidden--;
         return;
     }
-    if (IN(name, block_tags))
+    if (kind & TAG_BLOCK)
         emit_break(c, lt);
     if (end)
         return;
-    if (IN(name, raw_tags)) {
+    if (kind & (TAG_RAW | TAG_RCDATA))
+        name[n] = '\0';
+    if (kind & TAG_RAW) {
         c->i = raw_end(s, c->len, c->i, name);
-    } else if (IN(name, rcdata_tags)) {
+    } else if (kind & TAG_RCDATA) {
         rcdata(c, raw_end(s, c->len, c->i, name));
     }
 }
@@ -353,10 +419,13 @@ static void markup(conv *c)
 int html_to_text(const char *s, size_t len, mtext *out)
 {
     conv c = {s, len, 0, out, 0};
+    /* The text is never longer than the page (a tag or a reference is at
+     * least as long as what it becomes), so this is the only allocation.
+     * The pages of it never written are never touched either. */
+    if (mtext_reserve(out, len))
+        return -1;
     while (c.i < len && !out->oom) {
-        size_t j = c.i;
-        while (j < len && s[j] != '<' && s[j] != '&')
-            j++;
+        size_t j = c.i + text_find2(s + c.i, len - c.i, '<', '&');
         emit_copy(&c, c.i, j);
         c.i = j;
         if (j == len)

@@ -204,6 +204,95 @@ static void html__auto__sniffs_content_and_keeps_text_as_text(void **state)
     rf_doc_free(doc);
 }
 
+/* p bytes of text, then what is after: the references and tags are found
+ * wherever they fall against the 16-, 32- and 64-byte blocks the text is
+ * scanned in, and at the very end of the page. */
+static void html__scan__references_and_tags_found_at_every_block_edge(
+    void **state)
+{
+    (void)state;
+    static const struct {
+        const char *page, *text; /* after the p bytes; \n only when p > 0 */
+    } cases[] = {
+        {"&amp;yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+         "&yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"},
+        {"<p>yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+         "\nyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"},
+        {"&#x27;", "'"},
+        {"&#8217;s", "\xE2\x80\x99s"},
+        {"&am", "&am"},
+        {"&", "&"},
+        {"<di", ""},
+        {"<br>", "\n"},
+        {"a < b &lt; c", "a < b < c"},
+        {"<b>&eacute;</b>", "\xC3\xA9"},
+    };
+    char page[300], want[300];
+    for (size_t k = 0; k < sizeof(cases) / sizeof(*cases); k++) {
+        for (size_t p = 0; p <= 140; p++) {
+            for (size_t i = 0; i < p; i++)
+                page[i] = want[i] = (char)('a' + i % 23);
+            strcpy(page + p, cases[k].page);
+            const char *t = cases[k].text;
+            strcpy(want + p, p == 0 && t[0] == '\n' ? t + 1 : t);
+            mtext m = convert(page);
+            if (strcmp(m.text, want) != 0) {
+                print_error("'%s' after %zu bytes: got '%s'\n",
+                            cases[k].page, p, m.text + p);
+                fail();
+            }
+            assert_map_sound(page, &m);
+            mtext_free(&m);
+        }
+    }
+}
+
+/* Each element the converter knows (and names close to them that it must
+ * not take for them), as the lists of the HTML standard give them. */
+static void html__tags__known_elements_break_hide_or_show_as_listed(
+    void **state)
+{
+    (void)state;
+    static const char *const block[] = {
+        "address", "article", "aside", "blockquote", "body", "br",
+        "caption", "center", "dd", "details", "dialog", "dir", "div", "dl",
+        "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+        "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr",
+        "html", "legend", "li", "main", "menu", "nav", "ol", "option", "p",
+        "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+        "thead", "tr", "ul", "DIV", "Li", "H3",
+    };
+    static const char *const raw[] = {"script", "style",    "xmp",
+                                      "iframe", "noembed",  "noframes",
+                                      "SCRIPT", "NoFrames"};
+    static const char *const inline_or_unknown[] = {
+        "a", "b", "i", "em", "span", "strong", "h0", "h7", "hh", "h12",
+        "d", "ad", "addres", "addresss", "brr", "dirs", "divx", "t",
+        "tablex", "templat", "templates", "titles", "textare", "xm", "ifram",
+        "noembe", "noframe", "scriptx", "styles", "u", "ul2", "pr", "pp",
+        "abcdefghijklmnopq", "blockquoteblockquote",
+    };
+    char page[100];
+    for (size_t k = 0; k < sizeof(block) / sizeof(*block); k++) {
+        snprintf(page, sizeof(page), "a<%s class=x>b</%s>c", block[k],
+                 block[k]);
+        expect_text(page, "a\nb\nc");
+    }
+    for (size_t k = 0; k < sizeof(raw) / sizeof(*raw); k++) {
+        snprintf(page, sizeof(page), "a<%s>b<p>&amp;</%s>c", raw[k], raw[k]);
+        expect_text(page, "ac");
+    }
+    for (size_t k = 0; k < sizeof(inline_or_unknown) / sizeof(*inline_or_unknown);
+         k++) {
+        snprintf(page, sizeof(page), "a<%s>b</%s>c<p>", inline_or_unknown[k],
+                 inline_or_unknown[k]);
+        expect_text(page, "abc\n");
+    }
+    expect_text("a<textarea>&lt;b<p></textarea>c", "a<b<p>c");
+    expect_text("a<TITLE>&lt;b<p></title>c", "a\n<b<p>\nc");
+    expect_text("a<template><p>b</p></template>c", "ac");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +307,8 @@ int main(void)
         cmocka_unit_test(html__sniff__knows_pages_from_text),
         cmocka_unit_test(html__evidence__points_into_the_original_page),
         cmocka_unit_test(html__auto__sniffs_content_and_keeps_text_as_text),
+        cmocka_unit_test(html__scan__references_and_tags_found_at_every_block_edge),
+        cmocka_unit_test(html__tags__known_elements_break_hide_or_show_as_listed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
