@@ -14,6 +14,9 @@
 #endif
 #endif
 
+/* Bytes of the one block that holds a map and a text of cap entries. */
+#define BLOCK_PER_ENTRY (sizeof(size_t) + 1)
+
 int mtext_grow(mtext *m, size_t extra)
 {
     if (m->oom)
@@ -22,24 +25,24 @@ int mtext_grow(mtext *m, size_t extra)
         return 0;
     size_t cap = m->cap ? m->cap : 256;
     while (cap < m->len + extra + 1) {
-        if (cap > ((size_t)-1) / 2 / sizeof(size_t)) {
+        if (cap > ((size_t)-1) / 2 / BLOCK_PER_ENTRY) {
             m->oom = 1;
             return -1;
         }
         cap *= 2;
     }
-    char *t = realloc(m->text, cap);
-    if (!t) {
+    /* The map and then the text in one block: one allocation, not two,
+     * for each converted document. */
+    char *block = realloc(m->map, cap * BLOCK_PER_ENTRY);
+    if (!block) {
         m->oom = 1;
         return -1;
     }
-    m->text = t;
-    size_t *p = realloc(m->map, cap * sizeof(size_t));
-    if (!p) {
-        m->oom = 1;
-        return -1;
-    }
-    m->map = p;
+    char *text = block + cap * sizeof(size_t);
+    if (m->len) /* the text is where the old block had it */
+        memmove(text, block + m->cap * sizeof(size_t), m->len);
+    m->map = (size_t *)(void *)block;
+    m->text = text;
     m->cap = cap;
     return 0;
 }
@@ -218,8 +221,7 @@ int mtext_finish(mtext *m, size_t end)
 
 void mtext_free(mtext *m)
 {
-    free(m->text);
-    free(m->map);
+    free(m->map); /* the text is in the same block */
     *m = (mtext)MTEXT_INIT;
 }
 

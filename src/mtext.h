@@ -10,7 +10,8 @@
 
 typedef struct mtext {
     char *text;  /* NUL-terminated once finished; NULL until the first byte */
-    size_t *map; /* map[i]: offset in the source of text[i]; map[len]: end */
+    size_t *map; /* map[i]: offset in the source of text[i]; map[len]: end.
+                  * One block holds both: mtext_free frees it. */
     size_t len;
     size_t cap;
     int oom;     /* an allocation failed; later appends do nothing */
