@@ -156,7 +156,10 @@ static const html_entity *find_entity(const char *name, size_t n)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const char *e = html_entities[mid].name;
-        int r = strncmp(name, e, n);
+        /* the first letter settles most steps without a call */
+        int r = (unsigned char)name[0] - (unsigned char)e[0];
+        if (r == 0)
+            r = strncmp(name, e, n);
         if (r == 0 && e[n] != '\0')
             r = -1; /* name is a prefix of e */
         if (r == 0)

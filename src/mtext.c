@@ -203,6 +203,11 @@ int mtext_put_utf8(mtext *m, uint32_t cp, size_t from)
 {
     if (mtext_reserve(m, 4))
         return -1;
+    if (cp < 0x80) { /* &#39;, &amp;, &quot;: most references */
+        m->text[m->len] = (char)cp;
+        m->map[m->len++] = from;
+        return 0;
+    }
     /* encoded in place: a page may hold thousands of references */
     size_t n = mtext_utf8(cp, m->text + m->len);
     for (size_t k = 0; k < n; k++)

@@ -3,6 +3,7 @@
 #include "inpututil.h"
 
 #include "html.h"
+#include "html_entities.h"
 
 static mtext convert(const char *html)
 {
@@ -293,10 +294,33 @@ static void html__tags__known_elements_break_hide_or_show_as_listed(
     expect_text("a<template><p>b</p></template>c", "ac");
 }
 
+/* Every name of the table is found, with its ';' and (legacy ones) without:
+ * the lookup agrees with the table it searches. */
+static void html__entity__every_named_reference_decodes(void **state)
+{
+    (void)state;
+    char page[64], want[64];
+    for (size_t k = 0; k < sizeof(html_entities) / sizeof(*html_entities);
+         k++) {
+        const html_entity *e = &html_entities[k];
+        char u[4];
+        size_t n = mtext_utf8(e->cp, u);
+        snprintf(page, sizeof(page), "x&%s;y", e->name);
+        snprintf(want, sizeof(want), "x%.*sy", (int)n, u);
+        expect_text(page, want);
+        if (e->legacy) {
+            snprintf(page, sizeof(page), "x&%s y", e->name);
+            snprintf(want, sizeof(want), "x%.*s y", (int)n, u);
+            expect_text(page, want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(html__entity__decodes_named_and_numeric),
+        cmocka_unit_test(html__entity__every_named_reference_decodes),
         cmocka_unit_test(html__entity__maps_each_decoded_byte_to_its_ampersand),
         cmocka_unit_test(html__entity__unknown_and_malformed_are_left_as_written),
         cmocka_unit_test(html__numeric__windows_1252_and_invalid_values),
