@@ -87,10 +87,10 @@ rf_doc *rf_doc_new(const char *data, size_t len, rf_input input,
     if (input == RF_INPUT_CSV || input == RF_INPUT_NDJSON)
         return fail(NULL, err, RF_ERR_USAGE,
                     "records are read with rf_records_new");
-    rf_doc *doc = malloc(sizeof(*doc)); /* calloc costs more: one a file */
+    rf_doc *doc = malloc(sizeof(*doc));
     if (!doc)
         return fail(NULL, err, RF_ERR_NOMEM, "out of memory");
-    *doc = (rf_doc){.conv = MTEXT_INIT};
+    *doc = (rf_doc){.conv = MTEXT_INIT}; /* cheaper than calloc's way */
     decoded *d = &doc->dec;
     if (decode_input(data, len, d, err))
         return fail(doc, err, 0, NULL);

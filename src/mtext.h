@@ -19,15 +19,17 @@ typedef struct mtext {
 
 #define MTEXT_INIT {NULL, NULL, 0, 0, 0}
 
-/* Each append returns 0, or -1 (and sets m->oom) when out of memory. */
 /* Room for `extra` more bytes, so that appending them will not move the
- * text (mtext_reserve is mtext_grow's quick check that it has it). */
+ * text: 0, or -1 (and m->oom set) when out of memory. mtext_reserve is the
+ * quick check that there is room; mtext_grow makes it. */
 int mtext_grow(mtext *m, size_t extra);
 static inline int mtext_reserve(mtext *m, size_t extra)
 {
     /* one more map entry than text bytes, and room for the final NUL */
     return !m->oom && m->len + extra + 1 <= m->cap ? 0 : mtext_grow(m, extra);
 }
+
+/* Each append returns 0, or -1 (and sets m->oom) when out of memory. */
 /* One byte that came from source offset `from`. */
 int mtext_putc(mtext *m, char c, size_t from);
 /* n bytes that all stand for the source at `from` (a decoded entity). */
