@@ -285,7 +285,8 @@ static int add_variants(litset *ls, const char *s, size_t len, size_t i,
         j++;
     if (grow((void **)&ls->bytes, &ls->cap_bytes, ls->n_bytes + (j - i), 1))
         return -1;
-    memcpy(ls->bytes + ls->n_bytes, s + i, j - i);
+    if (j > i) /* bytes is still NULL before the first of them */
+        memcpy(ls->bytes + ls->n_bytes, s + i, j - i);
     ls->n_bytes += j - i;
     i = j;
     if (i == len) {
