@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "text.h"
 
 static int set_error(rf_error *err, int code, const char *msg)
@@ -181,6 +182,7 @@ int decode_drop_invisible_spans(const char *s, size_t n, char **out,
     rf_span *v = malloc(cap * sizeof(*v));
     if (!t || !v)
         goto oom;
+    bigmem_prefault(t, n + 1);
     while (i < n) {
         /* the ASCII run copied as it is scanned: one pass, not two */
         size_t a = text_ascii_copy(t + len, s + i, n - i);

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "bigmem.h"
 #include "buf.h"
 #include "directive.h"
 #include "rules.h"
@@ -702,19 +703,29 @@ static size_t lanes_reserve(rf_scanner *k, size_t n)
 
 /* ---- the literal pass and the candidates ---- */
 
+static int reserve_owned(owned_vec *any, size_t cap)
+{
+    owned *v = realloc(any->v, cap * sizeof(*v));
+    if (!v)
+        return -1;
+    any->v = v;
+    any->cap = cap;
+    return 0;
+}
+
 static int push_owned(owned_vec *any, owned o)
 {
-    if (any->n == any->cap) {
-        size_t cap = any->cap ? any->cap * 2 : 256;
-        owned *v = realloc(any->v, cap * sizeof(*v));
-        if (!v)
-            return -1;
-        any->v = v;
-        any->cap = cap;
-    }
+    if (any->n == any->cap &&
+        reserve_owned(any, any->cap ? any->cap * 2 : 256))
+        return -1;
     any->v[any->n++] = o;
     return 0;
 }
+
+/* A big text's candidates, about one in 36 bytes of postings, are given
+ * room at once (its pages mapped in one call, bigmem_prefault) rather
+ * than by doubling, which copies and faults tens of megabytes. */
+#define BYTES_PER_CAND 32
 
 /*
  * The literals of every rule that start in chunks [c0, c1) of the text, as
@@ -733,6 +744,13 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
         ln->count[ln->touched[i]] = 0;
     ln->n_touched = 0;
     ln->any.n = 0;
+    size_t bytes = (c1 - c0) * FIND_CHUNK < len ? (c1 - c0) * FIND_CHUNK : len;
+    if (ln->any.cap < bytes / BYTES_PER_CAND &&
+        bytes / BYTES_PER_CAND * sizeof(owned) >= ((size_t)4 << 20)) {
+        if (reserve_owned(&ln->any, bytes / BYTES_PER_CAND))
+            return -1;
+        bigmem_prefault(ln->any.v, ln->any.cap * sizeof(owned));
+    }
     for (size_t at = c0 * FIND_CHUNK; at < len && at < c1 * FIND_CHUNK;
          at += FIND_CHUNK) {
         size_t stop = len - at > FIND_CHUNK ? at + FIND_CHUNK : len;
@@ -908,6 +926,7 @@ static int find_candidates(scanner *sc, size_t n_lanes)
         mcand *c = realloc(k->cands, total * sizeof(*c));
         if (!c)
             return -1;
+        bigmem_prefault(c, total * sizeof(*c));
         k->cands = c;
         k->cap_cands = total;
     }
