@@ -744,7 +744,9 @@ int mwin_add(mwin_vec *w, const char *text, const mcand *c, size_t n)
     size_t first = w->n;
     for (size_t i = 0; i < n; i++) {
         if (i + PREFETCH_AHEAD < n)
-            PREFETCH_NEAR(t, SIZE_MAX, c[i + PREFETCH_AHEAD].pos);
+            /* a window reaches back from its literal, not forward */
+            PREFETCH_NEAR(t, c[i + PREFETCH_AHEAD].pos,
+                          c[i + PREFETCH_AHEAD].pos);
         if (push_win(w, matcher_back(t, c[i].pos, 0, c[i].back), c[i].pos))
             return -1;
     }

@@ -261,15 +261,15 @@ static int line_of(const strvec *phrases, const strvec *regexes, size_t i)
 }
 
 /*
- * Compiles src, the texts of j joined (j->all, taken). When it does not
- * compile, each text is compiled alone to find the line to blame.
+ * Compiles src, the whole pattern of the texts in j (as joined in j->all,
+ * or with their edges shared: factor_edges). When it does not compile,
+ * each text is compiled alone to find the line to blame.
  */
 static pcre2_code *check_parts(const char *file, const char *id,
                                const char *src, const joined *j,
                                const strvec *phrases, const strvec *regexes,
                                const char *what, rf_error *err)
 {
-    /* src is the whole pattern; the texts alone are in j->all */
     int ec;
     PCRE2_SIZE eo;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
