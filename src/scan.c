@@ -107,10 +107,9 @@ struct rf_scanner {
     size_t *start, *num;
     uint32_t *touched; /* in order; n_parts: how many are parts */
     size_t n_touched, n_touched_parts;
-    size_t *kept;      /* per touched part: candidates its companion
-                          confirms */
     /* per part, once companions are checked: its candidates,
-     * cands[part_at .. part_at + part_n) (part_n 0 for the untouched) */
+     * cands[part_at .. part_at + part_n) (part_n 0 for the untouched; for
+     * a touched part, first how many its companion confirms, check_part) */
     size_t *part_at, *part_n;
     /* per rule: the candidates of all its parts, cands[rule_c0 .. rule_c1)
      * (empty for a rule none of whose parts was touched) */
@@ -788,22 +787,22 @@ static void place_candidates(rf_scanner *k, lane *ln)
 }
 
 /* Keeps the candidates of part p that its companion confirms (at the front
- * of its candidates; kept[p] of them). */
+ * of its candidates; part_n[p] of them). */
 static int check_part(scanner *sc, lane *ln, size_t p)
 {
     rf_scanner *k = sc->keep;
     size_t no = sc->rs->n_parts, n = k->num[p], nc = k->num[no + p];
     const pattern *pp = sc->rs->part_pat[p];
-    k->kept[p] = n;
+    k->part_n[p] = n;
     if (pattern_pair_global(pp)) {
         pattern_paired_near(pp, sc->doc->text, sc->doc->len,
                             k->cands + k->start[p], n,
                             nc ? k->cands + k->start[no + p] : k->cands, nc,
-                            &k->kept[p]);
+                            &k->part_n[p]);
         return 0;
     }
     return pattern_paired_all(pp, sc->doc->text, sc->doc->len,
-                              k->cands + k->start[p], n, &k->kept[p],
+                              k->cands + k->start[p], n, &k->part_n[p],
                               &ln->m.occ[2], &ln->m.wins[2]);
 }
 
@@ -942,11 +941,10 @@ static int find_candidates(scanner *sc, size_t n_lanes)
     size_t w = 0;
     for (size_t t = 0; t < k->n_touched_parts; t++) {
         uint32_t p = k->touched[t], r = k->part_rule[p];
-        size_t n = k->kept[p];
+        size_t n = k->part_n[p];
         if (n && w != k->start[p])
             memmove(k->cands + w, k->cands + k->start[p], n * sizeof(mcand));
         k->part_at[p] = w;
-        k->part_n[p] = n;
         if (k->rule_c0[r] == k->rule_c1[r])
             k->rule_c0[r] = w;
         w += n;
@@ -1301,13 +1299,12 @@ rf_scanner *rf_scanner_new(const rf_rules *rs)
     k->num = calloc(2 * no + 1, sizeof(size_t));
     k->touched = calloc(2 * no + 1, sizeof(uint32_t));
     k->mark = calloc((2 * no + 63) / 64 + 1, sizeof(uint64_t));
-    k->kept = calloc(no + 1, sizeof(size_t));
     k->part_at = calloc(no + 1, sizeof(size_t));
     k->part_n = calloc(no + 1, sizeof(size_t));
     k->part_rule = calloc(no + 1, sizeof(uint32_t));
     k->rule_c0 = calloc(nr, sizeof(size_t));
     k->rule_c1 = calloc(nr, sizeof(size_t));
-    if (!k->start || !k->num || !k->touched || !k->mark || !k->kept ||
+    if (!k->start || !k->num || !k->touched || !k->mark ||
         !k->part_at || !k->part_n || !k->part_rule || !k->rule_c0 ||
         !k->rule_c1 || lanes_reserve(k, 1) < 1) {
         rf_scanner_free(k);
@@ -1333,7 +1330,6 @@ void rf_scanner_free(rf_scanner *k)
     free(k->num);
     free(k->touched);
     free(k->mark);
-    free(k->kept);
     free(k->part_at);
     free(k->part_n);
     free(k->part_rule);
