@@ -261,12 +261,14 @@ static int line_of(const strvec *phrases, const strvec *regexes, size_t i)
 }
 
 /*
- * Compiles src, the whole pattern of the texts in j (as joined in j->all,
- * or with their edges shared: factor_edges). When it does not compile,
- * each text is compiled alone to find the line to blame.
+ * Compiles src, the whole pattern of the texts in j (as joined, or with
+ * their edges shared: factor_edges). When it does not compile, each text,
+ * at j->start[i] in `texts` (the joined texts), is compiled alone to find
+ * the line to blame.
  */
 static pcre2_code *check_parts(const char *file, const char *id,
-                               const char *src, const joined *j,
+                               const char *src, const char *texts,
+                               const joined *j,
                                const strvec *phrases, const strvec *regexes,
                                const char *what, rf_error *err)
 {
@@ -278,7 +280,7 @@ static pcre2_code *check_parts(const char *file, const char *id,
         return re;
     int whole_ec = ec; /* the loop below overwrites ec, even on success */
     for (size_t i = 0; i < j->n; i++) {
-        pcre2_code *one = pcre2_compile((PCRE2_SPTR)j->all.data + j->start[i],
+        pcre2_code *one = pcre2_compile((PCRE2_SPTR)texts + j->start[i],
                                         j->len[i], RULES_PCRE2_OPTIONS, &ec,
                                         &eo, NULL);
         if (one) {
@@ -424,15 +426,18 @@ static int build_pattern(pattern *out, const char *file, const char *id,
         if (all.oom)
             goto oom;
     }
-    /* phrases alone share their edges (factor_edges); the texts stay in
-     * j.all, for the parts and to blame one that does not compile */
-    char *src = (!regexes || !regexes->n) && j.n > 1
-                    ? factor_edges(&j)
-                    : strndup(j.all.data, j.all.len);
+    /* phrases alone share their edges (factor_edges), and the joined texts
+     * stay in j.all; otherwise the whole is the joined texts, taken */
+    int factored = (!regexes || !regexes->n) && j.n > 1;
+    char *src = factored ? factor_edges(&j) : buf_take(&j.all);
     if (!src || pattern_init(out, src, &all))
         goto oom;
-    if (check && !(out->checked = check_parts(file, id, out->src, &j, phrases,
-                                              regexes, "pattern", err))) {
+    /* where each text is, for the parts and to blame one that does not
+     * compile */
+    const char *texts = factored ? j.all.data : out->src;
+    if (check && !(out->checked = check_parts(file, id, out->src, texts, &j,
+                                              phrases, regexes, "pattern",
+                                              err))) {
         pattern_free(out);
         goto out;
     }
@@ -441,7 +446,7 @@ static int build_pattern(pattern *out, const char *file, const char *id,
             goto oom_out;
         *n_parts = j.n;
         for (size_t i = 0; i < j.n; i++) {
-            char *one = strndup(j.all.data + j.start[i], j.len[i]);
+            char *one = strndup(texts + j.start[i], j.len[i]);
             if (!one || pattern_init(&(*parts)[i], one, &j.sums[i]))
                 goto oom_out;
         }
