@@ -7,7 +7,6 @@
 
 struct arena_block {
     arena_block *next;
-    size_t cap;
     _Alignas(16) unsigned char data[];
 };
 
@@ -18,7 +17,6 @@ void *arena_alloc_new(arena *a, size_t size)
     arena_block *b = malloc(sizeof(*b) + cap);
     if (!b)
         return NULL;
-    b->cap = cap;
     b->next = a->head;
     a->head = b;
     a->next = b->data + size;
