@@ -150,7 +150,7 @@ struct litset {
     size_t n_ents, cap_ents;
     size_t max_len;        /* of an entry */
     table tab[N_TABLES];
-    int simd;              /* SIMD_*: how positions are marked */
+    int simd;              /* TEXT_SIMD_*: how positions are marked */
     int built;
 };
 
@@ -220,7 +220,7 @@ litset *litset_new(void)
 {
     litset *ls = calloc(1, sizeof(litset));
     if (ls)
-        litset_set_simd(ls, SIMD_AVX2);
+        litset_set_simd(ls, TEXT_SIMD_AVX2);
     return ls;
 }
 
@@ -250,13 +250,15 @@ void occ_vec_free(occ_vec *v)
 
 int litset_set_simd(litset *ls, int level)
 {
-    int best = SIMD_NONE;
-#ifdef LITSET_SSE2
-    best = SIMD_SSE2;
+    /* what the machine has (text_simd), as far as this file was built
+     * for it */
+    int best = text_simd();
+#ifndef LITSET_AVX2
+    if (best > TEXT_SIMD_SSE2)
+        best = TEXT_SIMD_SSE2;
 #endif
-#ifdef LITSET_AVX2
-    if (__builtin_cpu_supports("avx2"))
-        best = SIMD_AVX2;
+#ifndef LITSET_SSE2
+    best = TEXT_SIMD_NONE;
 #endif
     ls->simd = level < best ? level : best;
     return ls->simd;
@@ -1385,12 +1387,12 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
         ch.n = 0;
         switch (ls->simd) {
 #ifdef LITSET_AVX2
-        case SIMD_AVX2:
+        case TEXT_SIMD_AVX2:
             chunk_avx2(ls, &s, &ch, base);
             break;
 #endif
 #ifdef LITSET_SSE2
-        case SIMD_SSE2:
+        case TEXT_SIMD_SSE2:
             chunk_sse2(ls, &s, &ch, base);
             break;
 #endif

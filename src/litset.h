@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "text.h"
+
 typedef struct litset litset;
 
 /* One owner of a literal, with the bytes its owner's pattern may consume
@@ -55,10 +57,10 @@ int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
 /* Builds the search tables once every literal is added. Returns 0 or -1. */
 int litset_build(litset *ls);
 
-/* The instructions litset_find marks positions with: the widest the
- * machine has (litset_new takes those), at most `level`; returns the ones
- * taken. The results are the same whichever (the tests compare them). */
-enum { SIMD_NONE, SIMD_SSE2, SIMD_AVX2 };
+/* The instructions litset_find marks positions with (TEXT_SIMD_*, text.h):
+ * the widest the machine has (litset_new takes those), at most `level`;
+ * returns the ones taken. The results are the same whichever (the tests
+ * compare them). */
 int litset_set_simd(litset *ls, int level);
 
 /* The most bytes an occurrence of a literal may take in the text (its k

@@ -244,8 +244,8 @@ static void compare_with_plain(litset *ls, const char *t, size_t len,
             want.v[want.n++] = all->v[i];
         }
     keep_taken(ls, t, len, &want);
-    int best = litset_set_simd(ls, SIMD_AVX2);
-    for (int level = SIMD_NONE; level <= best; level++) {
+    int best = litset_set_simd(ls, TEXT_SIMD_AVX2);
+    for (int level = TEXT_SIMD_NONE; level <= best; level++) {
         occ_vec got = {NULL, 0, 0};
         assert_int_equal(litset_set_simd(ls, level), level);
         assert_int_equal(litset_find(ls, t, a, b, &got), 0);
@@ -413,8 +413,8 @@ static litset *set_ctx(const char *const *lits, const int *left,
 static void run_scenario(const scenario *sc)
 {
     litset *ls = set_ctx(sc->lits, sc->left, sc->right);
-    int best = litset_set_simd(ls, SIMD_AVX2);
-    for (int level = SIMD_NONE; level <= best; level++)
+    int best = litset_set_simd(ls, TEXT_SIMD_AVX2);
+    for (int level = TEXT_SIMD_NONE; level <= best; level++)
         for (int i = 0; i < 4 && sc->look[i].want; i++) {
             char got[512];
             size_t b = sc->look[i].b ? sc->look[i].b : strlen(sc->text);
@@ -496,13 +496,13 @@ static void litset__find__reads_nothing_outside_the_range(void **state)
     assert_true(m != MAP_FAILED);
     assert_int_equal(mprotect(m, (size_t)page, PROT_NONE), 0);
     assert_int_equal(mprotect(m + 2 * page, (size_t)page, PROT_NONE), 0);
-    int best = litset_set_simd(ls, SIMD_AVX2);
+    int best = litset_set_simd(ls, TEXT_SIMD_AVX2);
     for (size_t n = 1; n < 200; n++)
         for (int at_end = 0; at_end < 2; at_end++) {
             char *t = at_end ? m + 2 * page - n : m + page;
             for (size_t i = 0; i < n; i++)
                 t[i] = "holding pay$ rock no "[i % 21];
-            for (int level = SIMD_NONE; level <= best; level++) {
+            for (int level = TEXT_SIMD_NONE; level <= best; level++) {
                 char got[4096];
                 litset_set_simd(ls, level);
                 found(ls, t, 0, n, got, sizeof(got));
