@@ -267,12 +267,13 @@ static void start_threads(batch *b)
     b->started = b->n_threads > 0;
 }
 
-int batch_add(batch *b, const char *path, int named, int may_wait,
+int batch_add(batch *b, const char *path, int named, int regular,
               const char *error)
 {
     batch_item it;
     memset(&it, 0, sizeof(it));
     it.named = named;
+    it.regular = regular;
     it.path = strdup(path);
     int rc = 0;
     if (!it.path) {
@@ -306,7 +307,7 @@ int batch_add(batch *b, const char *path, int named, int may_wait,
     slot *s = &b->ring[b->tail % b->cap];
     s->it = it;
     s->preset = error != NULL;
-    s->may_wait = may_wait && !error;
+    s->may_wait = !regular && !error;
     s->done = 0;
     b->tail++;
     if (b->sleeping)

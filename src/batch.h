@@ -30,6 +30,7 @@ typedef struct batch_doc {
 typedef struct batch_item {
     char *path;     /* as given or found */
     int named;      /* named by the user, not found in a folder */
+    int regular;    /* a regular file when it was found or named */
     int skipped;    /* a binary file found in a folder: no document */
     batch_doc *docs;
     size_t n_docs;
@@ -63,15 +64,16 @@ batch *batch_new(const rf_rules *rs, int jobs, batch_work_fn work,
 
 /*
  * Adds an input. With `error`, the input is only reported, with that error
- * (a folder that cannot be read), in its place. `may_wait` says that
- * working on it may wait on something else for long (standard input, a
- * FIFO, a terminal): the adding thread then leaves it to the other
- * workers, so that the inputs done before it are reported meanwhile.
+ * (a folder that cannot be read), in its place. `regular` says that it was
+ * a regular file when found or named. Anything else (standard input, a
+ * FIFO, a terminal) may wait on something else for long: the adding
+ * thread leaves it to the other workers, so that the inputs done before it
+ * are reported meanwhile.
  * Reports the inputs that are done, and may work on inputs or wait for
  * workers first. Returns 0, or -1 when out of memory (the input is then
  * reported with that error).
  */
-int batch_add(batch *b, const char *path, int named, int may_wait,
+int batch_add(batch *b, const char *path, int named, int regular,
               const char *error);
 
 /* Works on or waits for every input left, and reports the rest. */

@@ -172,7 +172,7 @@ static void work_input(void *ctx, batch_worker *w, batch_item *it)
     if (strcmp(path, "-") == 0 && r->o->stdin_name)
         name = r->o->stdin_name;
     walk_data d;
-    int rc = walk_load(path, r->o->max_input, &w->data, &d);
+    int rc = walk_load(path, r->o->max_input, it->regular, &w->data, &d);
     if (rc == EFBIG) {
         char lim[32], why[96];
         size_text(r->o->max_input, lim, sizeof(lim));
@@ -236,13 +236,13 @@ static void flush_idle(void *ctx)
 static void on_file(void *ctx, const char *path, int named, int regular)
 {
     run *r = ctx;
-    batch_add(r->batch, path, named, !regular, NULL);
+    batch_add(r->batch, path, named, regular, NULL);
 }
 
 static void on_walk_error(void *ctx, const char *path, const char *why)
 {
     run *r = ctx;
-    batch_add(r->batch, path, 0, 0, why);
+    batch_add(r->batch, path, 0, 1, why);
 }
 
 /* The built-in rules, the configuration's, the command line's; then the

@@ -141,7 +141,7 @@ int walk_read(const char *path, size_t max, char **data, size_t *len)
 {
     buf b = BUF_INIT;
     walk_data d;
-    int rc = walk_load(path, max, &b, &d);
+    int rc = walk_load(path, max, 0, &b, &d);
     if (rc == 0 && d.map) {
         /* the caller wants a copy it can free */
         if (buf_append(&b, d.data, d.len))
@@ -157,7 +157,21 @@ int walk_read(const char *path, size_t max, char **data, size_t *len)
     return *data ? 0 : ENOMEM;
 }
 
-int walk_load(const char *path, size_t max, buf *reuse, walk_data *out)
+/* Reads up to room bytes into b after its contents; the count read, or -1
+ * with errno set. */
+static ssize_t read_more(int fd, buf *b, size_t room)
+{
+    ssize_t n;
+    do
+        n = read(fd, b->data + b->len, room);
+    while (n < 0 && errno == EINTR);
+    if (n > 0)
+        b->len += (size_t)n;
+    return n;
+}
+
+int walk_load(const char *path, size_t max, int regular_hint, buf *reuse,
+              walk_data *out)
 {
     memset(out, 0, sizeof(*out));
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
@@ -166,6 +180,22 @@ int walk_load(const char *path, size_t max, buf *reuse, walk_data *out)
     struct stat st;
     int rc = 0, regular = 0;
     size_t size = 0;
+    reuse->len = 0;
+    if (regular_hint && fd != STDIN_FILENO && reuse->cap > 1) {
+        /* Most files fit in the buffer the last one left: one read, and
+         * no fstat unless it fills the buffer. A regular file that gives
+         * less than asked for is at its end. */
+        size_t room = reuse->cap - 1;
+        if (room > max)
+            room = max + 1; /* one byte past the limit tells */
+        ssize_t n = read_more(fd, reuse, room);
+        if (n < 0) {
+            rc = errno;
+            goto out;
+        }
+        if ((size_t)n < room)
+            goto done;
+    }
     if (fstat(fd, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             rc = EISDIR;
@@ -196,8 +226,8 @@ int walk_load(const char *path, size_t max, buf *reuse, walk_data *out)
         }
         /* not mappable after all: read it */
     }
-    reuse->len = 0;
-    if (regular && buf_reserve(reuse, size + 1)) {
+    if (regular &&
+        buf_reserve(reuse, size > reuse->len ? size - reuse->len : 0)) {
         rc = ENOMEM;
         goto out;
     }
@@ -214,14 +244,11 @@ int walk_load(const char *path, size_t max, buf *reuse, walk_data *out)
         room = reuse->cap - reuse->len - 1;
         if (max - reuse->len < room)
             room = max - reuse->len + 1; /* one byte past the limit tells */
-        ssize_t n = read(fd, reuse->data + reuse->len, room);
+        ssize_t n = read_more(fd, reuse, room);
         if (n < 0) {
-            if (errno == EINTR)
-                continue;
             rc = errno;
             break;
         }
-        reuse->len += (size_t)n;
         if (reuse->len > max) {
             rc = EFBIG; /* a pipe or a device: stopped once past the limit */
             break;
@@ -230,6 +257,7 @@ int walk_load(const char *path, size_t max, buf *reuse, walk_data *out)
         if (n == 0 || (regular && (size_t)n < room))
             break;
     }
+done:
     if (rc == 0) {
         reuse->data[reuse->len] = '\0';
         out->data = reuse->data;

@@ -50,10 +50,12 @@ struct buf;
  * its memory for the next file. Release with walk_unload before reusing
  * *reuse. Returns 0, or an errno value: EFBIG for more than max bytes,
  * found before reading a regular file and once past max in a pipe.
+ * With regular_hint (the file was regular when the folder was read), a
+ * file that fits in *reuse is read without asking for its size first.
  */
 #define WALK_MAP_MIN (1u << 20)
-int walk_load(const char *path, size_t max, struct buf *reuse,
-              walk_data *out);
+int walk_load(const char *path, size_t max, int regular_hint,
+              struct buf *reuse, walk_data *out);
 void walk_unload(walk_data *d);
 
 /* Does this look like a binary file (a NUL byte in its first 8 KiB, and

@@ -88,7 +88,7 @@ static void run_batch(seen *s, int jobs, size_t n)
         int bad = i % 10 == 9;
         snprintf(path, sizeof(path), bad ? "bad-%zu" : "in-%zu", i);
         assert_int_equal(
-            batch_add(b, path, 0, 0, bad ? "cannot be read" : NULL), 0);
+            batch_add(b, path, 0, 1, bad ? "cannot be read" : NULL), 0);
         s->n_added++;
         if (s->n_added - s->n_emitted > s->max_in_flight)
             s->max_in_flight = s->n_added - s->n_emitted;
@@ -203,10 +203,10 @@ static void batch__input_that_may_wait__left_to_a_worker_while_others_are_report
     rf_rules *rs = load_rules_text(RULE);
     batch *b = batch_new(rs, 2, work_fed, emit_fed, NULL, &f);
     assert_non_null(b);
-    assert_int_equal(batch_add(b, "in-0", 1, 0, NULL), 0);
-    assert_int_equal(batch_add(b, "in-1", 1, 0, NULL), 0);
+    assert_int_equal(batch_add(b, "in-0", 1, 1, NULL), 0);
+    assert_int_equal(batch_add(b, "in-1", 1, 1, NULL), 0);
     nap_us(10000); /* the worker takes in-1 */
-    assert_int_equal(batch_add(b, "wait-2", 1, 1, NULL), 0);
+    assert_int_equal(batch_add(b, "wait-2", 1, 0, NULL), 0);
     batch_finish(b);
     assert_int_equal(f.reported, 3);
     assert_int_equal(atomic_load(&f.starved), 0);

@@ -208,6 +208,20 @@ expect_status "an endless device is cut at --max-input-size: exit 2" 2
 expect_out_has "an endless device: the others are still scanned" "$FX/walk/clean.txt: clean"
 head -c 3000 /dev/zero | tr '\0' x | "$RF" --max-input-size 3K >"$TMP/out" 2>"$TMP/err"; status=$?
 expect_status "--max-input-size raises the bound: exit 0" 0
+# A folder's files are read into a buffer kept from file to file: a file
+# bigger than the one before is read whole, one over the limit is refused
+# after smaller ones, and the files after it are scanned.
+mkdir -p "$TMP/grow"
+printf 'A working interview.\n' >"$TMP/grow/a.txt"
+{ head -c 5000 /dev/zero | tr '\0' x; printf '\nA working interview.\n'; } >"$TMP/grow/b.txt"
+{ head -c 9000 /dev/zero | tr '\0' x; printf '\nA working interview.\n'; } >"$TMP/grow/c.txt"
+{ head -c 20000 /dev/zero | tr '\0' x; printf '\nA working interview.\n'; } >"$TMP/grow/d.txt"
+printf 'A working interview.\n' >"$TMP/grow/e.txt"
+run --format ndjson --max-input-size 12K -j1 "$TMP/grow"
+expect_status "a folder with a file over --max-input-size: exit 2" 2
+expect_err_has "the file over the limit is named" "d.txt: larger than 12 KiB"
+json_check "files growing past the buffer are read whole, the rest go on" \
+  '[(d["file"].rsplit("/", 1)[1], d["flags"][0]["evidence"][0]["offset"]) for d in docs if d.get("flags")] == [("a.txt", 2), ("b.txt", 5003), ("c.txt", 9003), ("e.txt", 2)]'
 run --max-input-size 12Q $FX/walk/clean.txt
 expect_status "--max-input-size with an unknown suffix: usage error" 2
 
