@@ -62,11 +62,18 @@ typedef struct hit {
     const char *reason; /* NULL: scored */
 } hit;
 
-/* A candidate and the part it belongs to. */
+/* A candidate and the part (or companion) it belongs to, in 16 bytes
+ * rather than 24: a big text has millions. `more` is the candidate's back,
+ * or for a companion the length of the occurrence (see find_chunks);
+ * OWNED_FAR stands for any back from there up, LIT_UNBOUNDED among them,
+ * which only widens a window. */
 typedef struct owned {
     uint32_t owner;
-    mcand c;
+    uint32_t more;
+    size_t pos;
 } owned;
+
+#define OWNED_FAR UINT32_MAX
 
 typedef struct owned_vec {
     owned *v;
@@ -765,11 +772,12 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
                 if (!lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
                                     o[j].right))
                     continue;
+                size_t more = o[j].owner < no ? o[j].back : oc->end - oc->pos;
                 if (push_owned(&ln->any,
                                (owned){o[j].owner,
-                                       {oc->pos, o[j].owner < no
-                                                     ? o[j].back
-                                                     : oc->end}}))
+                                       more < OWNED_FAR ? (uint32_t)more
+                                                        : OWNED_FAR,
+                                       oc->pos}))
                     return -1;
                 if (ln->count[o[j].owner]++ == 0)
                     ln->touched[ln->n_touched++] = o[j].owner;
@@ -779,11 +787,18 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
     return 0;
 }
 
-/* Puts a lane's candidates in their owners' places in cands. */
+/* Puts a lane's candidates in their owners' places in cands: a part's
+ * with its back, a companion's with the end of its occurrence. */
 static void place_candidates(rf_scanner *k, lane *ln)
 {
-    for (size_t i = 0; i < ln->any.n; i++)
-        k->cands[ln->count[ln->any.v[i].owner]++] = ln->any.v[i].c;
+    size_t no = k->rs->n_parts;
+    for (size_t i = 0; i < ln->any.n; i++) {
+        const owned *o = &ln->any.v[i];
+        size_t more = o->owner < no ? (o->more == OWNED_FAR ? LIT_UNBOUNDED
+                                                            : o->more)
+                                    : o->pos + o->more;
+        k->cands[ln->count[o->owner]++] = (mcand){o->pos, more};
+    }
 }
 
 /* Keeps the candidates of part p that its companion confirms (at the front
