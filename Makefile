@@ -47,9 +47,11 @@ THREADS = -pthread
 LIB_SRC = src/arena.c src/buf.c src/lit.c src/litset.c src/matcher.c \
           src/phrase.c src/rules.c src/scan.c \
           src/score.c src/text.c src/directive.c src/mtext.c src/decode.c \
-          src/html.c src/doc.c src/records.c src/bigmem.c
+          src/html.c src/doc.c src/records.c src/bigmem.c src/precomp.c
 CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c src/sarif.c \
           src/config.c src/batch.c
+# The library but its index of precompiled patterns, which a program linked
+# with these objects writes (tools/precompile.c).
 LIB_OBJ = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/default_rules.o \
           $(B)/common_words.o
 CLI_OBJ = $(CLI_SRC:src/%.c=$(B)/%.o)
@@ -69,7 +71,7 @@ all: $(BIN)
 $(BIN): $(B)/main.o $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(THREADS) $(LDFLAGS) -o $@ $(B)/main.o $(CLI_OBJ) $(LIB) $(LIBS)
 
-$(LIB): $(LIB_OBJ)
+$(LIB): $(LIB_OBJ) $(B)/precompiled.o
 	rm -f $@
 	$(AR) rcs $@ $^
 
@@ -86,6 +88,17 @@ $(B)/default_rules.c: $(B)/embed $(RULES)
 $(B)/default_rules.o: $(B)/default_rules.c
 	$(CC) $(STD) $(CFLAGS) -c -o $@ $<
 
+$(B)/precompile: tools/precompile.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(THREADS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+
+# The built-in rules' patterns, compiled: regenerated whenever the rules or
+# the code that turns them into patterns change.
+$(B)/precompiled.c: $(B)/precompile
+	$(B)/precompile $@
+
+$(B)/precompiled.o: $(B)/precompiled.c src/precomp.h
+	$(CC) $(STD) -Isrc $(PCRE2_CFLAGS) $(CFLAGS) -c -o $@ $<
+
 $(B)/substrings: tools/substrings.c | $(B)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
@@ -100,7 +113,10 @@ $(B) $(B)/tests $(B)/fuzz $(B)/fuzz-replay:
 	mkdir -p $@
 
 $(B)/tests/%: tests/%.c $(LIB) $(CLI_OBJ) | $(B)/tests
-	$(CC) $(ALL_CFLAGS) $(THREADS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< $(CLI_OBJ) $(LIB) $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(THREADS) $(CMOCKA_CFLAGS) $(LDFLAGS) $(TEST_LDFLAGS) -o $@ $< $(CLI_OBJ) $(LIB) $(LIBS) $(CMOCKA_LIBS)
+
+# It counts the patterns the library compiles.
+$(B)/tests/test_precomp: TEST_LDFLAGS = -Wl,--wrap=pcre2_compile_8
 
 check: unit rules-test cli-test fuzz-replay
 

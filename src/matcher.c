@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "precomp.h"
 #include "text.h"
 
 /* A companion further than this from its literal is not looked for:
@@ -166,6 +167,19 @@ void pattern_free(pattern *p)
     memset(p, 0, sizeof(*p));
 }
 
+int pattern_each(const pattern *p, pattern_visit fn, void *ctx)
+{
+    int rc = p->src ? fn(p, ctx) : 0;
+    const pattern_split *sp = p->split;
+    if (rc || !sp)
+        return rc;
+    if ((rc = pattern_each(sp->x, fn, ctx)))
+        return rc;
+    for (size_t i = 0; i < sp->n && !rc; i++)
+        rc = pattern_each(&sp->conds[i], fn, ctx);
+    return rc;
+}
+
 /* Searches after which a pattern is worth compiling with JIT. Measured
  * over the folder of postings: 256 gave 655 million instructions, 64 gave
  * 613, 32 gave 603, 16 gave 600; one posting alone does not reach it. */
@@ -186,6 +200,34 @@ static pcre2_code *publish(_Atomic(pcre2_code *) *slot, pcre2_code *code,
     return expected;
 }
 
+uint32_t pattern_options(int form)
+{
+    uint32_t opts = MATCHER_PCRE2_OPTIONS;
+    if (form == PAT_VALID)
+        opts &= ~(uint32_t)PCRE2_MATCH_INVALID_UTF;
+    return opts;
+}
+
+pcre2_code *pattern_compile(const char *src, int form,
+                            const precomp_index *ix, char *msg,
+                            size_t msglen)
+{
+    pcre2_code *code = precomp_code_of(ix, src, form);
+    if (code)
+        return code;
+    int ec;
+    PCRE2_SIZE eo;
+    code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                         pattern_options(form), &ec, &eo, NULL);
+    if (!code) {
+        PCRE2_UCHAR m[256];
+        pcre2_get_error_message(ec, m, sizeof(m));
+        snprintf(msg, msglen, "pattern does not compile: %s at offset %zu",
+                 (char *)m, (size_t)eo);
+    }
+    return code;
+}
+
 pcre2_code *pattern_code(const pattern *cp, int form, unsigned long work,
                          char *msg, size_t msglen)
 {
@@ -203,20 +245,8 @@ pcre2_code *pattern_code(const pattern *cp, int form, unsigned long work,
             if (!code)
                 snprintf(msg, msglen, "out of memory");
         } else {
-            int ec;
-            PCRE2_SIZE eo;
-            uint32_t opts = MATCHER_PCRE2_OPTIONS;
-            if (form == PAT_VALID)
-                opts &= ~(uint32_t)PCRE2_MATCH_INVALID_UTF;
-            code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED,
-                                 opts, &ec, &eo, NULL);
-            if (!code) {
-                PCRE2_UCHAR m[256];
-                pcre2_get_error_message(ec, m, sizeof(m));
-                snprintf(msg, msglen,
-                         "pattern does not compile: %s at offset %zu",
-                         (char *)m, (size_t)eo);
-            }
+            code = pattern_compile(p->src, form, &precomp_builtin, msg,
+                                   msglen);
         }
         if (!code)
             return NULL;

@@ -70,6 +70,20 @@ struct pattern {
  */
 enum { PAT_ANY = 0, PAT_VALID = 1 };
 
+/* The options a pattern is compiled with in `form`. */
+uint32_t pattern_options(int form);
+
+/*
+ * The code of source src in form, decoded from the precompiled index ix
+ * when it is there and usable (precomp.h; ix may be NULL), compiled
+ * otherwise. The caller frees it. NULL when src does not compile, with
+ * PCRE2's message in msg, or when out of memory.
+ */
+struct precomp_index;
+pcre2_code *pattern_compile(const char *src, int form,
+                            const struct precomp_index *ix, char *msg,
+                            size_t msglen);
+
 /* Takes ownership of src (malloc'd) and of *lits. Returns 0, or -1 when
  * out of memory (src and lits are freed). */
 int pattern_init(pattern *p, char *src, lit_sum *lits);
@@ -85,6 +99,15 @@ int pattern_init_regex(pattern *p, const char *re);
  * may stay NULL) or -1 when out of memory. */
 int pattern_split_init(pattern *p, const char *re);
 void pattern_free(pattern *p);
+
+/*
+ * Calls fn(q, ctx) for each pattern q that pattern_code may compile for
+ * p: p itself and, when it is split, what it flags and its conditions;
+ * those with no source are left out. Stops at the first fn that does
+ * not return 0 and returns that; else 0.
+ */
+typedef int (*pattern_visit)(const pattern *q, void *ctx);
+int pattern_each(const pattern *p, pattern_visit fn, void *ctx);
 
 /*
  * The compiled pattern in form PAT_ANY or PAT_VALID, for `work` more units

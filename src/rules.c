@@ -1201,6 +1201,24 @@ int rf_rules_compile_all(rf_rules *rs, rf_error *err)
     return 0;
 }
 
+int rules_each_pattern(const rf_rules *rs, pattern_visit fn, void *ctx)
+{
+    const pattern *neg[] = {&rs->neg.re, &rs->neg.except_re,
+                            &rs->neg.stop_re};
+    int rc = 0;
+    for (size_t i = 0; i < 3 && !rc; i++)
+        rc = pattern_each(neg[i], fn, ctx);
+    for (size_t i = 0; i < rs->n && !rc; i++) {
+        const rule *r = rs->rules[i];
+        rc = pattern_each(&r->re, fn, ctx);
+        for (size_t k = 0; k < r->n_parts && !rc; k++)
+            rc = pattern_each(&r->parts[k], fn, ctx);
+        if (!rc)
+            rc = pattern_each(&r->unless_re, fn, ctx);
+    }
+    return rc;
+}
+
 const char *rf_rules_prefilter(rf_rules *rs, size_t i)
 {
     if (!rs || !rs->compiled || i >= rs->n)

@@ -54,6 +54,15 @@ struct rf_rules {
     const pattern **part_pat; /* the pattern of each part */
 };
 
+/*
+ * Calls fn(p, ctx) for every pattern the scanner may compile for the rule
+ * set (pattern_each of each: the negating words, each rule's whole
+ * pattern, its parts and its exceptions), after rf_rules_compile. The
+ * same source may come more than once. Stops at the first fn that does
+ * not return 0 and returns that; else 0.
+ */
+int rules_each_pattern(const rf_rules *rs, pattern_visit fn, void *ctx);
+
 /* The options every pattern is compiled with. */
 #define RULES_PCRE2_OPTIONS MATCHER_PCRE2_OPTIONS
 
