@@ -84,16 +84,6 @@ static void agree_each(const rf_rules *rs, const char *const *texts, size_t n)
 
 /* ---- rule sets ---- */
 
-static rf_rules *default_rules(void)
-{
-    rf_error err = {0, ""};
-    rf_rules *rs = rf_rules_new();
-    assert_non_null(rs);
-    assert_int_equal(rf_rules_add_default(rs, &err), 0);
-    assert_int_equal(rf_rules_compile(rs, &err), 0);
-    return rs;
-}
-
 static int same_list(const char *const *a, size_t na, const char *const *b,
                      size_t nb)
 {
@@ -124,7 +114,7 @@ static rf_rules *draft_rules(void)
         return NULL;
     }
     /* Once the catalogue is the built-in rule set, it is tested as such. */
-    rf_rules *builtin = default_rules();
+    rf_rules *builtin = load_default_rules();
     int same = rf_rules_count(builtin) == rf_rules_count(rs);
     for (size_t i = 0; same && i < rf_rules_count(rs); i++) {
         const rf_rule *a = rf_rules_get(rs, i);
@@ -144,21 +134,6 @@ static rf_rules *draft_rules(void)
 }
 
 /* ---- the corpus ---- */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf b = BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return buf_take(&b);
-}
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -227,7 +202,7 @@ static size_t corpus_step(const rf_rules *rs)
 static void matcher__corpus__fast_and_reference_agree_default_rules(void **state)
 {
     (void)state;
-    rf_rules *rs = default_rules();
+    rf_rules *rs = load_default_rules();
     corpus_with(rs, "built-in rules", corpus_step(rs));
     rf_rules_free(rs);
 }
@@ -378,7 +353,7 @@ static void fuzz_with(rf_rules *rs, uint64_t seed)
 static void matcher__generated_text__fast_and_reference_agree_default_rules(void **state)
 {
     (void)state;
-    rf_rules *rs = default_rules();
+    rf_rules *rs = load_default_rules();
     fuzz_with(rs, 0x5eed1234abcdull);
     rf_rules_free(rs);
 }
@@ -421,7 +396,7 @@ static void scan_threads_agree(const rf_rules *rs, const char *text,
 static void matcher__big_text_in_threads__same_as_one_thread(void **state)
 {
     (void)state;
-    rf_rules *rs = default_rules();
+    rf_rules *rs = load_default_rules();
     words ws = {NULL, 0};
     rule_words(rs, &ws);
     rng r = {0xb16b16ull};

@@ -41,6 +41,49 @@ static inline const char *load_error(const char *text, rf_error *err)
     return err->message;
 }
 
+/* The built-in rules, compiled; fails the test if they do not load. */
+static inline rf_rules *load_default_rules(void)
+{
+    rf_error err = {0, ""};
+    rf_rules *rs = rf_rules_new();
+    assert_non_null(rs);
+    if (rf_rules_add_default(rs, &err) || rf_rules_compile(rs, &err)) {
+        print_error("load failed: %s\n", err.message);
+        fail();
+    }
+    return rs;
+}
+
+/* The bytes of the file at path (malloc'd, with a NUL after them), or
+ * NULL when it cannot be read. */
+static inline char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t n = 0, cap = 8192;
+    char *data = malloc(cap + 1);
+    size_t got;
+    while (data && (got = fread(data + n, 1, cap - n, f)) > 0) {
+        n += got;
+        char *more = n < cap ? data : realloc(data, 2 * cap + 1);
+        if (!more)
+            free(data);
+        else if (n == cap)
+            cap *= 2;
+        data = more;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!data || bad) {
+        free(data);
+        return NULL;
+    }
+    data[n] = '\0';
+    *len = n;
+    return data;
+}
+
 #define NEGATION                                                           \
     "[@negation]\n"                                                        \
     "phrase = no\nphrase = not\nphrase = never\nphrase = {don't|won't}\n"  \
