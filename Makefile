@@ -92,9 +92,14 @@ $(B)/precompile: tools/precompile.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $(THREADS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
 
 # The built-in rules' patterns, compiled: regenerated whenever the rules or
-# the code that turns them into patterns change.
-$(B)/precompiled.c: $(B)/precompile
-	$(B)/precompile $@
+# the code that turns them into patterns change, and compiled again only
+# when that changed them (the stamp says when they were last looked at).
+$(B)/precompiled.stamp: $(B)/precompile
+	$(B)/precompile $(B)/precompiled.c
+	touch $@
+
+$(B)/precompiled.c: $(B)/precompiled.stamp
+	@test -f $@ || $(B)/precompile $@
 
 $(B)/precompiled.o: $(B)/precompiled.c src/precomp.h
 	$(CC) $(STD) -Isrc $(PCRE2_CFLAGS) $(CFLAGS) -c -o $@ $<

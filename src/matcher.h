@@ -111,8 +111,9 @@ int pattern_each(const pattern *p, pattern_visit fn, void *ctx);
 
 /*
  * The compiled pattern in form PAT_ANY or PAT_VALID, for `work` more units
- * of work (about one small search each), compiling it on first use; safe
- * to call from several threads at once. JIT compiling costs as much as
+ * of work (about one small search each), made on first use
+ * (pattern_compile: a built-in rule's is decoded from precomp_builtin);
+ * safe to call from several threads at once. JIT compiling costs as much as
  * many small searches in the interpreter, so it is done once a pattern has
  * been given a few dozen (JIT_AFTER), or at once for PATTERN_HOT (a search
  * of every byte).

@@ -6,8 +6,10 @@
  * Patterns are compiled (without JIT) as each rule is added, so a bad one is
  * reported with its file and line; the built-in rules, which the test suite
  * checks, are only parsed, so that starting is quick. Every pattern is
- * compiled with JIT on its first use (matcher.c); rf_rules_compile gathers
- * the literals of all rules for the fast matcher.
+ * compiled on its first use, with JIT once much used (matcher.c; those of
+ * the built-in rules are decoded from codes compiled when the library was
+ * built, precomp.h); rf_rules_compile gathers the literals of all rules
+ * for the fast matcher.
  */
 #include "rules.h"
 

@@ -2,7 +2,7 @@
  * precompile.c - writes the built-in rules' patterns, compiled, as a C
  * source file (precomp.h), so that the library decodes them on first use
  * instead of compiling them.
- * Usage: precompile OUT.c
+ * Usage: precompile OUT.c (left as it is when it already holds that)
  *
  * Linked with the library's objects but the index itself: the rules are
  * loaded as the program loads them, and every pattern the scanner may
@@ -150,6 +150,26 @@ static int write_index(FILE *out, const srcs *s)
     return 0;
 }
 
+/* Do files a and b hold the same bytes? 0 also when one cannot be read. */
+static int same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    while (same) {
+        char x[8192], y[8192];
+        size_t n = fread(x, 1, sizeof(x), fa);
+        same = fread(y, 1, sizeof(y), fb) == n && memcmp(x, y, n) == 0;
+        if (n < sizeof(x))
+            break;
+    }
+    same = same && !ferror(fa) && !ferror(fb);
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -185,9 +205,17 @@ int main(int argc, char **argv)
         goto out;
     }
     int bad = write_index(out, &s) || ferror(out);
-    if (fclose(out) || bad || rename(tmp, argv[1])) {
+    if (fclose(out) || bad) {
         if (!bad)
-            perror(argv[1]);
+            perror(tmp);
+        remove(tmp);
+        goto out;
+    }
+    /* an index as it was is left alone, so that it is not compiled again */
+    if (same_file(tmp, argv[1]))
+        remove(tmp);
+    else if (rename(tmp, argv[1])) {
+        perror(argv[1]);
         remove(tmp);
         goto out;
     }
