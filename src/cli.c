@@ -242,7 +242,7 @@ static void on_file(void *ctx, const char *path, int named, int regular)
 static void on_walk_error(void *ctx, const char *path, const char *why)
 {
     run *r = ctx;
-    batch_add(r->batch, path, 0, 1, why);
+    batch_add(r->batch, path, 0, 0, why);
 }
 
 /* The built-in rules, the configuration's, the command line's; then the

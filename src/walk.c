@@ -157,6 +157,14 @@ int walk_read(const char *path, size_t max, char **data, size_t *len)
     return *data ? 0 : ENOMEM;
 }
 
+/* The bytes to ask read() for next: what b has room for (keeping a byte
+ * for the NUL), but no more than one past max, which tells a file over it. */
+static size_t read_room(const buf *b, size_t max)
+{
+    size_t room = b->cap - b->len - 1;
+    return max - b->len < room ? max - b->len + 1 : room;
+}
+
 /* Reads up to room bytes into b after its contents; the count read, or -1
  * with errno set. */
 static ssize_t read_more(int fd, buf *b, size_t room)
@@ -185,9 +193,7 @@ int walk_load(const char *path, size_t max, int regular_hint, buf *reuse,
         /* Most files fit in the buffer the last one left: one read, and
          * no fstat unless it fills the buffer. A regular file that gives
          * less than asked for is at its end. */
-        size_t room = reuse->cap - 1;
-        if (room > max)
-            room = max + 1; /* one byte past the limit tells */
+        size_t room = read_room(reuse, max);
         ssize_t n = read_more(fd, reuse, room);
         if (n < 0) {
             rc = errno;
@@ -241,9 +247,7 @@ int walk_load(const char *path, size_t max, int regular_hint, buf *reuse,
             rc = ENOMEM;
             break;
         }
-        room = reuse->cap - reuse->len - 1;
-        if (max - reuse->len < room)
-            room = max - reuse->len + 1; /* one byte past the limit tells */
+        room = read_room(reuse, max);
         ssize_t n = read_more(fd, reuse, room);
         if (n < 0) {
             rc = errno;
