@@ -258,6 +258,9 @@ void lit_run(arena *a, const char *s, size_t n, lit_sum *out)
         out->lits[0].left = LIT_ANY;
     if (best_i + best_n < n)
         out->lits[0].right = LIT_ANY;
+    out->head = best_i == 0;
+    out->tail = best_i + best_n == n;
+    out->redge = lit_ascii_alnum((unsigned char)s[n - 1]) ? LIT_ANY : LIT_EDGE;
     out->ok = 1;
 }
 
@@ -278,11 +281,68 @@ static double lit_score(const lit_sum *s)
     return s->cost * (1.0 + (double)back / 16.0);
 }
 
+/*
+ * Contexts as the two things they say: whether the edge of the enclosing
+ * sequence may be what stands there (LIT_INHERIT and the three after it),
+ * and what else may (CTX_NONE: nothing else).
+ */
+#define CTX_NONE (-1)
+
+static int ctx_inherits(int c) { return c >= LIT_INHERIT; }
+
+static int ctx_base(int c)
+{
+    return c == LIT_INHERIT ? CTX_NONE
+           : c > LIT_INHERIT ? LIT_EDGE + (c - LIT_INHERIT_EDGE)
+                             : c;
+}
+
+static int ctx_make(int inherits, int base)
+{
+    if (base == LIT_ANY)
+        return LIT_ANY;
+    if (!inherits)
+        return base == CTX_NONE ? LIT_ANY : base;
+    return base == CTX_NONE ? LIT_INHERIT
+                            : LIT_INHERIT_EDGE + (base - LIT_EDGE);
+}
+
+/* Either of two contexts, at one place: the weakest that holds for both.
+ * EDGE holds wherever SPACE or WORDB does (no letter or digit before). */
+static int ctx_either(int a, int b)
+{
+    int ba = ctx_base(a), bb = ctx_base(b), base;
+    if (ba == CTX_NONE || bb == CTX_NONE)
+        base = ba == CTX_NONE ? bb : ba;
+    else if (ba == LIT_ANY || bb == LIT_ANY)
+        base = LIT_ANY;
+    else
+        base = ba == bb ? ba : LIT_EDGE;
+    return ctx_make(ctx_inherits(a) || ctx_inherits(b), base);
+}
+
+/* Context c once the edge it may inherit is known to be `edge`. */
+static int ctx_resolve(int c, int edge)
+{
+    if (!ctx_inherits(c))
+        return c;
+    int base = ctx_base(c);
+    return base == CTX_NONE ? edge : ctx_either(edge, base);
+}
+
+/* Is c known to have no letter or digit before a literal? */
+static int ctx_bounded(int c)
+{
+    return c == LIT_EDGE || c == LIT_SPACE || c == LIT_WORDB;
+}
+
 void lit_seq_init(lit_seq *q, arena *a)
 {
     memset(q, 0, sizeof(*q));
     q->mem = a;
     q->prev = LIT_INHERIT;
+    q->empty = 1;
+    q->sep = CTX_NONE;
 }
 
 /* The right context of the last item, now that what follows is known. */
@@ -302,9 +362,14 @@ static void close_last(lit_seq *q, int kind)
 void lit_seq_mark(lit_seq *q, int kind)
 {
     close_last(q, kind);
-    if (q->prev == LIT_INHERIT || q->prev == LIT_ANY ||
+    if (ctx_inherits(q->prev) || q->prev == LIT_ANY ||
         (q->prev == LIT_WORDB && kind == LIT_SPACE))
         q->prev = kind;
+    if (kind == LIT_SPACE) {
+        q->empty = 0; /* one or more */
+        q->lead |= q->n == 0;
+    }
+    q->tail_at = q->n; /* what follows has its left known */
 }
 
 /* Room for one more item in q; -1 when out of memory. */
@@ -327,19 +392,101 @@ static int seq_grow(lit_seq *q)
     return 0;
 }
 
+/* Most literals joined to those of the item before (join_tail). */
+#define MAX_JOINED 64
+
+/*
+ * The item b comes after q->items[q->tail_at] (a tail) and items that
+ * matched nothing or left q->sep: "fast" [-] "paced". Each literal at the
+ * head of b then follows either that context, or the end of a literal of
+ * the tail: those whose joining would make a word ("fastpaced") are added
+ * to b, joined, with the tail's context on their left; b's own literals
+ * get q->sep on theirs (EDGE also, when a literal of the tail ends with
+ * neither a letter nor a digit). Then b may be looked for at word starts.
+ * Returns 0, also when there is nothing to join or too much, or -1 when
+ * out of memory.
+ */
+static int join_tail(lit_seq *q, lit_sum *b)
+{
+    if (q->tail_at >= q->n || !ctx_bounded(q->sep) || !b->head)
+        return 0;
+    const lit_sum *a = &q->items[q->tail_at];
+    size_t n_join = 0;
+    int left = q->sep;
+    for (size_t i = 0; i < a->n; i++) {
+        const lit *x = &a->lits[i];
+        if (!lit_ascii_alnum((unsigned char)x->s[x->len - 1])) {
+            left = ctx_either(left, LIT_EDGE);
+            continue;
+        }
+        for (size_t j = 0; j < b->n; j++) {
+            const lit *y = &b->lits[j];
+            if (y->left != LIT_INHERIT)
+                return 0; /* not at b's head after all */
+            if (!lit_ascii_alnum((unsigned char)y->s[0]))
+                continue;
+            size_t ks = 0;
+            for (size_t k = 0; k < x->len; k++)
+                ks += is_ks(x->s[k]);
+            for (size_t k = 0; k < y->len; k++)
+                ks += is_ks(y->s[k]);
+            if (ks > MAX_KS || ++n_join > MAX_JOINED)
+                return 0;
+        }
+    }
+    lit *v = arena_alloc_raw(q->mem, (b->n + n_join) * sizeof(lit));
+    if (!v)
+        return -1;
+    memcpy(v, b->lits, b->n * sizeof(lit));
+    size_t n = b->n;
+    b->lits = v;
+    for (size_t i = 0; i < a->n; i++) {
+        const lit *x = &a->lits[i];
+        if (!lit_ascii_alnum((unsigned char)x->s[x->len - 1]))
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            const lit *y = &b->lits[j];
+            if (!lit_ascii_alnum((unsigned char)y->s[0]))
+                continue;
+            char *t = arena_alloc_raw(q->mem, x->len + y->len + 1);
+            if (!t)
+                return -1;
+            memcpy(t, x->s, x->len);
+            memcpy(t + x->len, y->s, y->len);
+            size_t at = b->n;
+            if (push_lit(q->mem, b, t, x->len + y->len, x->back, t))
+                return -1;
+            b->lits[at].left = x->left;
+            b->lits[at].right = y->right;
+        }
+    }
+    for (size_t j = 0; j < n; j++)
+        b->lits[j].left = (unsigned char)left;
+    b->joined = b->n > n;
+    return 0;
+}
+
 void lit_seq_add(lit_seq *q, lit_sum *item)
 {
     q->oom |= item->oom;
     close_last(q, LIT_ANY);
     q->last_open = 0;
     drop_pair(q->mem, item); /* a companion holds within its own sequence */
+    /* what the next item has on its left */
+    int redge = ctx_resolve(item->redge, q->prev);
+    int next = item->empty ? ctx_either(q->prev, redge) : redge;
+    int empty = item->empty, added = 0, tail = item->tail;
     if (item->ok && !item->oom) {
-        for (size_t i = 0; i < item->n; i++) {
+        /* the literals joined to those of a tail come with their back */
+        size_t n_own = item->n;
+        if (join_tail(q, item))
+            q->oom = 1;
+        for (size_t i = 0; i < n_own; i++)
             item->lits[i].back = lit_add(item->lits[i].back, q->cons);
-            if (item->lits[i].left == LIT_INHERIT)
-                item->lits[i].left = (unsigned char)q->prev;
-        }
-        if (seq_grow(q)) {
+        for (size_t i = 0; i < n_own; i++)
+            item->lits[i].left =
+                (unsigned char)ctx_resolve(item->lits[i].left, q->prev);
+        if (q->oom || seq_grow(q)) {
             q->oom = 1;
             clear_sum(q->mem, item);
             return;
@@ -350,9 +497,19 @@ void lit_seq_add(lit_seq *q, lit_sum *item)
         memset(item, 0, sizeof(*item));
         item->cons = cons;
         q->last_open = 1;
+        added = 1;
     }
+    if (!added && q->n == 0)
+        q->lead = 1;
+    if (!empty) {
+        q->tail_at = added && tail ? q->n - 1 : q->n;
+        q->sep = CTX_NONE;
+    } else if (q->tail_at < q->n) {
+        q->sep = q->sep == CTX_NONE ? redge : ctx_either(q->sep, redge);
+    }
+    q->empty &= empty;
     q->cons = lit_add(q->cons, item->cons);
-    q->prev = LIT_ANY;
+    q->prev = next;
     clear_sum(q->mem, item);
 }
 
@@ -366,18 +523,25 @@ void lit_seq_end(lit_seq *q, lit_sum *out)
     *out = none;
     if (best < q->n && !q->oom) {
         /* The companion: the rarest other item at a bounded distance: from
-         * the start of the first item to the latest start of a literal of
-         * the second. */
+         * the earliest start of a literal of the first item (the start of
+         * the item, or before it for literals joined to the item before)
+         * to the latest start of a literal of the second. */
         size_t pair = q->n, gap = 0;
         for (size_t i = 0; i < q->n; i++) {
             size_t first = i > best ? best : i, second = i > best ? i : best;
-            size_t d = LIT_UNBOUNDED;
-            if (i != best && q->at[first] != LIT_UNBOUNDED) {
+            size_t d = LIT_UNBOUNDED, from = q->at[first];
+            for (size_t k = 0; k < q->items[first].n; k++)
+                if (q->items[first].lits[k].back < from)
+                    from = q->items[first].lits[k].back;
+            /* not an item whose literals are a part of the other's */
+            int inside = (i + 1 == best && q->items[best].joined) ||
+                         (i == best + 1 && q->items[i].joined);
+            if (i != best && !inside && from != LIT_UNBOUNDED) {
                 d = 0;
                 for (size_t k = 0; k < q->items[second].n; k++)
                     if (q->items[second].lits[k].back > d)
                         d = q->items[second].lits[k].back;
-                d = d == LIT_UNBOUNDED ? d : d - q->at[first];
+                d = d == LIT_UNBOUNDED ? d : d - from;
             }
             if (d == LIT_UNBOUNDED)
                 continue;
@@ -393,7 +557,15 @@ void lit_seq_end(lit_seq *q, lit_sum *out)
             out->gap = gap;
             out->pair_after = pair > best;
         }
+        /* its literals start or end every match when they are those of
+         * the first item or the last, with nothing before or after */
+        out->head = out->head && best == 0 && !q->lead;
+        out->tail = out->tail && best == q->n - 1 && q->tail_at == best &&
+                    q->sep == CTX_NONE;
+        out->joined = 0;
     }
+    out->redge = (unsigned char)q->prev;
+    out->empty = (unsigned char)q->empty;
     out->cons = q->cons;
     out->oom = q->oom;
     if (out->oom)
@@ -416,14 +588,21 @@ static void alt_join(arena *a, lit_sum *v, size_t n, lit_sum *out)
         memset(&v[0], 0, sizeof(v[0]));
         return;
     }
-    int ok = n > 0;
+    int ok = n > 0, head = 1, tail = 1, redge = CTX_NONE;
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         out->cons = v[i].cons > out->cons ? v[i].cons : out->cons;
         out->oom |= v[i].oom;
         ok &= v[i].ok;
+        head &= v[i].head;
+        tail &= v[i].tail;
+        out->empty |= v[i].empty;
+        redge = redge == CTX_NONE ? v[i].redge : ctx_either(redge, v[i].redge);
         total += v[i].n;
     }
+    out->redge = (unsigned char)(redge == CTX_NONE ? LIT_ANY : redge);
+    out->head = (unsigned char)(ok && head);
+    out->tail = (unsigned char)(ok && tail);
     if (ok && !out->oom) {
         lit *p = a ? arena_alloc_raw(a, total * sizeof(lit))
                    : lits_block(v, n, 0);
@@ -486,8 +665,12 @@ void lit_alt_all(lit_sum *v, size_t n, lit_sum *out)
 
 void lit_repeat(arena *a, lit_sum *item, size_t min, size_t max)
 {
-    if (min == 0)
+    if (min == 0) {
         clear_sum(a, item);
+        item->empty = 1;
+    }
+    if (min == 0 || max != 1)
+        item->head = item->tail = 0;
     if (max != 1) {
         for (size_t i = 0; i < item->n; i++) /* repeats touch each other */
             item->lits[i].left = item->lits[i].right = LIT_ANY;
@@ -505,22 +688,14 @@ void lit_resolve(lit_sum *s, int ctx)
         lit *v = k ? s->pair : s->lits;
         size_t n = k ? s->n_pair : s->n;
         for (size_t i = 0; i < n; i++) {
-            if (v[i].left == LIT_INHERIT)
-                v[i].left = (unsigned char)ctx;
+            v[i].left = (unsigned char)ctx_resolve(v[i].left, ctx);
             if (v[i].right == LIT_INHERIT)
                 v[i].right = (unsigned char)ctx;
         }
     }
 }
 
-int lit_context_join(int a, int b)
-{
-    if (a == b)
-        return a;
-    if ((a == LIT_EDGE && b == LIT_SPACE) || (a == LIT_SPACE && b == LIT_EDGE))
-        return LIT_EDGE;
-    return LIT_ANY;
-}
+int lit_context_join(int a, int b) { return ctx_either(a, b); }
 
 /* ---- white space, as PCRE2's \s sees it with UCP ---- */
 
@@ -652,6 +827,24 @@ static unsigned long utf8_decode(const unsigned char *s, size_t n)
     return cp;
 }
 
+/* Does the character at s[0..n) (n > 1) match no ASCII letter or digit in
+ * any case? All but the Kelvin sign and the long s. */
+static int caseless_nonalnum(const unsigned char *s, size_t n)
+{
+    unsigned long cp = utf8_decode(s, n);
+    return cp != 0x212A && cp != 0x17F;
+}
+
+/* Is the Unicode property at p (after \p) one of punctuation, symbols or
+ * separators, which hold no letter or digit? */
+static int punct_property(const char *p)
+{
+    if (*p == '{')
+        p++;
+    return (*p == 'P' || *p == 'S' || *p == 'Z') &&
+           (p[1] == '}' || (p[1] >= 'a' && p[1] <= 'z' && p[2] == '}'));
+}
+
 /*
  * A character class; x->p is just past '['. Gives a literal set when it
  * holds a few plain characters, consumes nothing that is not white space
@@ -660,7 +853,8 @@ static unsigned long utf8_decode(const unsigned char *s, size_t n)
 static void rx_class(rx *x, lit_sum *out, int *space)
 {
     *space = 0;
-    int negated = 0, only_space = 1, plain = 1;
+    /* no_alnum: it matches no ASCII letter or digit */
+    int negated = 0, only_space = 1, plain = 1, no_alnum = 1;
     char members[RX_CLASS_LITS][4];
     size_t mlen[RX_CLASS_LITS], nm = 0;
     if (*x->p == '^') {
@@ -679,7 +873,7 @@ static void rx_class(rx *x, lit_sum *out, int *space)
                 return;
             }
             x->p = end + 2;
-            only_space = plain = 0;
+            only_space = plain = no_alnum = 0;
             prev_char = -1;
             continue;
         }
@@ -687,12 +881,14 @@ static void rx_class(rx *x, lit_sum *out, int *space)
             /* a range prev-next of plain ASCII characters */
             unsigned char hi = c[1];
             if (hi == '\\' || hi >= 0x80 || hi < (unsigned char)prev_char) {
-                plain = only_space = 0;
+                plain = only_space = no_alnum = 0;
                 x->p += hi == '\\' && c[2] ? 3 : 2;
                 prev_char = -1;
                 continue;
             }
             only_space = 0;
+            for (int ch = prev_char + 1; ch <= hi; ch++)
+                no_alnum &= !lit_ascii_alnum((unsigned char)ch);
             for (int ch = prev_char + 1; ch <= hi && plain; ch++) {
                 if (nm == RX_CLASS_LITS) {
                     plain = 0;
@@ -719,6 +915,7 @@ static void rx_class(rx *x, lit_sum *out, int *space)
                 return;
             }
             if (e == 'p' || e == 'P') {
+                no_alnum &= e == 'p' && punct_property(x->p);
                 if (*x->p == '{') {
                     const char *end = strchr(x->p, '}');
                     if (!end) {
@@ -738,11 +935,17 @@ static void rx_class(rx *x, lit_sum *out, int *space)
                     x->bad = 1;
                     return;
                 }
+                /* \x{HHHH}: past ASCII, and not the Kelvin sign or the
+                 * long s */
+                unsigned long cp = strtoul(x->p + 1, NULL, 16);
+                no_alnum &= cp >= 0x80 && cp != 0x212A && cp != 0x17F;
                 x->p = end + 1;
                 plain = 0;
                 continue;
             }
             if (is_alpha(e) || is_digit(e)) {
+                no_alnum &= e == 'n' || e == 't' || e == 'r' || e == 'f' ||
+                            e == 'e' || e == 'a' || e == 'W';
                 /* \d \w \x41 \n ...: not a plain member. Skip the digits
                  * of \xhh and \0oo so they are not read as members. */
                 while (is_hex(*x->p) && (e == 'x' || is_digit(e)))
@@ -774,6 +977,7 @@ static void rx_class(rx *x, lit_sum *out, int *space)
             only_space = 0;
         if (n > 1 && !caseless_symbol(utf8_decode(c, n)))
             plain = 0;
+        no_alnum &= n > 1 ? caseless_nonalnum(c, n) : !lit_ascii_alnum(c[0]);
         if (nm == RX_CLASS_LITS)
             plain = 0;
         else if (plain) {
@@ -794,6 +998,8 @@ static void rx_class(rx *x, lit_sum *out, int *space)
         return;
     }
     lit_none(4, out);
+    if (!negated && no_alnum)
+        *space = 2; /* punctuation, dashes, quotes: an edge after it */
     if (negated || !plain || nm == 0)
         return;
     if (reserve_lits(x->mem, out, nm)) {
@@ -940,7 +1146,8 @@ oom:
 }
 
 /* What an atom is, for the context of its neighbours. */
-enum { ATOM_OTHER, ATOM_SPACE, ATOM_WORDB };
+enum { ATOM_OTHER, ATOM_SPACE, ATOM_WORDB, ATOM_PUNCT };
+
 
 /*
  * A backslash escape; x->p is just past '\'. Sets *lit_char to the ASCII
@@ -970,14 +1177,19 @@ static void rx_escape(rx *x, int *lit_char, lit_sum *out, int *kind)
     case 'd':
         digits(x->mem, out);
         return;
-    case 'D': case 'w': case 'W': case 'S': case 'H': case 'V':
-    case 'N': case 'C':
+    case 'W':
+        *kind = ATOM_PUNCT;
+        out->cons = 4;
+        return;
+    case 'D': case 'w': case 'S': case 'H': case 'V': case 'N': case 'C':
         out->cons = 4;
         return;
     case 'X':
         out->cons = LIT_UNBOUNDED;
         return;
     case 'p': case 'P':
+        if (e == 'p' && punct_property(x->p))
+            *kind = ATOM_PUNCT;
         if (*x->p == '{') {
             if (!skip_name(x, '}'))
                 x->bad = 1;
@@ -1083,7 +1295,7 @@ static void rx_seq(rx *x, lit_sum *out)
             x->p++;
             int space;
             rx_class(x, &item, &space);
-            kind = space ? ATOM_SPACE : ATOM_OTHER;
+            kind = space == 1 ? ATOM_SPACE : space ? ATOM_PUNCT : ATOM_OTHER;
         } else if (c == '\\') {
             if (x->p[1] == 'Q') {
                 in_quote = 1;
@@ -1101,7 +1313,10 @@ static void rx_seq(rx *x, lit_sum *out)
             x->bad = 1; /* nothing to repeat */
             break;
         } else if (c >= 0x80 || c < 0x20) {
-            x->p += utf8_step(x->p);
+            size_t n = utf8_step(x->p);
+            if (c >= 0x80 && caseless_nonalnum((const unsigned char *)x->p, n))
+                kind = ATOM_PUNCT;
+            x->p += n;
             lit_none(4, &item);
         } else {
             ch = c;
@@ -1133,6 +1348,8 @@ static void rx_seq(rx *x, lit_sum *out)
             char one = (char)ch;
             lit_run(x->mem, &one, 1, &item);
         }
+        if (kind == ATOM_SPACE || kind == ATOM_PUNCT)
+            item.redge = kind == ATOM_SPACE ? LIT_SPACE : LIT_EDGE;
         if (quantified)
             lit_repeat(x->mem, &item, min, max);
         lit_seq_add(&q, &item);

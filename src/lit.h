@@ -40,7 +40,12 @@ enum {
     LIT_EDGE,    /* a phrase edge: no letter or digit, or a lower/upper turn */
     LIT_SPACE,   /* white space */
     LIT_WORDB,   /* \b */
-    LIT_INHERIT  /* the edge of the enclosing sequence: not known yet */
+    LIT_INHERIT, /* the edge of the enclosing sequence: not known yet */
+    /* that edge, or else (where an optional item before the literal is
+     * there) EDGE, SPACE, WORDB: known once the edge is (lit.c) */
+    LIT_INHERIT_EDGE,
+    LIT_INHERIT_SPACE,
+    LIT_INHERIT_WORDB
 };
 
 /* One literal of a summary. */
@@ -69,9 +74,24 @@ typedef struct lit_sum {
     size_t n_pair;
     size_t gap;
     int pair_after;
+    /*
+     * What the item is like at its ends, for the items around it in a
+     * sequence: the context it leaves right after it when it consumes
+     * something (LIT_ANY: a letter may end it; a dash class leaves EDGE,
+     * `\s` SPACE); whether it may consume nothing; and whether every match
+     * of it starts (head) or ends (tail) with one of lits[], whole. A
+     * literal after an optional hyphen after a word ("fast-paced") is
+     * then known to follow a word edge, or the word itself ("fastpaced").
+     */
+    unsigned char redge;
+    unsigned char empty;
+    unsigned char head, tail;
+    /* in a sequence: it has literals joined to those of the item before,
+     * which holds no companion for it (a part of its own literals) */
+    unsigned char joined;
 } lit_sum;
 
-#define LIT_SUM_NONE {0, NULL, 0, 0.0, 0, 0, NULL, 0, 0, 0}
+#define LIT_SUM_NONE {0, NULL, 0, 0.0, 0, 0, NULL, 0, 0, 0, LIT_ANY, 0, 0, 0, 0}
 
 /* Frees a malloc'd summary: one that lit_from_regex, phrase_compile_lit or
  * lit_sum_copy gave. */
@@ -115,6 +135,13 @@ typedef struct lit_seq {
     int oom;
     int prev;       /* what the next item has on its left (LIT_*) */
     int last_open;  /* only marks came after items[n - 1]: its right */
+    int empty;      /* all so far may match nothing */
+    /* items[tail_at] is a tail (lit_sum.tail) and only items that may be
+     * empty came after it, leaving `sep` when they are not (tail_at is
+     * n when not) */
+    size_t tail_at;
+    int sep;
+    int lead;       /* something may come before items[0] */
 } lit_seq;
 
 void lit_seq_init(lit_seq *q, arena *a);
@@ -209,7 +236,8 @@ static inline int lit_context_ok(const unsigned char *t, size_t len,
                        lit_lower_upper(t[q - 1], after));
 }
 
-/* Combines the contexts of one literal used at two places. */
+/* Combines the contexts of one literal used at two places, or the two
+ * contexts a literal may have: the weakest that holds for both. */
 int lit_context_join(int a, int b);
 
 /*

@@ -143,12 +143,15 @@ static void parse_group(parser *ps, char close, lit_sum *lits)
     lit_alts_end(&alts, lits);
 }
 
-/* An optional group offers no literal, only its length. */
+/* An optional group offers no literal, only its length and how it ends
+ * when it is there. */
 static void parse_optional(parser *ps, lit_sum *lits)
 {
     lit_sum body;
     parse_group(ps, ']', &body);
     lit_none(body.cons, lits);
+    lits->redge = body.redge;
+    lits->empty = 1;
 }
 
 /* Is the next item, after any spaces, an optional group? */
@@ -245,6 +248,25 @@ static int emit_char(parser *ps, size_t *cons)
     return lc;
 }
 
+/*
+ * Does the character (or escape) at p, when it is not a literal ASCII
+ * character, match only characters that are not ASCII letters or digits
+ * in any case: a dash (or none), an apostrophe, a quote, a character past
+ * ASCII other than the Kelvin sign (k) and the long s (s)? Then a word
+ * after it starts at a word edge.
+ */
+static int leaves_edge(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] == '\\')
+        u++;
+    if (u[0] < 0x80)
+        return u == (const unsigned char *)p &&
+               (u[0] == '-' || u[0] == '\'' || u[0] == '"');
+    return !(u[0] == 0xE2 && u[1] == 0x84 && u[2] == 0xAA) &&
+           !(u[0] == 0xC5 && u[1] == 0xBF);
+}
+
 /* The literal characters seen in a row, as one item of the sequence. */
 #define RUN_MAX 256
 
@@ -317,14 +339,16 @@ static void parse_seq(parser *ps, lit_sum *lits)
         } else if (c == '[') {
             PUT(ps, "(?:");
             parse_optional(ps, &item);
-            add_item(&q, &r, &item);
             if (!emitted && !ps->failed && is_space(*ps->p)) {
                 /* "[the] extra mile" at the start: the optional word takes
                  * the space after it. */
                 skip_space(ps);
-                if (!at_seq_end(ps))
+                if (!at_seq_end(ps)) {
                     PUT(ps, PHRASE_SPACE);
+                    item.redge = LIT_SPACE;
+                }
             }
+            add_item(&q, &r, &item);
             PUT(ps, ")?");
         } else if (c == '|' || c == '}' || c == ']') {
             break;
@@ -337,6 +361,7 @@ static void parse_seq(parser *ps, lit_sum *lits)
             put(ps, from, (size_t)(ps->p - from));
         } else {
             size_t cons;
+            int edge = leaves_edge(ps->p);
             int lc = emit_char(ps, &cons);
             if (lc >= 0 && r.n < sizeof(r.s)) {
                 r.s[r.n++] = (char)lc;
@@ -346,6 +371,8 @@ static void parse_seq(parser *ps, lit_sum *lits)
                     lit_run(ps->mem, &one, 1, &item);
                 } else {
                     lit_none(cons, &item);
+                    item.redge = edge ? LIT_EDGE : LIT_ANY;
+                    item.empty = c == '-';
                 }
                 add_item(&q, &r, &item);
             }

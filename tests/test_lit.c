@@ -42,7 +42,8 @@ static int folded_at(const char *text, size_t len, size_t p, const lit *l)
 }
 
 /* The match of pattern src in text must hold a literal of s where s says
- * it may be; fails the test otherwise. */
+ * it may be, with the bytes around it that its contexts allow; fails the
+ * test otherwise. */
 static void literal_in_match(const char *src, const lit_sum *s,
                              const char *text)
 {
@@ -64,7 +65,10 @@ static void literal_in_match(const char *src, const lit_sum *s,
         for (size_t i = 0; i < s->n && !found; i++)
             found = folded_at(text, me, p, &s->lits[i]) &&
                     (s->lits[i].back == LIT_UNBOUNDED ||
-                     nonspace(text, ms, p) <= s->lits[i].back);
+                     nonspace(text, ms, p) <= s->lits[i].back) &&
+                    lit_context_ok((const unsigned char *)text, len, p,
+                                   p + s->lits[i].len, s->lits[i].left,
+                                   s->lits[i].right);
     if (!found)
         print_error("no literal of '%s' where it says, in '%s'\n", src, text);
     assert_true(found);
@@ -100,6 +104,12 @@ static void lit__phrase__a_literal_every_match_holds(void **state)
     phrase_case("don't", "we don\xE2\x80\x99t");
     phrase_case("hustler[s]", "hustlers");
     phrase_case("{un|}paid trial", "an unpaid trial");
+    phrase_case("fast-paced", "a Fast\xC2\xADPaced team");
+    phrase_case("once-in-a-lifetime", "a onceinalifetime deal");
+    phrase_case("once-in-a-lifetime", "a once-in alifetime deal");
+    phrase_case("{evenings|nights} {and|or|&}-weekends", "nights &weekends");
+    phrase_case("{evenings|nights} {and|or|&}-weekends", "nights and-weekends");
+    phrase_case("[\"]hustle", "a \"hustle\"");
 }
 
 static void lit__phrase__optional_parts_give_no_literal(void **state)
@@ -141,6 +151,60 @@ static void lit__regex__a_literal_every_match_holds(void **state)
     regex_case("x{2,3}yz|abc(?=d)", "xxxyz");
     regex_case("\\Qa.b\\E+c", "a.bbbc");
     regex_case("take[- ]?home\\b[^.!?\\n]{0,60}?\\Kweek", "take-home over a week");
+    regex_case("\\bno\\s+experience\\s+(?:is\\s+)?required\\b", "no experience is required");
+    regex_case("(?:code|coding)\\s*\\p{Pd}?\\s*ninjas?\\b", "a codingninja");
+    regex_case("(?:code|coding)\\s*\\p{Pd}?\\s*ninjas?\\b", "a code\xE2\x80\x93ninja");
+    regex_case("\\b(?:(?:highly\\s+)?competitive)\\s+pay", "competitive pay");
+}
+
+/* The literal of a summary with the given text, or NULL. */
+static const lit *lit_named(const lit_sum *s, const char *text)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->lits[i].s, text) == 0)
+            return &s->lits[i];
+    return NULL;
+}
+
+/* What stands before a literal is known through optional items: an
+ * optional hyphen leaves an edge, or the word before joined to it
+ * ("fastpaced"); an optional "is " leaves white space; an optional word at
+ * the start, the edge or white space. A literal known to follow an edge
+ * is looked for at word starts only. */
+static void lit__context__known_through_optional_items(void **state)
+{
+    (void)state;
+    buf b = BUF_INIT;
+    lit_sum s;
+    char err[128];
+    size_t off;
+    assert_int_equal(phrase_compile_lit("fast-paced", &b, &s, err, sizeof(err), &off), 0);
+    buf_free(&b);
+    const lit *paced = lit_named(&s, "paced"), *joined = lit_named(&s, "fastpaced");
+    assert_non_null(paced);
+    assert_non_null(joined);
+    assert_int_equal(paced->left, LIT_EDGE);
+    assert_int_equal(joined->left, LIT_EDGE);
+    assert_int_equal(joined->back, 0);
+    lit_sum_free(&s);
+
+    lit_from_regex("\\bno\\s+experience\\s+(?:is\\s+)?required\\b", &s);
+    const lit *req = lit_named(&s, "required");
+    assert_non_null(req);
+    assert_int_equal(req->left, LIT_SPACE);
+    lit_sum_free(&s);
+
+    lit_from_regex("\\b(?:(?:highly\\s+|very\\s+)?competitive)", &s);
+    const lit *comp = lit_named(&s, "competitive");
+    assert_non_null(comp);
+    assert_int_equal(comp->left, LIT_EDGE); /* \b, or white space */
+    lit_sum_free(&s);
+
+    /* a word glued on by \s* with no bound: nothing is known */
+    lit_from_regex("(?:\\w+)\\s*ninja", &s);
+    assert_true(s.ok);
+    assert_int_equal(lit_named(&s, "ninja")->left, LIT_ANY);
+    lit_sum_free(&s);
 }
 
 static void lit__regex__what_it_cannot_read_gives_no_literal(void **state)
@@ -347,6 +411,7 @@ int main(void)
         cmocka_unit_test(lit__split__takes_a_whole_text_regex_apart),
         cmocka_unit_test(lit__alternation__holds_every_branch_or_none),
         cmocka_unit_test(lit__context__drops_only_impossible_occurrences),
+        cmocka_unit_test(lit__context__known_through_optional_items),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

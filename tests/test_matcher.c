@@ -431,7 +431,12 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
         "[kay]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
         "phrase = starter kit[s]\nunless = no starter kit\n"
         "[back]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
-        "regex = (?:ab|cd){10,24}\\s+zebra\n");
+        "regex = (?:ab|cd){10,24}\\s+zebra\n"
+        "[joined]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "phrase = high-pressure sales floor\nphrase = once-in-a-lifetime chance\n"
+        "phrase = {evenings|nights} {and|or|&} weekends\n"
+        "phrase = big-zygote [quota] {target|goal}\n"
+        "regex = \\bno\\s+experience\\s+(?:is\\s+)?required\\b\n");
     static const char *const texts[] = {
         "fast            \n\n\t   paced and fastpaced and fast\xE2\x80\x94paced",
         "go\n\n\n     the       \t extra \xC2\xA0 mile; go extra mile",
@@ -444,6 +449,12 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
         "StarterKit starterKit fast-pacedGo the extra mile",
         "\xff\xfe fast-paced \xc3 go the extra mile \x80",
         "x abababababababababababababababababababababababcd zebra",
+        "a highpressure sales floor, a high - pressure\nsales floor",
+        "a onceinalifetime chance, once-in alifetime chance, oncein a lifetime "
+        "chance",
+        "nights&weekends, eveningsand weekends, nights or\xC2\xADweekends",
+        "no experience required; no experience is required; experienceisrequired",
+        "a bigzygote quota target; big-zygote goal; bigzygote  quota\ngoal",
         "",
     };
     agree_each(rs, texts, sizeof(texts) / sizeof(texts[0]));
