@@ -438,6 +438,20 @@ static const char *inline_reason(const scanner *sc, const directives *ds,
     return dv ? why[dv - ds->items] : NULL;
 }
 
+/* Does h follow the negated hit n closely, in the same clause? */
+static int follows_negation(scanner *sc, const hit *n, const hit *h)
+{
+    const char *text = sc->doc->text;
+    /* A clause reaches back LOOKBACK bytes at most (clause_start): n, if
+     * further back, is not in h's, which needs no reading to tell. */
+    if (n->end > h->start || h->start - n->start > LOOKBACK)
+        return 0;
+    return clause_start(text, sc->doc->len, h->start) <= n->start &&
+           count_words(text, n->end, h->start) <=
+               (size_t)sc->rs->neg.window &&
+           !stopped(sc, n->end, h->start);
+}
+
 /*
  * Classifies every hit of the document, in text order. A hit is suppressed
  * by a `redflag-disable` line (directive.h), by its rule's `unless` phrases,
@@ -448,7 +462,6 @@ static const char *inline_reason(const scanner *sc, const directives *ds,
  */
 static void classify(scanner *sc)
 {
-    const negation *ng = &sc->rs->neg;
     const char *text = sc->doc->text;
     const hit *last_neg = NULL;
     directives ds;
@@ -467,10 +480,7 @@ static void classify(scanner *sc)
             last_neg = h;
             continue;
         }
-        if (last_neg && last_neg->end <= h->start &&
-            clause_start(text, sc->doc->len, h->start) <= last_neg->start &&
-            count_words(text, last_neg->end, h->start) <= (size_t)ng->window &&
-            !stopped(sc, last_neg->end, h->start)) {
+        if (last_neg && follows_negation(sc, last_neg, h)) {
             h->reason = last_neg->reason;
             last_neg = h;
         }
