@@ -183,9 +183,9 @@ static int keyword_at(const char *text, size_t k)
     return memcmp(text + k, KEYWORD, KEYWORD_LEN) == 0;
 }
 
-/* next_keyword, one byte at a time: the first keyword in text[0..len)
- * whose pair of bytes is at q or after, up to `last`; or len. */
-static size_t next_keyword_bytes(const char *text, size_t len, size_t q,
+/* directive_next, one byte at a time: the first keyword in text whose
+ * pair of bytes is at q or after, up to `last`; or `to`. */
+static size_t next_keyword_bytes(const char *text, size_t to, size_t q,
                                  size_t last)
 {
     const char *p = text + q + 1, *end = text + last + 2;
@@ -195,18 +195,19 @@ static size_t next_keyword_bytes(const char *text, size_t len, size_t q,
             return k;
         p++;
     }
-    return len;
+    return to;
 }
 
-/* The first place from `from` on where the keyword starts in text[0..len),
- * or len. Its pair of bytes is looked for 16 places at a time where SSE2
- * is (every x86-64), a byte at a time elsewhere and at the end. */
-static size_t next_keyword(const char *text, size_t len, size_t from)
+/* The keyword's pair of bytes is looked for 16 places at a time where
+ * SSE2 is (every x86-64), a byte at a time elsewhere and at the end. */
+size_t directive_next(const char *text, size_t len, size_t from, size_t to)
 {
-    if (len < KEYWORD_LEN || from > len - KEYWORD_LEN)
-        return len;
+    if (len < KEYWORD_LEN || from > len - KEYWORD_LEN || from >= to)
+        return to;
     /* the pair of a keyword at k is at q = k + PAIR_AT, up to `last` */
-    size_t q = from + PAIR_AT, last = len - KEYWORD_LEN + PAIR_AT;
+    size_t q = from + PAIR_AT,
+           last = (to - 1 < len - KEYWORD_LEN ? to - 1 : len - KEYWORD_LEN) +
+                  PAIR_AT;
 #ifdef __SSE2__
     const __m128i a = _mm_set1_epi8(KEYWORD[PAIR_AT]);
     const __m128i b = _mm_set1_epi8(KEYWORD[PAIR_AT + 1]);
@@ -222,30 +223,56 @@ static size_t next_keyword(const char *text, size_t len, size_t from)
         }
     }
     if (q > last)
-        return len;
+        return to;
 #endif
-    return next_keyword_bytes(text, len, q, last);
+    return next_keyword_bytes(text, to, q, last);
+}
+
+/* Adds the directive whose keyword starts at k, if it is one, to ds, and
+ * sets *end to where it ends (k when it is not one). Returns 0, or -1 when
+ * out of memory. */
+static int add_directive(const char *text, size_t len, size_t k,
+                         line_cache *lc, directives *ds, size_t *end)
+{
+    directive d;
+    *end = k;
+    if (!parse(text, len, k, lc, &d))
+        return 0;
+    if (ds->n == ds->cap) {
+        size_t cap = ds->cap ? ds->cap * 2 : 4;
+        directive *items = realloc(ds->items, cap * sizeof(*items));
+        if (!items)
+            return -1;
+        ds->items = items;
+        ds->cap = cap;
+    }
+    ds->items[ds->n++] = d;
+    *end = d.end;
+    return 0;
 }
 
 int directive_find(const char *text, size_t len, directives *ds)
 {
     line_cache lc = {0, 0, SIZE_MAX, SIZE_MAX};
-    for (size_t k = next_keyword(text, len, 0); k < len;) {
-        directive d;
-        if (!parse(text, len, k, &lc, &d)) {
-            k = next_keyword(text, len, k + 1);
-            continue;
-        }
-        if (ds->n == ds->cap) {
-            size_t cap = ds->cap ? ds->cap * 2 : 4;
-            directive *items = realloc(ds->items, cap * sizeof(*items));
-            if (!items)
-                return -1;
-            ds->items = items;
-            ds->cap = cap;
-        }
-        ds->items[ds->n++] = d;
-        k = next_keyword(text, len, d.end);
+    size_t end;
+    for (size_t k = directive_next(text, len, 0, len); k < len;) {
+        if (add_directive(text, len, k, &lc, ds, &end))
+            return -1;
+        k = directive_next(text, len, end > k ? end : k + 1, len);
+    }
+    return index_names(text, ds);
+}
+
+int directive_find_at(const char *text, size_t len, const size_t *at,
+                      size_t n, directives *ds)
+{
+    line_cache lc = {0, 0, SIZE_MAX, SIZE_MAX};
+    size_t from = 0; /* the end of the last directive */
+    for (size_t i = 0; i < n; i++) {
+        if (at[i] < from)
+            continue; /* a keyword inside a directive's id list */
+        if (add_directive(text, len, at[i], &lc, ds, &from))
+            return -1;
     }
     return index_names(text, ds);
 }

@@ -8,11 +8,12 @@
  * what survives is scored, the rest is kept with its reason.
  *
  * Matching is fast by default: one pass over the text finds the literals
- * of every rule (litset.c), and a rule's pattern is only tried near its
- * own (matcher.c); a rule none of whose literals occur is not tried at
- * all. The same goes for the unless phrases and the negating words, in the
- * few hundred bytes around each hit. RF_SCAN_REFERENCE matches every
- * pattern over the whole text instead; both give the same hits.
+ * of every rule (litset.c), and the keyword of the directives on the way;
+ * a rule's pattern is only tried near its own (matcher.c); a rule none of
+ * whose literals occur is not tried at all. The same goes for the unless
+ * phrases and the negating words, in the few hundred bytes around each
+ * hit. RF_SCAN_REFERENCE matches every pattern over the whole text
+ * instead; both give the same hits.
  *
  * A big document may be scanned by several threads (rf_scan_opts.threads):
  * each looks through a part of the text for literals, then the parts of
@@ -96,6 +97,8 @@ typedef struct lane {
     mwin_vec pwins;
     hit *hits;         /* the hits found by this lane (threads only) */
     size_t n_hits, cap_hits;
+    size_t *kw;        /* where a directive's keyword starts in its chunks */
+    size_t n_kw, cap_kw;
     int oom;
 } lane;
 
@@ -713,6 +716,7 @@ static void lane_free(lane *ln)
     free(ln->parts);
     free(ln->pwins.v);
     free(ln->hits);
+    free(ln->kw);
 }
 
 /* At least n lanes (fewer when out of memory); how many there are. */
@@ -782,6 +786,34 @@ static int follows_negation(scanner *sc, const hit *n, const hit *h)
            !stopped(sc, n->end, h->start);
 }
 
+/* The directives of the document, into ds: from where the lanes found
+ * their keyword in the literal pass, or looked for when there was none
+ * (RF_SCAN_REFERENCE). Returns 0, or -1 when out of memory. */
+static int find_directives(scanner *sc, size_t n_lanes, directives *ds)
+{
+    const char *text = sc->doc->text;
+    size_t len = sc->doc->len, n = 0;
+    const lane *lanes = sc->keep->lanes;
+    if (sc->m->reference)
+        return directive_find(text, len, ds);
+    for (size_t i = 0; i < n_lanes; i++)
+        n += lanes[i].n_kw;
+    if (n_lanes == 1 || n == 0)
+        return directive_find_at(text, len, lanes[0].kw, lanes[0].n_kw, ds);
+    /* each lane's chunks follow the one's before it */
+    size_t *kw = malloc(n * sizeof(*kw));
+    if (!kw)
+        return -1;
+    n = 0;
+    for (size_t i = 0; i < n_lanes; i++) {
+        memcpy(kw + n, lanes[i].kw, lanes[i].n_kw * sizeof(*kw));
+        n += lanes[i].n_kw;
+    }
+    int rc = directive_find_at(text, len, kw, n, ds);
+    free(kw);
+    return rc;
+}
+
 /* Hits a lane takes at a time when they are classified in lanes. */
 #define CLASSIFY_BLOCK 64
 
@@ -840,12 +872,11 @@ static void classify_lanes(scanner *sc, size_t n_lanes, classify_job *j)
  */
 static void classify(scanner *sc, size_t n_lanes)
 {
-    const char *text = sc->doc->text;
     const hit *last_neg = NULL;
     directives ds;
     memset(&ds, 0, sizeof(ds));
     const char **why = NULL;
-    if (directive_find(text, sc->doc->len, &ds) ||
+    if (find_directives(sc, n_lanes, &ds) ||
         (ds.n && !(why = inline_reasons(sc, &ds))))
         sc->oom = 1;
     /* a lane for every block of hits at most */
@@ -918,12 +949,36 @@ static int push_owned(owned_vec *any, owned o)
  * than by doubling, which copies and faults tens of megabytes. */
 #define BYTES_PER_CAND 32
 
+/* Adds where a directive's keyword starts in text[at..stop) to ln->kw:
+ * looked for in the chunk just read for literals, and still in the cache,
+ * rather than over the whole text after. Returns 0, or -1 when out of
+ * memory. */
+static int find_keywords(scanner *sc, lane *ln, size_t at, size_t stop)
+{
+    const char *text = sc->doc->text;
+    size_t len = sc->doc->len;
+    for (size_t k = directive_next(text, len, at, stop); k < stop;
+         k = directive_next(text, len, k + 1, stop)) {
+        if (ln->n_kw == ln->cap_kw) {
+            size_t cap = ln->cap_kw ? ln->cap_kw * 2 : 16;
+            size_t *v = realloc(ln->kw, cap * sizeof(*v));
+            if (!v)
+                return -1;
+            ln->kw = v;
+            ln->cap_kw = cap;
+        }
+        ln->kw[ln->n_kw++] = k;
+    }
+    return 0;
+}
+
 /*
  * The literals of every rule that start in chunks [c0, c1) of the text, as
  * candidates in ln->any (in text order), counted per owner in ln->count.
  * Occurrences whose surroundings rule them out (a "kill" inside "skill"
  * for a phrase) are dropped. The text is looked through a chunk at a time,
- * so that the occurrences of a big text are not all held at once.
+ * so that the occurrences of a big text are not all held at once. Where
+ * the keyword of a directive starts goes to ln->kw, in text order.
  */
 static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
 {
@@ -935,6 +990,7 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
         ln->count[ln->touched[i]] = 0;
     ln->n_touched = 0;
     ln->any.n = 0;
+    ln->n_kw = 0;
     size_t bytes = (c1 - c0) * FIND_CHUNK < len ? (c1 - c0) * FIND_CHUNK : len;
     if (ln->any.cap < bytes / BYTES_PER_CAND &&
         bytes / BYTES_PER_CAND * sizeof(owned) >= ((size_t)4 << 20)) {
@@ -947,7 +1003,8 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
         size_t stop = len - at > FIND_CHUNK ? at + FIND_CHUNK : len;
         ln->occ.n = 0;
         if (litset_find(ls, sc->doc->text, at,
-                        len - stop > reach ? stop + reach : len, &ln->occ))
+                        len - stop > reach ? stop + reach : len, &ln->occ) ||
+            find_keywords(sc, ln, at, stop))
             return -1;
         for (size_t i = 0; i < ln->occ.n && ln->occ.v[i].pos < stop; i++) {
             size_t n;

@@ -5,20 +5,25 @@
 
 #include "directive.h"
 
-/* The places where directive_find finds directives in text, as
- * "at,at,...", in out. */
+/* Where the directives of ds are, as "at,at,...", in out; frees ds. */
+static void list_places(directives *ds, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < ds->n && n < cap; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s%zu", i ? "," : "",
+                              ds->items[i].at);
+    assert_true(n < cap);
+    directives_free(ds);
+}
+
+/* The places where directive_find finds directives in text. */
 static void found(const char *text, size_t len, char *out, size_t cap)
 {
     directives ds;
     memset(&ds, 0, sizeof(ds));
     assert_int_equal(directive_find(text, len, &ds), 0);
-    size_t n = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < ds.n && n < cap; i++)
-        n += (size_t)snprintf(out + n, cap - n, "%s%zu", i ? "," : "",
-                              ds.items[i].at);
-    assert_true(n < cap);
-    directives_free(&ds);
+    list_places(&ds, out, cap);
 }
 
 static void directive__keyword__found_at_every_place_and_at_the_end(
@@ -72,11 +77,49 @@ static void directive__look_alikes__are_not_directives(void **state)
     assert_string_equal(got, want);
 }
 
+/* The places where directive_find_at finds directives, given the
+ * keywords directive_next finds in parts of `part` bytes. */
+static void found_by_parts(const char *text, size_t len, size_t part,
+                           char *out, size_t cap)
+{
+    size_t at[64], n = 0;
+    for (size_t from = 0; from < len; from += part) {
+        size_t to = len - from > part ? from + part : len;
+        for (size_t k = directive_next(text, len, from, to); k < to;
+             k = directive_next(text, len, k + 1, to)) {
+            assert_true(n < 64);
+            at[n++] = k;
+        }
+    }
+    directives ds;
+    memset(&ds, 0, sizeof(ds));
+    assert_int_equal(directive_find_at(text, len, at, n, &ds), 0);
+    list_places(&ds, out, cap);
+}
+
+static void directive__found_by_parts__same_as_in_one_go(void **state)
+{
+    (void)state;
+    /* a keyword in the id list of the one before it is not one */
+    const char *t = "x redflag-disable a redflag-disable b\n"
+                    "redflag-disable-next-line c\nredflag-disabled "
+                    "redflag-disable, redflag-disable";
+    size_t len = strlen(t);
+    char want[256], got[256];
+    found(t, len, want, sizeof(want));
+    assert_string_equal(want, "2,38,83");
+    for (size_t part = 1; part <= len + 1; part++) {
+        found_by_parts(t, len, part, got, sizeof(got));
+        assert_string_equal(got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(directive__keyword__found_at_every_place_and_at_the_end),
         cmocka_unit_test(directive__look_alikes__are_not_directives),
+        cmocka_unit_test(directive__found_by_parts__same_as_in_one_go),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

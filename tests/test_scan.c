@@ -514,6 +514,38 @@ static void scan__inline_disable__takes_several_ids_or_none_for_all(void **state
     rf_result_free(r);
 }
 
+/* The literal pass reads a text 256 KB at a time (FIND_CHUNK in scan.c),
+ * and notes where a directive's keyword starts as it goes: one that
+ * starts in one part and ends in the next counts, found once. */
+static void scan__inline_disable__keyword_across_a_part_of_the_text(void **state)
+{
+    (void)state;
+    size_t part = 256 * 1024;
+    const char *line = "redflag-disable interview: an interview\n";
+    for (size_t back = 0; back <= 16; back++) {
+        size_t at = part - back, n = strlen(line);
+        char *t = malloc(at + n + 32);
+        assert_non_null(t);
+        memset(t, 'x', at);
+        t[at - 1] = '\n';
+        memcpy(t + at, line, n);
+        strcpy(t + at + n, "an interview");
+        for (int ref = 0; ref < 2; ref++) {
+            rf_scan_opts o = {0, 0, 0, ref ? RF_SCAN_REFERENCE : 0, 0};
+            rf_error err;
+            rf_result *r = rf_scan(rs, t, strlen(t), &o, &err);
+            assert_non_null(r);
+            const rf_flag *s = suppressed_of(r, "interview");
+            assert_non_null(s);
+            assert_int_equal(s->count, 2); /* its id too */
+            assert_string_equal(s->reason, "disabled inline at line 2");
+            assert_int_equal(flag_of(r, "interview")->count, 1);
+            rf_result_free(r);
+        }
+        free(t);
+    }
+}
+
 /* A buffer of n copies of piece, then tail; the caller frees it. */
 static char *repeat(const char *piece, size_t n, const char *tail)
 {
@@ -819,6 +851,7 @@ int main(void)
         cmocka_unit_test(scan__inline_disable_next_line__covers_only_the_next_line),
         cmocka_unit_test(scan__inline_disable__takes_several_ids_or_none_for_all),
         cmocka_unit_test(scan__inline_disable__look_alikes_change_nothing),
+        cmocka_unit_test(scan__inline_disable__keyword_across_a_part_of_the_text),
         cmocka_unit_test(scan__inline_disable__many_on_one_line_finds_the_one_that_names_it),
         cmocka_unit_test(scan__inline_disable__reason_names_the_directive_line_among_many),
         cmocka_unit_test(scan__scanner_reused__same_as_a_new_one_for_each_document),
