@@ -49,6 +49,24 @@ char *arena_strndup(arena *a, const char *s, size_t n)
     return p;
 }
 
+void arena_adopt(arena *dst, arena *src)
+{
+    arena_block *tail = src->head;
+    if (!tail)
+        return;
+    while (tail->next)
+        tail = tail->next;
+    /* behind dst's head, which holds what dst has left (next .. end) */
+    if (dst->head) {
+        tail->next = dst->head->next;
+        dst->head->next = src->head;
+    } else {
+        dst->head = src->head;
+    }
+    src->head = NULL;
+    src->next = src->end = NULL;
+}
+
 void arena_free(arena *a)
 {
     arena_block *b = a->head;

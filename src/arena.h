@@ -19,6 +19,11 @@ void *arena_alloc(arena *a, size_t size);
 char *arena_strndup(arena *a, const char *s, size_t n);
 void arena_free(arena *a);
 
+/* Moves every block of src into dst, which then owns (and frees) them:
+ * what was allocated in src lives as long as dst. src is left empty. dst
+ * goes on allocating where it was. */
+void arena_adopt(arena *dst, arena *src);
+
 /* An empty arena that takes its memory from buf[0..size) (aligned to 16,
  * the caller's: a buffer on the stack, say) before it mallocs any. */
 void arena_init_buf(arena *a, void *buf, size_t size);

@@ -38,6 +38,18 @@ typedef struct directives {
  * caller). Returns 0, or -1 when out of memory. */
 int directive_find(const char *text, size_t len, directives *ds);
 
+/*
+ * The first place in [from, to) where the keyword `redflag-disable`
+ * starts in text[0..len), the whole keyword inside the text; `to` when
+ * there is none. For a scan that looks through a text a part at a time.
+ */
+size_t directive_next(const char *text, size_t len, size_t from, size_t to);
+
+/* directive_find, given every place where the keyword starts in the text,
+ * in order: at[0..n), as directive_next finds them. */
+int directive_find_at(const char *text, size_t len, const size_t *at,
+                      size_t n, directives *ds);
+
 /* The directive that turns rule `id` off for a hit starting at `pos` (the
  * first in text order when several do), or NULL. O(log n). */
 const directive *directive_covering(const directives *ds, const char *text,

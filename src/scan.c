@@ -8,18 +8,21 @@
  * what survives is scored, the rest is kept with its reason.
  *
  * Matching is fast by default: one pass over the text finds the literals
- * of every rule (litset.c), and a rule's pattern is only tried near its
- * own (matcher.c); a rule none of whose literals occur is not tried at
- * all. The same goes for the unless phrases and the negating words, in the
- * few hundred bytes around each hit. RF_SCAN_REFERENCE matches every
- * pattern over the whole text instead; both give the same hits.
+ * of every rule (litset.c), and the keyword of the directives on the way;
+ * a rule's pattern is only tried near its own (matcher.c); a rule none of
+ * whose literals occur is not tried at all. The same goes for the unless
+ * phrases and the negating words, in the few hundred bytes around each
+ * hit. RF_SCAN_REFERENCE matches every pattern over the whole text
+ * instead; both give the same hits.
  *
  * A big document may be scanned by several threads (rf_scan_opts.threads):
  * each looks through a part of the text for literals, then the parts of
  * rules are checked and the rules searched, each by whichever thread is
- * free. Each thread has its own PCRE2 state and scratch space (a lane);
- * the results are put together in a fixed order, so they are the same for
- * any number of threads.
+ * free; then the hits are looked at for what suppresses them, a block
+ * of hits at a time (what one hit does to the next is left to one
+ * thread). Each thread has its own PCRE2 state and scratch space (a
+ * lane); the results are put together in a fixed order, so they are the
+ * same for any number of threads.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -94,6 +97,8 @@ typedef struct lane {
     mwin_vec pwins;
     hit *hits;         /* the hits found by this lane (threads only) */
     size_t n_hits, cap_hits;
+    size_t *kw;        /* where a directive's keyword starts in its chunks */
+    size_t n_kw, cap_kw;
     int oom;
 } lane;
 
@@ -147,7 +152,11 @@ typedef struct scanner {
     lane *ln;          /* this thread's */
     matcher *m;        /* &ln->m */
     rf_result *res;
+    arena *reasons;    /* where suppression reasons go: &res->mem, or a
+                          lane's while hits are classified in lanes */
     buf errors;
+    struct note_vec *notes; /* a lane's: errors kept with their hit */
+    size_t at_hit;     /* the hit being classified, for notes */
     hit *hits;
     size_t n_hits, cap_hits;
     /* flags being built, grown as rules match */
@@ -156,17 +165,73 @@ typedef struct scanner {
     int oom;
 } scanner;
 
+/* An error a lane met while classifying hits[hit]: noted later, in the
+ * order of the hits (classify). */
+typedef struct note {
+    size_t hit;
+    char *what; /* "rule ID: message", malloc'd */
+} note;
+
+typedef struct note_vec {
+    note *v;
+    size_t n, cap;
+} note_vec;
+
+static void notes_free(note_vec *nv)
+{
+    for (size_t i = 0; i < nv->n; i++)
+        free(nv->v[i].what);
+    free(nv->v);
+    memset(nv, 0, sizeof(*nv));
+}
+
+/* Adds "rule ID: message" to the errors, once: a pattern that does not
+ * compile would otherwise be reported at every hit. */
+static void note_error(buf *errors, const char *one)
+{
+    if (errors->data && strstr(errors->data, one))
+        return;
+    if (errors->len)
+        buf_puts(errors, "; ");
+    buf_puts(errors, one);
+}
+
+/* Keeps an error of the hit being classified for later. One the lane has
+ * kept already goes: it came from an earlier hit, so it is among the
+ * errors by the time this one would be noted. */
+static void keep_note(scanner *sc, const char *one)
+{
+    note_vec *nv = sc->notes;
+    for (size_t i = 0; i < nv->n; i++)
+        if (strcmp(nv->v[i].what, one) == 0)
+            return;
+    if (nv->n == nv->cap) {
+        size_t cap = nv->cap ? nv->cap * 2 : 4;
+        note *v = realloc(nv->v, cap * sizeof(*v));
+        if (!v) {
+            sc->oom = 1;
+            return;
+        }
+        nv->v = v;
+        nv->cap = cap;
+    }
+    char *what = malloc(strlen(one) + 1);
+    if (!what) {
+        sc->oom = 1;
+        return;
+    }
+    strcpy(what, one);
+    nv->v[nv->n++] = (note){sc->at_hit, what};
+}
+
 static void add_error_for(scanner *sc, const char *id, const char *what)
 {
-    /* once per rule and message: a pattern that does not compile would
-     * otherwise be reported at every hit */
     char one[400];
     snprintf(one, sizeof(one), "rule %s: %s", id, what);
-    if (sc->errors.data && strstr(sc->errors.data, one))
-        return;
-    if (sc->errors.len)
-        buf_puts(&sc->errors, "; ");
-    buf_puts(&sc->errors, one);
+    if (sc->notes)
+        keep_note(sc, one);
+    else
+        note_error(&sc->errors, one);
 }
 
 static void add_error(scanner *sc, const rf_rule *r, const char *what)
@@ -315,7 +380,7 @@ static const char *unless_reason(scanner *sc, const hit *h)
         if (us >= he)
             return NULL;
         if (ue > hs) {
-            char *why = arena_alloc(&sc->res->mem, ue - us + 16);
+            char *why = arena_alloc(sc->reasons, ue - us + 16);
             if (why)
                 snprintf(why, ue - us + 16, "unless '%.*s'", (int)(ue - us),
                          text + us);
@@ -373,7 +438,7 @@ static const char *negation_reason(scanner *sc, size_t hs)
             continue;
         if (stopped(sc, ne, hs))
             continue;
-        char *why = arena_alloc(&sc->res->mem, ne - ns + 16);
+        char *why = arena_alloc(sc->reasons, ne - ns + 16);
         if (why)
             snprintf(why, ne - ns + 16, "negated by '%.*s'", (int)(ne - ns),
                      text + ns);
@@ -436,46 +501,6 @@ static const char *inline_reason(const scanner *sc, const directives *ds,
     const directive *dv = directive_covering(ds, sc->doc->text,
                                              h->rule->pub.id, h->start);
     return dv ? why[dv - ds->items] : NULL;
-}
-
-/*
- * Classifies every hit of the document, in text order. A hit is suppressed
- * by a `redflag-disable` line (directive.h), by its rule's `unless` phrases,
- * by a negating word a few words before it
- * in the same clause, or by following a negated hit closely in the same
- * clause: "we never ask for a working interview or any unpaid trial" is
- * one negation over two flags.
- */
-static void classify(scanner *sc)
-{
-    const negation *ng = &sc->rs->neg;
-    const char *text = sc->doc->text;
-    const hit *last_neg = NULL;
-    directives ds;
-    memset(&ds, 0, sizeof(ds));
-    const char **why = NULL;
-    if (directive_find(text, sc->doc->len, &ds) ||
-        (ds.n && !(why = inline_reasons(sc, &ds))))
-        sc->oom = 1;
-    for (size_t i = 0; i < sc->n_hits && !sc->oom; i++) {
-        hit *h = &sc->hits[i];
-        if (ds.n && (h->reason = inline_reason(sc, &ds, why, h)))
-            continue;
-        if ((h->reason = unless_reason(sc, h)))
-            continue;
-        if ((h->reason = negation_reason(sc, h->start))) {
-            last_neg = h;
-            continue;
-        }
-        if (last_neg && last_neg->end <= h->start &&
-            clause_start(text, sc->doc->len, h->start) <= last_neg->start &&
-            count_words(text, last_neg->end, h->start) <= (size_t)ng->window &&
-            !stopped(sc, last_neg->end, h->start)) {
-            h->reason = last_neg->reason;
-            last_neg = h;
-        }
-    }
-    directives_free(&ds);
 }
 
 static int push_hit(scanner *sc, const rule *r, size_t order, size_t s,
@@ -691,6 +716,7 @@ static void lane_free(lane *ln)
     free(ln->parts);
     free(ln->pwins.v);
     free(ln->hits);
+    free(ln->kw);
 }
 
 /* At least n lanes (fewer when out of memory); how many there are. */
@@ -705,6 +731,196 @@ static size_t lanes_reserve(rf_scanner *k, size_t n)
     while (k->n_lanes < n && !lane_init(&k->lanes[k->n_lanes], k->rs->n_parts))
         k->n_lanes++;
     return k->n_lanes;
+}
+
+/* A scanner for lane li of sc's scan: the lane's matcher, errors of its
+ * own, the rest shared. */
+static scanner lane_scanner(const scanner *sc, size_t li)
+{
+    scanner sub = *sc;
+    sub.ln = &sc->keep->lanes[li];
+    sub.m = &sub.ln->m;
+    memset(&sub.errors, 0, sizeof(sub.errors));
+    sub.oom = 0;
+    return sub;
+}
+
+/* Any lane out of memory? */
+static int lanes_oom(const rf_scanner *k, size_t n)
+{
+    int oom = 0;
+    for (size_t i = 0; i < n; i++)
+        oom |= k->lanes[i].oom;
+    return oom;
+}
+
+/* ---- classifying the hits ---- */
+
+/*
+ * The reason for suppressing h that depends on h alone: a
+ * `redflag-disable` line (directive.h), its rule's `unless` phrases, or a
+ * negating word a few words before it in the same clause; NULL when none.
+ * Sets h->reason; returns 1 when it is a negation.
+ */
+static int own_reason(scanner *sc, const directives *ds, const char **why,
+                      hit *h)
+{
+    if (ds->n && (h->reason = inline_reason(sc, ds, why, h)))
+        return 0;
+    if ((h->reason = unless_reason(sc, h)))
+        return 0;
+    return (h->reason = negation_reason(sc, h->start)) != NULL;
+}
+
+/* Does h follow the negated hit n closely, in the same clause? */
+static int follows_negation(scanner *sc, const hit *n, const hit *h)
+{
+    const char *text = sc->doc->text;
+    /* A clause reaches back LOOKBACK bytes at most (clause_start): n, if
+     * further back, is not in h's, which needs no reading to tell. */
+    if (n->end > h->start || h->start - n->start > LOOKBACK)
+        return 0;
+    return clause_start(text, sc->doc->len, h->start) <= n->start &&
+           count_words(text, n->end, h->start) <=
+               (size_t)sc->rs->neg.window &&
+           !stopped(sc, n->end, h->start);
+}
+
+/* The directives of the document, into ds: from where the lanes found
+ * their keyword in the literal pass, or looked for when there was none
+ * (RF_SCAN_REFERENCE). Returns 0, or -1 when out of memory. */
+static int find_directives(scanner *sc, size_t n_lanes, directives *ds)
+{
+    const char *text = sc->doc->text;
+    size_t len = sc->doc->len, n = 0;
+    const lane *lanes = sc->keep->lanes;
+    if (sc->m->reference)
+        return directive_find(text, len, ds);
+    for (size_t i = 0; i < n_lanes; i++)
+        n += lanes[i].n_kw;
+    if (n_lanes == 1 || n == 0)
+        return directive_find_at(text, len, lanes[0].kw, lanes[0].n_kw, ds);
+    /* each lane's chunks follow the one's before it */
+    size_t *kw = malloc(n * sizeof(*kw));
+    if (!kw)
+        return -1;
+    n = 0;
+    for (size_t i = 0; i < n_lanes; i++) {
+        memcpy(kw + n, lanes[i].kw, lanes[i].n_kw * sizeof(*kw));
+        n += lanes[i].n_kw;
+    }
+    int rc = directive_find_at(text, len, kw, n, ds);
+    free(kw);
+    return rc;
+}
+
+/* Hits a lane takes at a time when they are classified in lanes. */
+#define CLASSIFY_BLOCK 64
+
+/* The hits classified by lanes: each takes the next block not yet taken,
+ * so that its hits, and its notes, come in text order. */
+typedef struct classify_job {
+    const directives *ds;
+    const char **why;
+    unsigned char *negated;     /* per hit: own_reason said 1 */
+    atomic_size_t next;         /* the first hit of the next block */
+    arena mem[MAX_LANES];       /* each lane's reasons */
+    note_vec notes[MAX_LANES];  /* each lane's errors, by hit */
+} classify_job;
+
+static void classify_lane(scanner *sc, size_t li, void *arg)
+{
+    classify_job *j = arg;
+    lane *ln = &sc->keep->lanes[li];
+    scanner sub = lane_scanner(sc, li);
+    sub.reasons = &j->mem[li];
+    sub.notes = &j->notes[li];
+    size_t b;
+    while (!sub.oom &&
+           (b = atomic_fetch_add(&j->next, CLASSIFY_BLOCK)) < sc->n_hits) {
+        size_t e = sc->n_hits - b > CLASSIFY_BLOCK ? b + CLASSIFY_BLOCK
+                                                   : sc->n_hits;
+        for (size_t i = b; i < e && !sub.oom; i++) {
+            sub.at_hit = i;
+            j->negated[i] =
+                (unsigned char)own_reason(&sub, j->ds, j->why, &sc->hits[i]);
+        }
+    }
+    ln->oom = sub.oom;
+}
+
+/* Finds the reasons of own_reason for every hit with n_lanes lanes, into
+ * j; the notes of the hits are left in j->notes. */
+static void classify_lanes(scanner *sc, size_t n_lanes, classify_job *j)
+{
+    for (size_t i = 0; i < n_lanes; i++)
+        sc->keep->lanes[i].oom = 0;
+    run_lanes(sc, n_lanes, classify_lane, j);
+    sc->oom |= lanes_oom(sc->keep, n_lanes);
+    /* the reasons live as long as the result */
+    for (size_t i = 0; i < n_lanes; i++)
+        arena_adopt(&sc->res->mem, &j->mem[i]);
+}
+
+/*
+ * Classifies every hit of the document, in text order. A hit is suppressed
+ * for a reason of its own (own_reason), or by following a negated hit
+ * closely in the same clause: "we never ask for a working interview or
+ * any unpaid trial" is one negation over two flags. With several lanes,
+ * the reasons of their own are found by the lanes, and the rest here, as
+ * with one, with the errors noted in the same order.
+ */
+static void classify(scanner *sc, size_t n_lanes)
+{
+    const hit *last_neg = NULL;
+    directives ds;
+    memset(&ds, 0, sizeof(ds));
+    const char **why = NULL;
+    if (find_directives(sc, n_lanes, &ds) ||
+        (ds.n && !(why = inline_reasons(sc, &ds))))
+        sc->oom = 1;
+    /* a lane for every block of hits at most */
+    size_t blocks = (sc->n_hits + CLASSIFY_BLOCK - 1) / CLASSIFY_BLOCK;
+    if (n_lanes > blocks)
+        n_lanes = blocks;
+    classify_job j;
+    memset(&j, 0, sizeof(j));
+    size_t at[MAX_LANES] = {0}; /* the next note of each lane */
+    if (n_lanes > 1 && !sc->oom) {
+        j.ds = &ds;
+        j.why = why;
+        atomic_init(&j.next, 0);
+        if (!(j.negated = calloc(sc->n_hits, 1)))
+            sc->oom = 1;
+        else
+            classify_lanes(sc, n_lanes, &j);
+    }
+    for (size_t i = 0; i < sc->n_hits && !sc->oom; i++) {
+        hit *h = &sc->hits[i];
+        int negated;
+        if (n_lanes > 1) {
+            for (size_t li = 0; li < n_lanes; li++)
+                while (at[li] < j.notes[li].n && j.notes[li].v[at[li]].hit == i)
+                    note_error(&sc->errors, j.notes[li].v[at[li]++].what);
+            negated = j.negated[i];
+        } else {
+            negated = own_reason(sc, &ds, why, h);
+        }
+        if (negated) {
+            last_neg = h;
+            continue;
+        }
+        if (!h->reason && last_neg && follows_negation(sc, last_neg, h)) {
+            h->reason = last_neg->reason;
+            last_neg = h;
+        }
+    }
+    if (n_lanes > 1) {
+        free(j.negated);
+        for (size_t li = 0; li < n_lanes; li++)
+            notes_free(&j.notes[li]);
+    }
+    directives_free(&ds);
 }
 
 /* ---- the literal pass and the candidates ---- */
@@ -733,12 +949,36 @@ static int push_owned(owned_vec *any, owned o)
  * than by doubling, which copies and faults tens of megabytes. */
 #define BYTES_PER_CAND 32
 
+/* Adds where a directive's keyword starts in text[at..stop) to ln->kw:
+ * looked for in the chunk just read for literals, and still in the cache,
+ * rather than over the whole text after. Returns 0, or -1 when out of
+ * memory. */
+static int find_keywords(scanner *sc, lane *ln, size_t at, size_t stop)
+{
+    const char *text = sc->doc->text;
+    size_t len = sc->doc->len;
+    for (size_t k = directive_next(text, len, at, stop); k < stop;
+         k = directive_next(text, len, k + 1, stop)) {
+        if (ln->n_kw == ln->cap_kw) {
+            size_t cap = ln->cap_kw ? ln->cap_kw * 2 : 16;
+            size_t *v = realloc(ln->kw, cap * sizeof(*v));
+            if (!v)
+                return -1;
+            ln->kw = v;
+            ln->cap_kw = cap;
+        }
+        ln->kw[ln->n_kw++] = k;
+    }
+    return 0;
+}
+
 /*
  * The literals of every rule that start in chunks [c0, c1) of the text, as
  * candidates in ln->any (in text order), counted per owner in ln->count.
  * Occurrences whose surroundings rule them out (a "kill" inside "skill"
  * for a phrase) are dropped. The text is looked through a chunk at a time,
- * so that the occurrences of a big text are not all held at once.
+ * so that the occurrences of a big text are not all held at once. Where
+ * the keyword of a directive starts goes to ln->kw, in text order.
  */
 static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
 {
@@ -750,6 +990,7 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
         ln->count[ln->touched[i]] = 0;
     ln->n_touched = 0;
     ln->any.n = 0;
+    ln->n_kw = 0;
     size_t bytes = (c1 - c0) * FIND_CHUNK < len ? (c1 - c0) * FIND_CHUNK : len;
     if (ln->any.cap < bytes / BYTES_PER_CAND &&
         bytes / BYTES_PER_CAND * sizeof(owned) >= ((size_t)4 << 20)) {
@@ -762,7 +1003,8 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
         size_t stop = len - at > FIND_CHUNK ? at + FIND_CHUNK : len;
         ln->occ.n = 0;
         if (litset_find(ls, sc->doc->text, at,
-                        len - stop > reach ? stop + reach : len, &ln->occ))
+                        len - stop > reach ? stop + reach : len, &ln->occ) ||
+            find_keywords(sc, ln, at, stop))
             return -1;
         for (size_t i = 0; i < ln->occ.n && ln->occ.v[i].pos < stop; i++) {
             size_t n;
@@ -852,15 +1094,6 @@ static void find_lane(scanner *sc, size_t li, void *arg)
                 ln->oom = check_part(sc, ln, k->touched[i]) != 0;
         }
     }
-}
-
-/* Any lane out of memory? */
-static int lanes_oom(const rf_scanner *k, size_t n)
-{
-    int oom = 0;
-    for (size_t i = 0; i < n; i++)
-        oom |= k->lanes[i].oom;
-    return oom;
 }
 
 /* Empties what the last document touched: every owner's and part's
@@ -1138,14 +1371,10 @@ static void rules_lane(scanner *sc, size_t li, void *arg)
 {
     rules_job *j = arg;
     lane *ln = &sc->keep->lanes[li];
-    scanner sub = *sc;
-    sub.ln = ln;
-    sub.m = &ln->m;
+    scanner sub = lane_scanner(sc, li);
     sub.hits = ln->hits;
     sub.cap_hits = ln->cap_hits;
     sub.n_hits = 0;
-    memset(&sub.errors, 0, sizeof(sub.errors));
-    sub.oom = 0;
     size_t i;
     while (!sub.oom && (i = atomic_fetch_add(&j->next, 1)) < sc->rs->n) {
         if (rule_may_match(&sub, sc->rs->rules[i], i))
@@ -1384,6 +1613,7 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
         sc.oom = 1;
         goto done;
     }
+    sc.reasons = &sc.res->mem;
     int reference = (o.flags & RF_SCAN_REFERENCE) != 0;
     size_t n_lanes = 1;
     if (o.threads > 1 && !reference && doc->len / LANE_MIN_BYTES > 1) {
@@ -1413,7 +1643,7 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
         goto done;
     if (sc.n_hits) { /* without hits, sc.hits is NULL: not for qsort */
         qsort(sc.hits, sc.n_hits, sizeof(hit), cmp_hit_pos);
-        classify(&sc);
+        classify(&sc, n_lanes);
         qsort(sc.hits, sc.n_hits, sizeof(hit), cmp_hit_rule);
     }
     for (size_t a = 0, b; a < sc.n_hits && !sc.oom; a = b) {

@@ -48,11 +48,57 @@ static void arena__zeroed__an_empty_arena_mallocs(void **state)
     arena_free(&a);
 }
 
+/* n pieces in a, each too big to share a block, filled with c, c + 1 ... */
+static void fill(arena *a, char c, char **pieces, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        pieces[i] = arena_alloc_raw(a, 9000); /* more than a block holds */
+        assert_non_null(pieces[i]);
+        memset(pieces[i], c + (int)i, 9000);
+    }
+}
+
+static void arena__adopt__keeps_the_pieces_and_the_room_left(void **state)
+{
+    (void)state;
+    char *mine[2], *theirs[3], *empty_got[2];
+    arena dst = {0}, src = {0}, empty = {0};
+    fill(&dst, 'a', mine, 2);
+    char *small = arena_alloc_raw(&dst, 16); /* a block with room left */
+    assert_non_null(small);
+    unsigned char *left = dst.next, *end = dst.end;
+    fill(&src, 'k', theirs, 3);
+    arena_adopt(&dst, &src);
+    assert_null(src.head);
+    assert_null(src.next);
+    /* dst goes on where it was */
+    assert_ptr_equal(dst.next, left);
+    assert_ptr_equal(dst.end, end);
+    assert_ptr_equal(arena_alloc_raw(&dst, 16), left);
+    /* an empty arena takes the blocks as they are */
+    fill(&src, 'x', empty_got, 2);
+    arena_adopt(&empty, &src);
+    arena_adopt(&empty, &src); /* nothing left to move */
+    assert_null(src.head);
+    assert_non_null(empty.head);
+    for (size_t i = 0; i < 3; i++)
+        for (size_t b = 0; b < 9000; b += 1000)
+            assert_int_equal(theirs[i][b], 'k' + (int)i);
+    for (size_t b = 0; b < 9000; b += 1000)
+        assert_int_equal(mine[1][b], 'a' + 1);
+    /* every block freed once: ASan and valgrind (make leakcheck) see to
+     * it that none is lost or freed twice */
+    arena_free(&dst);
+    arena_free(&empty);
+    arena_free(&src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(arena__buffer__is_taken_first_and_left_alone),
         cmocka_unit_test(arena__zeroed__an_empty_arena_mallocs),
+        cmocka_unit_test(arena__adopt__keeps_the_pieces_and_the_room_left),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,13 +6,15 @@
     "[" id "]\ncategory = pay\nseverity = " sev "\ntitle = T " id          \
     "\nwhy = W\nadvice = A\nphrase = " phrase "\n"
 
-static const char *rules_text =
-    NEGATION
-    RULE("commission-only", "high", "{commission-only|100% commission}")
-    RULE("first-commission", "medium", "your first commission")
-    RULE("working-interview", "high", "working interview")
-    "unless = paid working interview\n"
-    RULE("interview", "low", "interview");
+#define RULES_TEXT                                                         \
+    NEGATION                                                               \
+    RULE("commission-only", "high", "{commission-only|100% commission}")   \
+    RULE("first-commission", "medium", "your first commission")            \
+    RULE("working-interview", "high", "working interview")                 \
+    "unless = paid working interview\n"                                    \
+    RULE("interview", "low", "interview")
+
+static const char *rules_text = RULES_TEXT;
 
 static rf_rules *rs;
 
@@ -512,6 +514,38 @@ static void scan__inline_disable__takes_several_ids_or_none_for_all(void **state
     rf_result_free(r);
 }
 
+/* The literal pass reads a text 256 KB at a time (FIND_CHUNK in scan.c),
+ * and notes where a directive's keyword starts as it goes: one that
+ * starts in one part and ends in the next counts, found once. */
+static void scan__inline_disable__keyword_across_a_part_of_the_text(void **state)
+{
+    (void)state;
+    size_t part = 256 * 1024;
+    const char *line = "redflag-disable interview: an interview\n";
+    for (size_t back = 0; back <= 16; back++) {
+        size_t at = part - back, n = strlen(line);
+        char *t = malloc(at + n + 32);
+        assert_non_null(t);
+        memset(t, 'x', at);
+        t[at - 1] = '\n';
+        memcpy(t + at, line, n);
+        strcpy(t + at + n, "an interview");
+        for (int ref = 0; ref < 2; ref++) {
+            rf_scan_opts o = {0, 0, 0, ref ? RF_SCAN_REFERENCE : 0, 0};
+            rf_error err;
+            rf_result *r = rf_scan(rs, t, strlen(t), &o, &err);
+            assert_non_null(r);
+            const rf_flag *s = suppressed_of(r, "interview");
+            assert_non_null(s);
+            assert_int_equal(s->count, 2); /* its id too */
+            assert_string_equal(s->reason, "disabled inline at line 2");
+            assert_int_equal(flag_of(r, "interview")->count, 1);
+            rf_result_free(r);
+        }
+        free(t);
+    }
+}
+
 /* A buffer of n copies of piece, then tail; the caller frees it. */
 static char *repeat(const char *piece, size_t n, const char *tail)
 {
@@ -584,7 +618,8 @@ static void scan__inline_disable__look_alikes_change_nothing(void **state)
 }
 
 /* What a result says, as one line: each flag and suppressed flag with its
- * count and where its evidence is. */
+ * count, reason and where its evidence is; then the error. Fails the test
+ * when it does not fit in cap. */
 static void summarize(const rf_result *r, char *out, size_t cap)
 {
     size_t n = 0;
@@ -594,8 +629,9 @@ static void summarize(const rf_result *r, char *out, size_t cap)
         for (size_t i = 0; i < k && n < cap; i++) {
             const rf_flag *f =
                 supp ? rf_result_suppressed(r, i) : rf_result_flag(r, i);
-            n += (size_t)snprintf(out + n, cap - n, "%s%s x%zu:", supp ? "~" : "",
-                                  f->rule->id, f->count);
+            n += (size_t)snprintf(out + n, cap - n, "%s%s x%zu [%s]:",
+                                  supp ? "~" : "", f->rule->id, f->count,
+                                  f->reason ? f->reason : "");
             for (size_t e = 0; e < f->n_evidence && n < cap; e++)
                 n += (size_t)snprintf(out + n, cap - n, " %zu",
                                       f->evidence[e].offset);
@@ -603,6 +639,10 @@ static void summarize(const rf_result *r, char *out, size_t cap)
                 n += (size_t)snprintf(out + n, cap - n, "; ");
         }
     }
+    if (n < cap && rf_result_error(r))
+        n += (size_t)snprintf(out + n, cap - n, "error: %s",
+                              rf_result_error(r));
+    assert_true(n < cap);
 }
 
 /* A text of at least `size` bytes: filler, with `head` at its start and
@@ -676,6 +716,102 @@ static void scan__scanner_reused__same_as_a_new_one_for_each_document(
     rf_rules_free(def);
 }
 
+/* How many hits r suppressed for a reason that starts with `how`. */
+static size_t suppressed_by(const rf_result *r, const char *how)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rf_result_suppressed_count(r); i++) {
+        const rf_flag *f = rf_result_suppressed(r, i);
+        if (strncmp(f->reason, how, strlen(how)) == 0)
+            n += f->count;
+    }
+    return n;
+}
+
+#define N_SLOW 6
+
+static void scan__big_text_in_two_threads__suppresses_and_errs_as_in_one(
+    void **state)
+{
+    (void)state;
+    /* rules slow-a .. slow-f whose `unless` lookups run out of steps, each
+     * at one place: slow-f's first in the text, slow-a's last */
+    char rules[8192];
+    size_t rl = (size_t)snprintf(rules, sizeof(rules), "%s", RULES_TEXT);
+    for (int i = 0; i < N_SLOW; i++)
+        rl += (size_t)snprintf(
+            rules + rl, sizeof(rules) - rl,
+            "[slow-%c]\ncategory = scam\nseverity = high\ntitle = t\n"
+            "why = w\nadvice = a\nregex = \\bslow %c\\b\nunless = %s\n",
+            'a' + i, 'a' + i, SLOW_PHRASE);
+    assert_true(rl < sizeof(rules));
+    rf_rules *set = load_rules_text(rules);
+    /* A text big enough for two threads, each classifying thousands of
+     * hits: negated ones and those that follow them, exceptions, lines
+     * turned off, and hits that count. */
+    static const char *const pieces[] = {
+        "We never ask for a working interview or 100% commission. ",
+        "We hold a paid working interview first. ",
+        "An interview, then 100% commission. redflag-disable interview\n",
+        "redflag-disable-next-line commission-only\nIt is 100% commission. ",
+        "Not a 100% commission role, but your first commission comes. ",
+        "No car but 100% commission, and a working interview.\n",
+    };
+    const char *filler = "We build tools for teams and ship them weekly. ";
+    size_t size = 4500000, n = 0, k = 0, cap = size + 4096;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    char want[1024] = "", slow[128];
+    int next_slow = N_SLOW - 1;
+    while (n < size) {
+        const char *piece = pieces[k++ % 6];
+        if (next_slow >= 0 && n > (N_SLOW - (size_t)next_slow) * size / (N_SLOW + 1)) {
+            snprintf(slow, sizeof(slow), A45 " x slow %c. ", 'a' + next_slow);
+            snprintf(want + strlen(want), sizeof(want) - strlen(want),
+                     "%srule slow-%c: match limit exceeded", *want ? "; " : "",
+                     'a' + next_slow);
+            piece = slow;
+            next_slow--;
+        }
+        n += (size_t)snprintf(text + n, cap - n, "%s%s%s", piece, filler,
+                              filler);
+    }
+    assert_int_equal(next_slow, -1);
+    rf_scan_opts one = {1000, 0, 1000000, 0, 1}, two = one;
+    two.threads = 2;
+    rf_source doc = {text, n, NULL, NULL, 0, 0, NULL, 0};
+    rf_error err;
+    rf_result *r1 = rf_scan_source(set, &doc, &one, &err);
+    assert_non_null(r1);
+    /* what there is to lose: every kind of suppression, many times */
+    assert_true(suppressed_by(r1, "negated by") >= 2000);
+    assert_true(suppressed_by(r1, "unless") >= 1000);
+    assert_true(suppressed_by(r1, "disabled inline") >= 1000);
+    assert_true(flag_of(r1, "commission-only")->count >= 1000);
+    /* in text order, not in the order of the rules */
+    assert_string_equal(rf_result_error(r1), want);
+    size_t sz = 1 << 21;
+    char *s1 = malloc(sz), *s2 = malloc(sz);
+    assert_non_null(s1);
+    assert_non_null(s2);
+    summarize(r1, s1, sz);
+    /* Which thread takes which hits varies from run to run, and an order
+     * of the errors by thread would show in most: in a few, in all but
+     * about one in a thousand. */
+    for (int run = 0; run < 3; run++) {
+        rf_result *r2 = rf_scan_source(set, &doc, &two, &err);
+        assert_non_null(r2);
+        summarize(r2, s2, sz);
+        assert_string_equal(s2, s1);
+        rf_result_free(r2);
+    }
+    free(s1);
+    free(s2);
+    rf_result_free(r1);
+    free(text);
+    rf_rules_free(set);
+}
+
 static void scan__uncompiled_rules__are_refused(void **state)
 {
     (void)state;
@@ -715,9 +851,11 @@ int main(void)
         cmocka_unit_test(scan__inline_disable_next_line__covers_only_the_next_line),
         cmocka_unit_test(scan__inline_disable__takes_several_ids_or_none_for_all),
         cmocka_unit_test(scan__inline_disable__look_alikes_change_nothing),
+        cmocka_unit_test(scan__inline_disable__keyword_across_a_part_of_the_text),
         cmocka_unit_test(scan__inline_disable__many_on_one_line_finds_the_one_that_names_it),
         cmocka_unit_test(scan__inline_disable__reason_names_the_directive_line_among_many),
         cmocka_unit_test(scan__scanner_reused__same_as_a_new_one_for_each_document),
+        cmocka_unit_test(scan__big_text_in_two_threads__suppresses_and_errs_as_in_one),
         cmocka_unit_test(scan__uncompiled_rules__are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
