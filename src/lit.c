@@ -220,11 +220,17 @@ static int is_ks(char c)
     return c == 'k' || c == 's';
 }
 
+static size_t count_ks(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += is_ks(s[i]);
+    return k;
+}
+
 void lit_run(arena *a, const char *s, size_t n, lit_sum *out)
 {
-    size_t n_ks = 0;
-    for (size_t i = 0; i < n; i++)
-        n_ks += is_ks(s[i]);
+    size_t n_ks = count_ks(s, n);
     lit_none(n + 2 * n_ks, out); /* lit_char_cons of each */
     if (n == 0)
         return;
@@ -330,12 +336,6 @@ static int ctx_resolve(int c, int edge)
     return base == CTX_NONE ? edge : ctx_either(edge, base);
 }
 
-/* Is c known to have no letter or digit before a literal? */
-static int ctx_bounded(int c)
-{
-    return c == LIT_EDGE || c == LIT_SPACE || c == LIT_WORDB;
-}
-
 void lit_seq_init(lit_seq *q, arena *a)
 {
     memset(q, 0, sizeof(*q));
@@ -408,8 +408,11 @@ static int seq_grow(lit_seq *q)
  */
 static int join_tail(lit_seq *q, lit_sum *b)
 {
-    if (q->tail_at >= q->n || !ctx_bounded(q->sep) || !b->head)
+    if (q->tail_at >= q->n || !lit_ctx_bounded(q->sep) || !b->head)
         return 0;
+    for (size_t j = 0; j < b->n; j++)
+        if (b->lits[j].left != LIT_INHERIT)
+            return 0; /* not at b's head after all */
     const lit_sum *a = &q->items[q->tail_at];
     size_t n_join = 0;
     int left = q->sep;
@@ -419,18 +422,12 @@ static int join_tail(lit_seq *q, lit_sum *b)
             left = ctx_either(left, LIT_EDGE);
             continue;
         }
+        size_t ks = count_ks(x->s, x->len);
         for (size_t j = 0; j < b->n; j++) {
             const lit *y = &b->lits[j];
-            if (y->left != LIT_INHERIT)
-                return 0; /* not at b's head after all */
-            if (!lit_ascii_alnum((unsigned char)y->s[0]))
-                continue;
-            size_t ks = 0;
-            for (size_t k = 0; k < x->len; k++)
-                ks += is_ks(x->s[k]);
-            for (size_t k = 0; k < y->len; k++)
-                ks += is_ks(y->s[k]);
-            if (ks > MAX_KS || ++n_join > MAX_JOINED)
+            if (lit_ascii_alnum((unsigned char)y->s[0]) &&
+                (ks + count_ks(y->s, y->len) > MAX_KS ||
+                 ++n_join > MAX_JOINED))
                 return 0;
         }
     }
@@ -481,11 +478,11 @@ void lit_seq_add(lit_seq *q, lit_sum *item)
         size_t n_own = item->n;
         if (join_tail(q, item))
             q->oom = 1;
-        for (size_t i = 0; i < n_own; i++)
+        for (size_t i = 0; i < n_own; i++) {
             item->lits[i].back = lit_add(item->lits[i].back, q->cons);
-        for (size_t i = 0; i < n_own; i++)
             item->lits[i].left =
                 (unsigned char)ctx_resolve(item->lits[i].left, q->prev);
+        }
         if (q->oom || seq_grow(q)) {
             q->oom = 1;
             clear_sum(q->mem, item);
@@ -827,9 +824,7 @@ static unsigned long utf8_decode(const unsigned char *s, size_t n)
     return cp;
 }
 
-/* Does the character at s[0..n) (n > 1) match no ASCII letter or digit in
- * any case? All but the Kelvin sign and the long s. */
-static int caseless_nonalnum(const unsigned char *s, size_t n)
+int lit_char_nonalnum(const unsigned char *s, size_t n)
 {
     unsigned long cp = utf8_decode(s, n);
     return cp != 0x212A && cp != 0x17F;
@@ -977,7 +972,7 @@ static void rx_class(rx *x, lit_sum *out, int *space)
             only_space = 0;
         if (n > 1 && !caseless_symbol(utf8_decode(c, n)))
             plain = 0;
-        no_alnum &= n > 1 ? caseless_nonalnum(c, n) : !lit_ascii_alnum(c[0]);
+        no_alnum &= n > 1 ? lit_char_nonalnum(c, n) : !lit_ascii_alnum(c[0]);
         if (nm == RX_CLASS_LITS)
             plain = 0;
         else if (plain) {
@@ -1314,7 +1309,7 @@ static void rx_seq(rx *x, lit_sum *out)
             break;
         } else if (c >= 0x80 || c < 0x20) {
             size_t n = utf8_step(x->p);
-            if (c >= 0x80 && caseless_nonalnum((const unsigned char *)x->p, n))
+            if (c >= 0x80 && lit_char_nonalnum((const unsigned char *)x->p, n))
                 kind = ATOM_PUNCT;
             x->p += n;
             lit_none(4, &item);

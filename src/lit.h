@@ -215,6 +215,17 @@ static inline int lit_side_ok(int ctx, int out, unsigned char in,
     return 1;
 }
 
+/* Is ctx known to have no ASCII letter or digit on its side of a
+ * literal (an edge, white space, \b)? */
+static inline int lit_ctx_bounded(int ctx)
+{
+    return ctx == LIT_EDGE || ctx == LIT_SPACE || ctx == LIT_WORDB;
+}
+
+/* Does the UTF-8 character s[0..n) (n > 1) match no ASCII letter or digit
+ * in any case? All but the Kelvin sign (k) and the long s (s). */
+int lit_char_nonalnum(const unsigned char *s, size_t n);
+
 static inline int lit_lower_upper(int a, int b)
 {
     return a >= 'a' && a <= 'z' && b >= 'A' && b <= 'Z';

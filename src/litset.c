@@ -414,11 +414,6 @@ int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
 
 /* ---- building the tables ---- */
 
-static int bounded(int ctx)
-{
-    return ctx == LIT_EDGE || ctx == LIT_SPACE || ctx == LIT_WORDB;
-}
-
 /*
  * Where an entry is looked up. An owner whose context before the literal
  * is bounded (an edge, white space, \b) takes an occurrence that starts
@@ -448,8 +443,8 @@ static int place_of(const litset *ls, const entry *e)
     while (trail < 4 && trail < e->len && is_alnum(s[e->len - 1 - trail]))
         trail++;
     for (size_t j = 0; j < r->n_owners; j++) {
-        int left = first && bounded(r->owners[j].left);
-        int right = last && bounded(r->owners[j].right);
+        int left = first && lit_ctx_bounded(r->owners[j].left);
+        int right = last && lit_ctx_bounded(r->owners[j].right);
         all_left &= left;
         all_right &= right;
         each &= left | right;

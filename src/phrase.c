@@ -263,8 +263,8 @@ static int leaves_edge(const char *p)
     if (u[0] < 0x80)
         return u == (const unsigned char *)p &&
                (u[0] == '-' || u[0] == '\'' || u[0] == '"');
-    return !(u[0] == 0xE2 && u[1] == 0x84 && u[2] == 0xAA) &&
-           !(u[0] == 0xC5 && u[1] == 0xBF);
+    size_t n = text_utf8_len((const char *)u, 4);
+    return n > 1 && lit_char_nonalnum(u, n);
 }
 
 /* The literal characters seen in a row, as one item of the sequence. */
