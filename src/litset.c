@@ -935,6 +935,7 @@ static int word_start(const unsigned char *t, size_t a, size_t p)
 typedef struct search {
     const unsigned char *t;
     size_t a, b;
+    size_t len; /* t[0..len) may be read */
     occ_vec *out;
 } search;
 
@@ -1294,14 +1295,18 @@ typedef struct chunk {
     unsigned n_pads;
 } chunk;
 
-/* Where the bytes of the block at i are read: the text, or near a or b a
- * copy; `valid` gets the positions before b. */
+/* Where the bytes of the block at i are read: the text, or near its ends
+ * a copy; `valid` gets the positions before b. The text is read past a
+ * and b when it is there: the marks of a block take no byte before it
+ * (those of the block before, none for the first: a is a word start), a
+ * position past b is not valid, and an entry is tested only on its own
+ * bytes, then verified to lie in [a, b). */
 static ALWAYS_INLINE const unsigned char *
 block_at(const search *s, chunk *ch, size_t i, uint64_t *valid)
 {
     size_t a = s->a, b = s->b;
     *valid = b - i < 64 ? ((uint64_t)1 << (b - i)) - 1 : ~(uint64_t)0;
-    if (i - a >= 8 && b - i >= 72)
+    if (i >= 8 && s->len - i >= 72)
         return s->t + i;
     unsigned char *pad = ch->pads[ch->n_pads++ % 3];
     size_t from = i - a < 8 ? a : i - 8, to = b - i < 80 ? b : i + 80;
@@ -1364,11 +1369,11 @@ chunk_avx2(const litset *ls, const search *s, chunk *ch, size_t base)
 #endif
 #undef MARK_CHUNK
 
-int litset_find(const litset *ls, const char *text, size_t a, size_t b,
-                occ_vec *out)
+int litset_find(const litset *ls, const char *text, size_t len, size_t a,
+                size_t b, occ_vec *out)
 {
     const unsigned char *t = (const unsigned char *)text;
-    search s = {t, a, b, out};
+    search s = {t, a, b, len, out};
     size_t first = out->n;
     const table *ts = &ls->tab[T_START], *te = &ls->tab[T_END];
     const table *ta = &ls->tab[T_ANY];
@@ -1416,7 +1421,7 @@ int litset_find(const litset *ls, const char *text, size_t a, size_t b,
 int litset_any(const litset *ls, const char *text, size_t a, size_t b)
 {
     occ_vec v = {NULL, 0, 0};
-    int rc = litset_find(ls, text, a, b, &v);
+    int rc = litset_find(ls, text, b, a, b, &v);
     int any = rc != 0 || v.n > 0; /* without memory, say yes: it is safe */
     occ_vec_free(&v);
     return any;

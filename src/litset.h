@@ -78,11 +78,12 @@ const lit_owner *litset_owners(const litset *ls, uint32_t li, size_t *n);
  * literal can take: an occurrence that lit_context_ok (lit.h) rejects for
  * every owner, judged by the bytes right before and after it, may be left
  * out. One at a or ending at b is judged as if any byte could stand
- * outside: reads no byte outside text[a..b). Returns 0, or -1 when out of
- * memory.
+ * outside. The result is the same whatever stands outside text[a..b),
+ * but text[0..len) (b <= len) may be read: bytes near a and b are then
+ * read where they are, not copied. Returns 0, or -1 when out of memory.
  */
-int litset_find(const litset *ls, const char *text, size_t a, size_t b,
-                occ_vec *out);
+int litset_find(const litset *ls, const char *text, size_t len, size_t a,
+                size_t b, occ_vec *out);
 
 /* Does litset_find find any literal in text[a..b)? */
 int litset_any(const litset *ls, const char *text, size_t a, size_t b);

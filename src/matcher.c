@@ -556,7 +556,7 @@ int pattern_paired(const pattern *p, const char *text, size_t len, size_t a,
     size_t from, to, last;
     pair_window(p, t, len, a, &from, &last, &to);
     occ->n = 0;
-    if (litset_find(pls, text, from, to, occ))
+    if (litset_find(pls, text, len, from, to, occ))
         return -1;
     return pair_found(pls, t, len, occ, 0, last, to);
 }
@@ -608,7 +608,7 @@ int pattern_paired_all(const pattern *p, const char *text, size_t len,
             j++;
         }
         occ->n = 0;
-        if (litset_find(pls, text, lo, hi, occ))
+        if (litset_find(pls, text, len, lo, hi, occ))
             return -1;
         for (; i < j; i++) {
             /* the first occurrence that starts in the window */
@@ -751,7 +751,7 @@ int msearch_start(msearch *s, matcher *m, const pcre2_code *re,
     mwin_vec *w = &m->wins[slot];
     const litset *ls = pattern_litset(p, 0);
     occ->n = w->n = 0;
-    if (!ls || litset_find(ls, text, from, len, occ))
+    if (!ls || litset_find(ls, text, len, from, len, occ))
         return -1;
     const unsigned char *t = (const unsigned char *)text;
     for (size_t i = 0; i < occ->n; i++) {
@@ -880,7 +880,7 @@ int msearch_exists(matcher *m, const pcre2_code *re, const pattern *p,
         size_t stop = len - at > EXISTS_CHUNK ? at + EXISTS_CHUNK : len;
         size_t reach = len - stop > 3 * longest ? stop + 3 * longest : len;
         occ->n = w->n = 0;
-        if (litset_find(ls, text, at, reach, occ))
+        if (litset_find(ls, text, len, at, reach, occ))
             return -1;
         for (size_t i = 0; i < occ->n && occ->v[i].pos < stop; i++) {
             size_t n;

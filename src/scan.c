@@ -1002,7 +1002,7 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
          at += FIND_CHUNK) {
         size_t stop = len - at > FIND_CHUNK ? at + FIND_CHUNK : len;
         ln->occ.n = 0;
-        if (litset_find(ls, sc->doc->text, at,
+        if (litset_find(ls, sc->doc->text, len, at,
                         len - stop > reach ? stop + reach : len, &ln->occ) ||
             find_keywords(sc, ln, at, stop))
             return -1;

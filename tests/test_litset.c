@@ -24,16 +24,17 @@ static litset *set_of(const char *const *lits, size_t n)
     return ls;
 }
 
-/* "pos:literal" of each occurrence, space separated, into out. */
-static void found(const litset *ls, const char *text, size_t a, size_t b,
-                  char *out, size_t outlen)
+/* "pos:literal" of each occurrence in text[a..b), space separated, into
+ * out; text[0..len) may be read. */
+static void found(const litset *ls, const char *text, size_t len, size_t a,
+                  size_t b, char *out, size_t outlen)
 {
     occ_vec v = {NULL, 0, 0};
-    assert_int_equal(litset_find(ls, text, a, b, &v), 0);
+    assert_int_equal(litset_find(ls, text, len, a, b, &v), 0);
     out[0] = '\0';
     for (size_t i = 0; i < v.n; i++) {
-        size_t len;
-        const char *s = litset_text(ls, v.v[i].lit, &len);
+        size_t n;
+        const char *s = litset_text(ls, v.v[i].lit, &n);
         size_t used = strlen(out);
         snprintf(out + used, outlen - used, "%s%zu:%s", i ? " " : "",
                  v.v[i].pos, s);
@@ -50,7 +51,7 @@ static void litset__find__every_case_and_overlap(void **state)
     litset *ls = set_of(lits, 5);
     char got[512];
     const char *t = "COMMISSION Commission aaa KIT 24/7 X";
-    found(ls, t, 0, strlen(t), got, sizeof(got));
+    found(ls, t, strlen(t), 0, strlen(t), got, sizeof(got));
     assert_string_equal(got,
         "0:commission 11:commission 22:aa 23:aa 26:kit 30:24/7 35:x");
     litset_free(ls);
@@ -63,7 +64,7 @@ static void litset__find__kelvin_sign_and_long_s_are_k_and_s(void **state)
     litset *ls = set_of(lits, 2);
     char got[256];
     const char *t = "\xE2\x84\xAAit hu\xC5\xBFtle";
-    found(ls, t, 0, strlen(t), got, sizeof(got));
+    found(ls, t, strlen(t), 0, strlen(t), got, sizeof(got));
     assert_string_equal(got, "0:kit 6:hustle");
     litset_free(ls);
 }
@@ -75,9 +76,9 @@ static void litset__find__only_inside_the_range(void **state)
     litset *ls = set_of(lits, 2);
     char got[256];
     const char *t = "trial no trial no";
-    found(ls, t, 1, 14, got, sizeof(got)); /* "rial no trial" */
+    found(ls, t, strlen(t), 1, 14, got, sizeof(got)); /* "rial no trial" */
     assert_string_equal(got, "6:no 9:trial");
-    found(ls, t, 9, 13, got, sizeof(got)); /* "tria" */
+    found(ls, t, strlen(t), 9, 13, got, sizeof(got)); /* "tria" */
     assert_string_equal(got, "");
     litset_free(ls);
 }
@@ -99,7 +100,7 @@ static void litset__find__reads_nothing_past_the_end(void **state)
         for (size_t i = 0; i < n; i++)
             t[i] = "no pay, $commission "[i % 20];
         char got[2048];
-        found(ls, t, 0, n, got, sizeof(got));
+        found(ls, t, n, 0, n, got, sizeof(got));
         if (n >= 2)
             assert_non_null(strstr(got, "0:no"));
     }
@@ -134,7 +135,7 @@ static void litset__find__agrees_with_a_plain_search(void **state)
         t[i] = "aBcDeFgH '/%"[(s >> 33) % 12];
     }
     occ_vec v = {NULL, 0, 0};
-    assert_int_equal(litset_find(ls, t, 0, LEN, &v), 0);
+    assert_int_equal(litset_find(ls, t, LEN, 0, LEN, &v), 0);
     size_t expect = 0, k = 0;
     for (size_t p = 0; p < LEN; p++) {
         /* each distinct literal that starts at p, in any case */
@@ -229,7 +230,8 @@ static void keep_taken(const litset *ls, const char *t, size_t len,
 
 /* litset_find over t[a..b) with each kind of instructions, against the
  * plain occurrences `all` of the whole text: the same ones where an owner
- * may take them, each a real occurrence, in order. */
+ * may take them, each a real occurrence, in order; both when only
+ * t[a..b) may be read and when all of t[0..len) may. */
 static void compare_with_plain(litset *ls, const char *t, size_t len,
                                size_t a, size_t b, const occ_vec *all)
 {
@@ -245,10 +247,18 @@ static void compare_with_plain(litset *ls, const char *t, size_t len,
         }
     keep_taken(ls, t, len, &want);
     int best = litset_set_simd(ls, TEXT_SIMD_AVX2);
-    for (int level = TEXT_SIMD_NONE; level <= best; level++) {
+    for (int run = 0; run < 2 * (best + 1); run++) {
+        int level = run / 2;
         occ_vec got = {NULL, 0, 0};
         assert_int_equal(litset_set_simd(ls, level), level);
-        assert_int_equal(litset_find(ls, t, a, b, &got), 0);
+        if (run % 2) /* only t[a..b) there */
+            assert_int_equal(litset_find(ls, t + a, b - a, 0, b - a, &got), 0);
+        else
+            assert_int_equal(litset_find(ls, t, len, a, b, &got), 0);
+        for (size_t i = 0; i < got.n && run % 2; i++) {
+            got.v[i].pos += a;
+            got.v[i].end += a;
+        }
         for (size_t i = 0; i < got.n; i++) {
             size_t n;
             const char *l = litset_text(ls, got.v[i].lit, &n);
@@ -260,8 +270,9 @@ static void compare_with_plain(litset *ls, const char *t, size_t len,
         }
         keep_taken(ls, t, len, &got);
         if (got.n != want.n)
-            print_error("level %d, [%zu, %zu): %zu found, %zu wanted\n",
-                        level, a, b, got.n, want.n);
+            print_error("level %d, [%zu, %zu) in %zu: %zu found, %zu "
+                        "wanted\n",
+                        level, a, b, run % 2 ? b - a : len, got.n, want.n);
         assert_int_equal(got.n, want.n);
         for (size_t i = 0; i < got.n; i++) {
             assert_int_equal(got.v[i].pos, want.v[i].pos);
@@ -419,7 +430,8 @@ static void run_scenario(const scenario *sc)
             char got[512];
             size_t b = sc->look[i].b ? sc->look[i].b : strlen(sc->text);
             litset_set_simd(ls, level);
-            found(ls, sc->text, sc->look[i].a, b, got, sizeof(got));
+            found(ls, sc->text, strlen(sc->text), sc->look[i].a, b, got,
+                  sizeof(got));
             if (!strstr(got, sc->look[i].want))
                 print_error("level %d: \"%s\" has no \"%s\"\n", level, got,
                             sc->look[i].want);
@@ -505,7 +517,7 @@ static void litset__find__reads_nothing_outside_the_range(void **state)
             for (int level = TEXT_SIMD_NONE; level <= best; level++) {
                 char got[4096];
                 litset_set_simd(ls, level);
-                found(ls, t, 0, n, got, sizeof(got));
+                found(ls, t, n, 0, n, got, sizeof(got));
                 if (n >= 7)
                     assert_non_null(strstr(got, "0:holding"));
             }
