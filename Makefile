@@ -47,7 +47,8 @@ THREADS = -pthread
 LIB_SRC = src/arena.c src/buf.c src/lit.c src/litset.c src/matcher.c \
           src/phrase.c src/rules.c src/scan.c \
           src/score.c src/text.c src/directive.c src/mtext.c src/decode.c \
-          src/html.c src/doc.c src/records.c src/bigmem.c src/precomp.c
+          src/html.c src/doc.c src/records.c src/bigmem.c src/precomp.c \
+          src/lanes.c
 CLI_SRC = src/cli.c src/report.c src/walk.c src/json.c src/sarif.c \
           src/config.c src/batch.c
 # The library but its index of precompiled patterns, which a program linked

@@ -291,6 +291,11 @@ typedef struct rf_doc rf_doc;
  */
 rf_doc *rf_doc_new(const char *data, size_t len, rf_input input,
                    rf_error *err);
+/* The same, with up to `threads` threads for a big file (several MB) that
+ * has characters to take out; 0 or 1 = this thread only. The doc is the
+ * same for every number. */
+rf_doc *rf_doc_new_threads(const char *data, size_t len, rf_input input,
+                           unsigned threads, rf_error *err);
 /* What to give rf_scan_source: evidence offsets are byte offsets in data,
  * lines and columns are counted in the file. Owned by the doc. */
 const rf_source *rf_doc_source(const rf_doc *doc);

@@ -124,7 +124,7 @@ static void scan_file(const run *r, batch_worker *w, batch_item *it,
                       rf_input in)
 {
     rf_error err = {0, ""};
-    rf_doc *doc = rf_doc_new(data, len, in, &err);
+    rf_doc *doc = rf_doc_new_threads(data, len, in, r->o->scan.threads, &err);
     if (!doc) {
         batch_item_add_doc(it, name, NULL, err.message);
         return;

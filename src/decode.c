@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bigmem.h"
+#include "lanes.h"
 #include "text.h"
 
 static int set_error(rf_error *err, int code, const char *msg)
@@ -172,55 +173,164 @@ int decode_drop_invisible(const char *s, size_t n, mtext *out)
 }
 
 
-int decode_drop_invisible_spans(const char *s, size_t n, char **out,
-                                size_t *out_len, rf_span **spans,
-                                size_t *n_spans)
+/* The runs of a text being made (rf_span). */
+typedef struct span_vec {
+    rf_span *v;
+    size_t n, cap;
+} span_vec;
+
+/* Appends the run that starts at text offset `text`, source offset src,
+ * unless it goes on from the last one (nothing dropped in between). */
+static int span_add(span_vec *sv, size_t text, size_t src)
+{
+    if (sv->n && sv->v[sv->n - 1].src + (text - sv->v[sv->n - 1].text) == src)
+        return 0;
+    if (sv->n == sv->cap) {
+        size_t cap = sv->cap ? 2 * sv->cap : 16;
+        rf_span *v = realloc(sv->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        sv->v = v;
+        sv->cap = cap;
+    }
+    sv->v[sv->n++] = (rf_span){text, src};
+    return 0;
+}
+
+/*
+ * Cleans s[from..to) (from and to are character starts) into t[at..end),
+ * the room its text takes, adding its runs to sv; with t NULL only counts.
+ * Returns the bytes of text it makes, or (size_t)-1 when out of memory.
+ */
+static size_t clean_piece(const char *s, size_t from, size_t to, char *t,
+                          size_t at, size_t end, span_vec *sv)
 {
     const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, len = 0, ns = 0, cap = 16;
-    char *t = malloc(n + 1);
-    rf_span *v = malloc(cap * sizeof(*v));
-    if (!t || !v)
-        goto oom;
-    bigmem_prefault(t, n + 1);
-    while (i < n) {
-        /* the ASCII run copied as it is scanned: one pass, not two */
-        size_t a = text_ascii_copy(t + len, s + i, n - i);
+    size_t i = from, len = at;
+    while (i < to) {
+        /* the ASCII run copied as it is scanned: one pass, not two; never
+         * written past end, where another lane's piece may begin */
+        size_t a = t ? text_ascii_copy(t + len, s + i,
+                                       to - i < end - len ? to - i : end - len)
+                     : text_ascii_len(s + i, to - i);
         size_t j = i + a, w = 0, c = 0; /* then w bytes dropped, or c kept */
-        if (j < n && !(w = invisible_len(u + j, n - j)) &&
-            !(c = text_utf8_len(s + j, n - j)))
+        if (j < to && !(w = invisible_len(u + j, to - j)) &&
+            !(c = text_utf8_len(s + j, to - j)))
             c = 1; /* not UTF-8: kept as DECODE_INVALID */
-        /* a new run only where bytes were dropped before this one */
-        if (a + c > 0 &&
-            (ns == 0 || v[ns - 1].src + (len - v[ns - 1].text) != i)) {
-            if (ns == cap) {
-                rf_span *p = realloc(v, (cap *= 2) * sizeof(*v));
-                if (!p)
-                    goto oom;
-                v = p;
-            }
-            v[ns++] = (rf_span){len, i};
-        }
+        if (t && a + c > 0 && span_add(sv, len, i))
+            return (size_t)-1;
         len += a;
-        if (c == 1)
-            t[len++] = DECODE_INVALID;
-        else
-            for (size_t k = 0; k < c; k++)
-                t[len++] = s[j + k];
+        if (t && c == 1)
+            t[len] = DECODE_INVALID;
+        else if (t)
+            memcpy(t + len, s + j, c);
+        len += c;
         i = j + c + w;
     }
-    if (ns == 0) /* an empty text still has its one run */
-        v[ns++] = (rf_span){0, 0};
+    return len - at;
+}
+
+/* Below this many bytes a piece is not worth a thread of its own. */
+#define CLEAN_LANE_MIN ((size_t)4 << 20)
+
+/* The pieces a text is cleaned in, one per lane, and what each made. */
+typedef struct clean_job {
+    const char *s;
+    size_t cut[LANES_MAX + 1]; /* piece i is s[cut[i] .. cut[i + 1]) */
+    size_t at[LANES_MAX + 1];  /* and its text, t[at[i] .. at[i + 1]) */
+    char *t;                   /* NULL while counting */
+    span_vec sv[LANES_MAX];
+    size_t got[LANES_MAX];
+} clean_job;
+
+static void clean_lane(size_t i, void *arg)
+{
+    clean_job *j = arg;
+    if (j->t)
+        bigmem_prefault(j->t + j->at[i], j->at[i + 1] - j->at[i]);
+    j->got[i] = clean_piece(j->s, j->cut[i], j->cut[i + 1], j->t, j->at[i],
+                            j->at[i + 1], &j->sv[i]);
+}
+
+/* Cuts s[0..n) into k pieces of about the same size, each starting at an
+ * ASCII byte (which never belongs to a character of several bytes nor to
+ * an invisible one), or empty. */
+static void cut_pieces(const char *s, size_t n, size_t k, size_t *cut)
+{
+    cut[0] = 0;
+    for (size_t i = 1; i < k; i++) {
+        size_t c = n / k * i;
+        if (c < cut[i - 1])
+            c = cut[i - 1];
+        while (c < n && (unsigned char)s[c] >= 0x80)
+            c++;
+        cut[i] = c;
+    }
+    cut[k] = n;
+}
+
+int decode_drop_invisible_spans(const char *s, size_t n, unsigned threads,
+                                char **out, size_t *out_len, rf_span **spans,
+                                size_t *n_spans)
+{
+    clean_job j;
+    size_t k = threads > 1 ? n / CLEAN_LANE_MIN : 1;
+    if (k > threads)
+        k = threads;
+    if (k > LANES_MAX)
+        k = LANES_MAX;
+    if (k < 1)
+        k = 1;
+    j.s = s;
+    j.t = NULL;
+    memset(j.sv, 0, sizeof(j.sv));
+    cut_pieces(s, n, k, j.cut);
+    j.at[0] = 0;
+    if (k > 1) {
+        /* how much text each piece makes, then each where it goes */
+        lanes_run(k, clean_lane, &j);
+        for (size_t i = 0; i < k; i++)
+            j.at[i + 1] = j.at[i] + j.got[i];
+    } else {
+        j.at[1] = n; /* room enough: a text is never longer */
+    }
+    char *t = malloc(n + 1);
+    span_vec all = {NULL, 0, 0};
+    int oom = !t;
+    if (t) {
+        j.t = t;
+        if (k > 1) {
+            lanes_run(k, clean_lane, &j);
+        } else {
+            bigmem_prefault(t, n + 1);
+            clean_lane(0, &j);
+        }
+        /* the runs of all pieces, one where a piece goes on from the last */
+        for (size_t i = 0; i < k; i++) {
+            oom |= j.got[i] == (size_t)-1;
+            for (size_t r = 0; r < j.sv[i].n && !oom; r++)
+                oom = span_add(&all, j.sv[i].v[r].text, j.sv[i].v[r].src) != 0;
+        }
+        /* an empty text still has its one run */
+        if (!oom && all.n == 0)
+            oom = span_add(&all, 0, 0) != 0;
+    }
+    for (size_t i = 0; i < k; i++)
+        free(j.sv[i].v);
+    if (oom) {
+        free(t);
+        free(all.v);
+        return -1;
+    }
+    size_t len = j.at[0] + j.got[0];
+    for (size_t i = 1; i < k; i++)
+        len += j.got[i];
     t[len] = '\0';
     *out = t;
     *out_len = len;
-    *spans = v;
-    *n_spans = ns;
+    *spans = all.v;
+    *n_spans = all.n;
     return 0;
-oom:
-    free(t);
-    free(v);
-    return -1;
 }
 
 /* Drops the invisible characters of m in place; the map entries of the

@@ -58,10 +58,12 @@ int decode_drop_invisible(const char *s, size_t n, mtext *out);
 /*
  * The same as a new text (*out, *out_len, NUL-terminated) and the runs of
  * s it is made of (*spans, *n_spans; see rf_source), without a map entry
- * per byte. The caller frees both. Returns 0, or -1 when out of memory.
+ * per byte, with up to `threads` threads for a text of several MB (0 or
+ * 1: this one; the result is the same). The caller frees both. Returns 0,
+ * or -1 when out of memory.
  */
-int decode_drop_invisible_spans(const char *s, size_t n, char **out,
-                                size_t *out_len, rf_span **spans,
+int decode_drop_invisible_spans(const char *s, size_t n, unsigned threads,
+                                char **out, size_t *out_len, rf_span **spans,
                                 size_t *n_spans);
 
 /*

@@ -84,6 +84,12 @@ static rf_doc *fail(rf_doc *doc, rf_error *err, int code, const char *msg)
 rf_doc *rf_doc_new(const char *data, size_t len, rf_input input,
                    rf_error *err)
 {
+    return rf_doc_new_threads(data, len, input, 1, err);
+}
+
+rf_doc *rf_doc_new_threads(const char *data, size_t len, rf_input input,
+                           unsigned threads, rf_error *err)
+{
     if (input == RF_INPUT_CSV || input == RF_INPUT_NDJSON)
         return fail(NULL, err, RF_ERR_USAGE,
                     "records are read with rf_records_new");
@@ -106,7 +112,8 @@ rf_doc *rf_doc_new(const char *data, size_t len, rf_input input,
                  decode_drop_invisible(d->text, d->len, &doc->conv) ||
                  decode_finish(d, &doc->conv);
         else /* a copy and its runs, not eight bytes of map per byte */
-            rc = decode_drop_invisible_spans(d->text, d->len, &doc->plain,
+            rc = decode_drop_invisible_spans(d->text, d->len, threads,
+                                             &doc->plain,
                                              &doc->src.len, &doc->spans,
                                              &doc->n_spans);
     }

@@ -24,7 +24,6 @@
  * lane); the results are put together in a fixed order, so they are the
  * same for any number of threads.
  */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +34,7 @@
 #include "bigmem.h"
 #include "buf.h"
 #include "directive.h"
+#include "lanes.h"
 #include "rules.h"
 #include "score.h"
 #include "text.h"
@@ -103,7 +103,7 @@ typedef struct lane {
 } lane;
 
 /* Lanes a scan uses at most, and the bytes of text each must have. */
-#define MAX_LANES 16
+#define MAX_LANES LANES_MAX
 #define LANE_MIN_BYTES (2u * 1024 * 1024)
 
 /* What is kept from one document to the next (see redflag.h). */
@@ -655,38 +655,23 @@ static void collect(scanner *sc, size_t a, size_t b)
 
 typedef void lane_fn(scanner *sc, size_t li, void *arg);
 
-typedef struct lane_job {
+typedef struct lane_call {
     scanner *sc;
-    size_t li;
     lane_fn *fn;
     void *arg;
-} lane_job;
+} lane_call;
 
-static void *lane_main(void *p)
+static void lane_do(size_t li, void *p)
 {
-    lane_job *j = p;
-    j->fn(j->sc, j->li, j->arg);
-    return NULL;
+    lane_call *c = p;
+    c->fn(c->sc, li, c->arg);
 }
 
-/* Runs fn for lanes 0 .. n - 1 at once, lane 0 in this thread; a lane
- * whose thread cannot be started is run here after the others. */
+/* Runs fn for lanes 0 .. n - 1 at once (lanes_run). */
 static void run_lanes(scanner *sc, size_t n, lane_fn *fn, void *arg)
 {
-    pthread_t th[MAX_LANES];
-    lane_job jobs[MAX_LANES];
-    int started[MAX_LANES] = {0};
-    for (size_t i = 1; i < n; i++) {
-        jobs[i] = (lane_job){sc, i, fn, arg};
-        started[i] = pthread_create(&th[i], NULL, lane_main, &jobs[i]) == 0;
-    }
-    fn(sc, 0, arg);
-    for (size_t i = 1; i < n; i++) {
-        if (started[i])
-            pthread_join(th[i], NULL);
-        else
-            fn(sc, i, arg);
-    }
+    lane_call c = {sc, fn, arg};
+    lanes_run(n, lane_do, &c);
 }
 
 static int lane_init(lane *ln, size_t n_parts)

@@ -262,6 +262,10 @@ static void clean_naive(const char *s, size_t n, char **t, size_t **map,
     *len = k;
 }
 
+static void assert_spans_cleaned(const char *s, size_t n, unsigned threads,
+                                 const char *want, const size_t *want_map,
+                                 size_t want_len);
+
 /* Both ways of cleaning up s (the map of mtext, and the copy with its runs
  * that plain files get) agree with clean_naive, and the runs are as few as
  * can be. */
@@ -281,10 +285,22 @@ static void assert_cleaned_both_ways(const char *s, size_t n)
     assert_memory_equal(m.map, want_map, (want_len + 1) * sizeof(size_t));
     mtext_free(&m);
 
+    assert_spans_cleaned(s, n, 1, want, want_map, want_len);
+    free(want);
+    free(want_map);
+}
+
+/* The copy with its runs, made with up to `threads` threads, is `want`,
+ * and the runs map it back to want_map, as few as can be. */
+static void assert_spans_cleaned(const char *s, size_t n, unsigned threads,
+                                 const char *want, const size_t *want_map,
+                                 size_t want_len)
+{
     char *t;
     size_t len, ns;
     rf_span *sp;
-    assert_int_equal(decode_drop_invisible_spans(s, n, &t, &len, &sp, &ns), 0);
+    assert_int_equal(
+        decode_drop_invisible_spans(s, n, threads, &t, &len, &sp, &ns), 0);
     assert_int_equal(len, want_len);
     assert_memory_equal(t, want, want_len + 1);
     assert_true(ns >= 1);
@@ -301,8 +317,46 @@ static void assert_cleaned_both_ways(const char *s, size_t n)
     }
     free(t);
     free(sp);
+}
+
+/* A text big enough to be cleaned on several threads: each piece starts
+ * at an ASCII byte, and where the pieces meet the text and its runs are
+ * as if made in one go, whatever stands there. */
+static void decode__big_text__cleaned_the_same_on_any_number_of_threads(
+    void **state)
+{
+    (void)state;
+    static const char *const bits[] = {
+        "word ", "\xC3\xA9", "\xE2\x80\x8B", "\xC2\xAD", "\xFF",
+        "\xE2\x80", "\xF0\x9F\x98\x80", "\n", "\xE2\x80\x93"};
+    size_t n = (size_t)9 << 20;
+    char *s = malloc(n);
+    assert_non_null(s);
+    uint64_t r = 7;
+    for (size_t i = 0; i < n;) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        const char *b = bits[(r >> 33) % (sizeof(bits) / sizeof(*bits))];
+        size_t w = strlen(b);
+        for (size_t k = 0; k < w && i < n; k++)
+            s[i++] = b[k];
+    }
+    /* where 2, 3 and 4 pieces would be cut: inside a long run of bytes
+     * from 0x80 up, at a character dropped, at a cut sequence */
+    for (size_t k = 2; k <= 4; k++)
+        for (size_t i = 1; i < k; i++) {
+            size_t c = n / k * i;
+            for (size_t q = c - 301; q < c + 300; q += 2)
+                memcpy(s + q, "\xC3\xA9", 2);
+            memcpy(s + c - 1, "\xE2\x80\x8B\xC2\xAD\xE2\x80", 7);
+        }
+    char *want;
+    size_t *want_map, want_len;
+    clean_naive(s, n, &want, &want_map, &want_len);
+    for (unsigned threads = 1; threads <= 4; threads++)
+        assert_spans_cleaned(s, n, threads, want, want_map, want_len);
     free(want);
     free(want_map);
+    free(s);
 }
 
 static void decode__invisible_and_invalid__found_at_every_block_edge(
@@ -367,6 +421,8 @@ int main(void)
         cmocka_unit_test(decode__invalid_byte__does_not_blind_whole_text_rules),
         cmocka_unit_test(decode__lookalikes__nbsp_curly_apostrophe_and_dashes_match),
         cmocka_unit_test(decode__invisible_and_invalid__found_at_every_block_edge),
+        cmocka_unit_test(
+            decode__big_text__cleaned_the_same_on_any_number_of_threads),
         cmocka_unit_test(decode__mixed_text__cleaned_the_same_as_a_byte_at_a_time),
         cmocka_unit_test(decode__plain_text__is_scanned_in_place),
     };
