@@ -70,6 +70,10 @@ typedef struct tent {
     uint16_t hash;
     unsigned char klen;
     unsigned char flags; /* E_* */
+    /* a context before and after it that every owner's implies
+     * (side_wanted), for an occurrence none of them can take to be
+     * dropped */
+    unsigned char ctx_left, ctx_right;
 } tent;
 
 enum {
@@ -429,6 +433,18 @@ int litset_add(litset *ls, const char *s, size_t len, uint32_t owner,
  * and the variants would crowd the buckets of the word tables.
  */
 enum { AT_START, AT_END, AT_BOTH, AT_ANY };
+
+/* A context on one side of r (after it when `right`) that takes every
+ * byte one of its owners takes there: LIT_ANY when one takes any. */
+static int side_wanted(const litrec *r, int right)
+{
+    int want = LIT_ANY;
+    for (size_t j = 0; j < r->n_owners; j++) {
+        int c = right ? r->owners[j].right : r->owners[j].left;
+        want = j ? lit_context_join(want, c) : c;
+    }
+    return lit_ctx_bounded(want) ? want : LIT_ANY;
+}
 
 static int place_of(const litset *ls, const entry *e)
 {
@@ -827,6 +843,8 @@ int litset_build(litset *ls)
         x.s = ls->bytes + e->off;
         x.len = (uint32_t)e->len;
         x.lit = e->lit;
+        x.ctx_left = (unsigned char)side_wanted(&ls->lits[e->lit], 0);
+        x.ctx_right = (unsigned char)side_wanted(&ls->lits[e->lit], 1);
         if (place[i] == AT_ANY) {
             table *k = &ls->tab[T_ANY];
             k->e[k->n++] = x; /* keyed below */
@@ -940,8 +958,9 @@ typedef struct search {
 } search;
 
 /* Appends e if it stands at position c (its quick test passed) and lies
- * in t[a..b). An entry also in the table of word starts was found there
- * if it starts at one. */
+ * in t[a..b), unless no owner can take it for the bytes around it (inside
+ * t[a..b): at a or b any byte may stand). An entry also in the table of
+ * word starts was found there if it starts at one. */
 static int verify(const search *s, const tent *e, size_t c)
 {
     size_t p = c - e->back;
@@ -957,6 +976,16 @@ static int verify(const search *s, const tent *e, size_t c)
             return 0;
     }
     if ((e->flags & E_BOTH) && word_start(s->t, s->a, p))
+        return 0;
+    const unsigned char *t = s->t;
+    size_t q = p + e->len;
+    if (e->ctx_left != LIT_ANY && p > s->a &&
+        !lit_side_ok(e->ctx_left, t[p - 1], t[p],
+                     lit_lower_upper(t[p - 1], t[p])))
+        return 0;
+    if (e->ctx_right != LIT_ANY && q < s->b &&
+        !lit_side_ok(e->ctx_right, t[q], t[q - 1],
+                     lit_lower_upper(t[q - 1], t[q])))
         return 0;
     return emit(s->out, p, e->len, e->lit);
 }
