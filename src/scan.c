@@ -302,6 +302,15 @@ static int continues_line(const unsigned char *u, size_t i, size_t len)
     return 0;
 }
 
+/* Is u[i] a hyphen written as a dash: with a space or a tab on each side,
+ * or doubled ("No - 100% commission", "No--"), not one inside a word? */
+static int is_dash_hyphen(const unsigned char *u, size_t i, size_t len)
+{
+    int before = i > 0 ? u[i - 1] : ' ', after = i + 1 < len ? u[i + 1] : ' ';
+    return before == '-' || after == '-' ||
+           ((before == ' ' || before == '\t') && (after == ' ' || after == '\t'));
+}
+
 /* Does u[i] end a clause, so that a negation before it stops there? */
 static int is_clause_end(const unsigned char *u, size_t i, size_t len)
 {
@@ -311,9 +320,13 @@ static int is_clause_end(const unsigned char *u, size_t i, size_t len)
         return 1;
     case '\n':
         return !continues_line(u, i + 1, len);
+    case '-':
+        return is_dash_hyphen(u, i, len);
     }
-    /* bullet U+2022 and middle dot U+00B7, seen from their last byte */
-    if (i >= 2 && u[i] == 0xA2 && u[i - 1] == 0x80 && u[i - 2] == 0xE2)
+    /* bullet U+2022, en dash U+2013 and em dash U+2014, middle dot
+     * U+00B7, seen from their last byte */
+    if (i >= 2 && (u[i] == 0xA2 || u[i] == 0x93 || u[i] == 0x94) &&
+        u[i - 1] == 0x80 && u[i - 2] == 0xE2)
         return 1;
     if (i >= 1 && u[i] == 0xB7 && u[i - 1] == 0xC2)
         return 1;

@@ -127,6 +127,37 @@ static void scan__negation__stops_at_clause_punctuation(void **state)
     rf_result_free(r);
 }
 
+static void scan__negation__stops_at_a_dash_not_a_hyphen(void **state)
+{
+    (void)state;
+    static const char *const dashed[] = {
+        "Base salary? No - this is a 100% commission role.",
+        "Base salary? No -- 100% commission.",
+        "Base salary? No\t-\t100% commission.",
+        "Base salary? No \xE2\x80\x93 this is a 100% commission role.",
+        "Base salary? No\xE2\x80\x94this is a 100% commission role.",
+    };
+    for (size_t i = 0; i < sizeof(dashed) / sizeof(*dashed); i++) {
+        rf_result *r = scan(dashed[i]);
+        if (!flag_of(r, "commission-only"))
+            print_error("not flagged: %s\n", dashed[i]);
+        assert_non_null(flag_of(r, "commission-only"));
+        rf_result_free(r);
+    }
+    /* a hyphen inside words is no dash: the negation reaches past it */
+    rf_result *r = scan("This is not a fast-paced 100% commission role.");
+    assert_null(flag_of(r, "commission-only"));
+    assert_non_null(suppressed_of(r, "commission-only"));
+    rf_result_free(r);
+    r = scan("Not a high-pressure, 100% commission role.");
+    assert_non_null(flag_of(r, "commission-only"));
+    rf_result_free(r);
+    r = scan("There is no well-paid or 100% commission work here.");
+    assert_null(flag_of(r, "commission-only"));
+    assert_non_null(suppressed_of(r, "commission-only"));
+    rf_result_free(r);
+}
+
 static void scan__negation__crosses_a_hard_wrap_not_a_new_line(void **state)
 {
     (void)state;
@@ -830,6 +861,7 @@ int main(void)
         cmocka_unit_test(scan__overlapping_rules__are_each_reported),
         cmocka_unit_test(scan__negation__suppresses_with_reason),
         cmocka_unit_test(scan__negation__stops_at_clause_punctuation),
+        cmocka_unit_test(scan__negation__stops_at_a_dash_not_a_hyphen),
         cmocka_unit_test(scan__negation__crosses_a_hard_wrap_not_a_new_line),
         cmocka_unit_test(scan__negation__reaches_only_a_few_words),
         cmocka_unit_test(scan__negation__except_and_stop_words_do_not_negate),
