@@ -1,4 +1,4 @@
-/* mmap's MAP_POPULATE, where the system has it */
+/* readdir's d_type (DT_REG, DT_DIR), where the system has it */
 #define _DEFAULT_SOURCE
 #include "walk.h"
 
@@ -225,13 +225,12 @@ int walk_load(const char *path, size_t max, int regular_hint, buf *reuse,
     }
     if (regular && size >= WALK_MAP_MIN) {
         off_t at = fd == STDIN_FILENO ? lseek(fd, 0, SEEK_CUR) : 0;
-        int flags = MAP_PRIVATE;
-#ifdef MAP_POPULATE
-        flags |= MAP_POPULATE; /* it is all read, in order: fault it in now */
-#endif
-        void *m = at == 0 ? mmap(NULL, size, PROT_READ, flags, fd, 0)
+        void *m = at == 0 ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)
                           : MAP_FAILED;
         if (m != MAP_FAILED) {
+            /* read ahead, but map the pages where they are first read:
+             * for a big file, on every lane of the scan at once */
+            (void)posix_madvise(m, size, POSIX_MADV_WILLNEED);
             out->map = m;
             out->map_len = size;
             out->data = m;
