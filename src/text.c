@@ -34,20 +34,16 @@ void text_locate(const char *s, size_t len, size_t pos, text_pos *c,
         c->line_start = 0;
         c->column = 1;
     }
-    const char *p = s + c->pos, *end = s + pos;
-    int new_line = 0;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            break;
-        c->line++;
-        c->line_start = (size_t)(nl + 1 - s);
-        new_line = 1;
-        p = nl + 1;
+    /* the line breaks counted a block at a time, not found one by one: on
+     * an 80 MB file that was 10 ms */
+    size_t last, breaks = text_count_byte(s + c->pos, pos - c->pos, '\n', &last);
+    if (breaks) {
+        c->line += breaks;
+        c->line_start = c->pos + last + 1;
     }
     /* On the same line, count on from the last position: many hits on one
      * megabyte-long line must not recount the line for each. */
-    if (new_line)
+    if (breaks)
         c->column = text_codepoints(s + c->line_start, pos - c->line_start) + 1;
     else
         c->column += text_codepoints(s + c->pos, pos - c->pos);
@@ -197,7 +193,29 @@ static size_t find2_plain(const char *s, size_t n, char a, char b)
     return i;
 }
 
+static size_t count_plain(const char *s, size_t n, char c, size_t *last)
+{
+    size_t k = 0;
+    *last = n;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == c) {
+            k++;
+            *last = i;
+        }
+    return k;
+}
+
 #ifdef TEXT_SSE2
+/* Adds the bits of m, those of the bytes from i on, to *k, and the last
+ * to *last. */
+static void count_bits(uint64_t m, size_t i, size_t *k, size_t *last)
+{
+    if (m) {
+        *k += (size_t)__builtin_popcountll(m);
+        *last = i + 63 - (size_t)__builtin_clzll(m);
+    }
+}
+
 static __m128i load16(const char *p)
 {
     return _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -289,6 +307,27 @@ static size_t find2_sse2(const char *s, size_t n, char a, char b)
 #undef EITHER
     return found_or_end(i, m >> (16 - (n - i)), n);
 }
+
+/* n >= 64 */
+static size_t count_sse2(const char *s, size_t n, char c, size_t *last)
+{
+    const __m128i vc = _mm_set1_epi8(c);
+    size_t i = 0, k = 0;
+    *last = n;
+#define IS(v) _mm_cmpeq_epi8(v, vc)
+    for (; n - i >= 64; i += 64) {
+        LOAD64(s, i);
+        count_bits(mask64(IS(v0), IS(v1), IS(v2), IS(v3)), i, &k, last);
+    }
+    if (i < n) { /* the last 64 bytes, those before i masked off */
+        size_t j = n - 64;
+        LOAD64(s, j);
+        uint64_t m = mask64(IS(v0), IS(v1), IS(v2), IS(v3)) >> (i - j);
+        count_bits(m, i, &k, last);
+    }
+#undef IS
+    return k;
+}
 #endif
 
 #ifdef TEXT_AVX2
@@ -354,6 +393,24 @@ AVX2 static size_t find2_avx2(const char *s, size_t n, char a, char b)
 #undef EITHER
     return found_or_end(i, mask64_avx2(v0, v1) >> (i - j), n);
 }
+
+/* n >= 64 */
+AVX2 static size_t count_avx2(const char *s, size_t n, char c, size_t *last)
+{
+    const __m256i vc = _mm256_set1_epi8(c);
+    size_t i = 0, k = 0;
+    *last = n;
+#define IS(p) _mm256_cmpeq_epi8(load32(p), vc)
+    for (; n - i >= 64; i += 64)
+        count_bits(mask64_avx2(IS(s + i), IS(s + i + 32)), i, &k, last);
+    if (i < n) { /* the last 64 bytes, those before i masked off */
+        size_t j = n - 64;
+        count_bits(mask64_avx2(IS(s + j), IS(s + j + 32)) >> (i - j), i, &k,
+                   last);
+    }
+#undef IS
+    return k;
+}
 #endif
 
 static size_t ascii_at(const char *s, size_t n, char *dst, int simd)
@@ -385,6 +442,26 @@ static size_t find2_at(const char *s, size_t n, char a, char b, int simd)
 #endif
     (void)simd;
     return find2_plain(s, n, a, b);
+}
+
+static size_t count_at(const char *s, size_t n, char c, size_t *last,
+                       int simd)
+{
+#ifdef TEXT_AVX2
+    if (simd >= TEXT_SIMD_AVX2 && n >= 64)
+        return count_avx2(s, n, c, last);
+#endif
+#ifdef TEXT_SSE2
+    if (simd >= TEXT_SIMD_SSE2 && n >= 64)
+        return count_sse2(s, n, c, last);
+#endif
+    (void)simd;
+    return count_plain(s, n, c, last);
+}
+
+size_t text_count_byte(const char *s, size_t n, char c, size_t *last)
+{
+    return count_at(s, n, c, last, text_simd());
 }
 
 size_t text_ascii_len(const char *s, size_t n)
@@ -422,4 +499,10 @@ size_t text_ascii_copy_at(char *dst, const char *s, size_t n, int simd)
 size_t text_find2_at(const char *s, size_t n, char a, char b, int simd)
 {
     return find2_at(s, n, a, b, at_most(simd));
+}
+
+size_t text_count_byte_at(const char *s, size_t n, char c, size_t *last,
+                          int simd)
+{
+    return count_at(s, n, c, last, at_most(simd));
 }

@@ -53,6 +53,10 @@ size_t text_ascii_copy(char *dst, const char *s, size_t n);
 /* Where the first byte that is a or b is in s[0..n), or n. */
 size_t text_find2(const char *s, size_t n, char a, char b);
 
+/* How many bytes of s[0..n) are c; *last gets where the last of them is
+ * (n when there is none). */
+size_t text_count_byte(const char *s, size_t n, char c, size_t *last);
+
 /* The SIMD those use: the best this machine has. */
 enum { TEXT_SIMD_NONE, TEXT_SIMD_SSE2, TEXT_SIMD_AVX2 };
 int text_simd(void);
@@ -63,6 +67,8 @@ int text_simd(void);
 size_t text_ascii_len_at(const char *s, size_t n, int simd);
 size_t text_ascii_copy_at(char *dst, const char *s, size_t n, int simd);
 size_t text_find2_at(const char *s, size_t n, char a, char b, int simd);
+size_t text_count_byte_at(const char *s, size_t n, char c, size_t *last,
+                          int simd);
 
 /* Length of the white space at s (ASCII or a Unicode space), 0 if none. */
 size_t text_space_len(const char *s, size_t n);

@@ -148,6 +148,56 @@ static void text__find2__every_simd_level_finds_every_offset(void **state)
     }
 }
 
+static void check_count(const char *s, size_t n, size_t want, int simd)
+{
+    size_t last = 0;
+    assert_int_equal(text_count_byte_at(s, n, '\n', &last, simd), want < n);
+    assert_int_equal(last, want);
+}
+
+static void text__count_byte__every_simd_level_finds_every_offset(
+    void **state)
+{
+    (void)state;
+    char buf[SCAN_LEN];
+    for (int simd = TEXT_SIMD_NONE; simd <= text_simd(); simd++) {
+        for (size_t p = 0; p <= SCAN_LEN; p++) {
+            for (size_t k = 0; k < SCAN_LEN; k++)
+                buf[k] = (char)('\n' | 0x80); /* the top bit alone differs */
+            if (p < SCAN_LEN)
+                buf[p] = '\n';
+            each_start_and_length(buf, p, check_count, simd);
+        }
+    }
+}
+
+/* Many of them, at random: counted and the last found as a byte at a time
+ * does, at every level. */
+static void text__count_byte__counts_them_all(void **state)
+{
+    (void)state;
+    char buf[1000];
+    uint64_t r = 1;
+    for (int round = 0; round < 200; round++) {
+        for (size_t k = 0; k < sizeof(buf); k++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            buf[k] = (r >> 60) < (uint64_t)(round % 16) ? '\n' : 'x';
+        }
+        size_t n = (size_t)(r >> 33) % sizeof(buf), want = 0, want_last = n;
+        for (size_t k = 0; k < n; k++)
+            if (buf[k] == '\n') {
+                want++;
+                want_last = k;
+            }
+        for (int simd = TEXT_SIMD_NONE; simd <= text_simd(); simd++) {
+            size_t last;
+            assert_int_equal(text_count_byte_at(buf, n, '\n', &last, simd),
+                             want);
+            assert_int_equal(last, want_last);
+        }
+    }
+}
+
 static void text__valid_utf8__finds_a_bad_byte_at_every_offset(void **state)
 {
     (void)state;
@@ -171,6 +221,8 @@ int main(void)
         cmocka_unit_test(text__space__knows_unicode_spaces),
         cmocka_unit_test(text__ascii_len_and_copy__every_simd_level_finds_every_offset),
         cmocka_unit_test(text__find2__every_simd_level_finds_every_offset),
+        cmocka_unit_test(text__count_byte__every_simd_level_finds_every_offset),
+        cmocka_unit_test(text__count_byte__counts_them_all),
         cmocka_unit_test(text__valid_utf8__finds_a_bad_byte_at_every_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
