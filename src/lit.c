@@ -228,6 +228,15 @@ static size_t count_ks(const char *s, size_t n)
     return k;
 }
 
+/* How a run of literal characters starting with c starts (ledge). */
+static int run_start(char c)
+{
+    unsigned char u = (unsigned char)c;
+    if (u == ' ' || (u >= '\t' && u <= '\r'))
+        return LIT_SPACE;
+    return u < 0x80 && !lit_ascii_alnum(u) ? LIT_EDGE : LIT_ANY;
+}
+
 void lit_run(arena *a, const char *s, size_t n, lit_sum *out)
 {
     size_t n_ks = count_ks(s, n);
@@ -267,6 +276,7 @@ void lit_run(arena *a, const char *s, size_t n, lit_sum *out)
     out->head = best_i == 0;
     out->tail = best_i + best_n == n;
     out->redge = lit_ascii_alnum((unsigned char)s[n - 1]) ? LIT_ANY : LIT_EDGE;
+    out->ledge = (unsigned char)run_start(s[0]);
     out->ok = 1;
 }
 
@@ -343,24 +353,44 @@ void lit_seq_init(lit_seq *q, arena *a)
     q->prev = LIT_INHERIT;
     q->empty = 1;
     q->sep = CTX_NONE;
+    q->pend = CTX_NONE;
+    q->first = CTX_NONE;
 }
 
-/* The right context of the last item, now that what follows is known. */
+/* The right context of the last item, now that what follows is known:
+ * `kind`, or where items that may be empty came between, one of them. */
 static void close_last(lit_seq *q, int kind)
 {
+    if (q->pend != CTX_NONE) {
+        kind = ctx_either(q->pend, kind);
+        q->pend = CTX_NONE;
+    }
     if (!q->last_open)
         return;
     lit_sum *s = &q->items[q->n - 1];
     for (size_t i = 0; i < s->n; i++) {
         lit *l = &s->lits[i];
-        if (l->right == LIT_INHERIT ||
-            (l->right == LIT_WORDB && kind == LIT_SPACE))
+        if (ctx_inherits(l->right))
+            l->right = (unsigned char)ctx_resolve(l->right, kind);
+        else if (l->right == LIT_WORDB && kind == LIT_SPACE)
             l->right = (unsigned char)kind;
     }
 }
 
+/* Notes how the sequence may start: with `ledge`, and always when
+ * `consumes` (or else the next mark or item may start it). */
+static void note_first(lit_seq *q, int ledge, int consumes)
+{
+    if (q->first_done)
+        return;
+    q->first = q->first == CTX_NONE ? ledge : ctx_either(q->first, ledge);
+    q->first_done = consumes;
+}
+
 void lit_seq_mark(lit_seq *q, int kind)
 {
+    /* a \b consumes nothing, but holds where the sequence starts */
+    note_first(q, kind, 1);
     close_last(q, kind);
     if (ctx_inherits(q->prev) || q->prev == LIT_ANY ||
         (q->prev == LIT_WORDB && kind == LIT_SPACE))
@@ -466,8 +496,17 @@ static int join_tail(lit_seq *q, lit_sum *b)
 void lit_seq_add(lit_seq *q, lit_sum *item)
 {
     q->oom |= item->oom;
-    close_last(q, LIT_ANY);
-    q->last_open = 0;
+    int maybe_none = item->empty && !item->ok;
+    note_first(q, item->ledge, !maybe_none);
+    if (maybe_none) {
+        /* the literals before stay open: what follows them is how this
+         * item starts, or what comes after it */
+        q->pend = q->pend == CTX_NONE ? item->ledge
+                                      : ctx_either(q->pend, item->ledge);
+    } else {
+        close_last(q, item->ledge);
+        q->last_open = 0;
+    }
     drop_pair(q->mem, item); /* a companion holds within its own sequence */
     /* what the next item has on its left */
     int redge = ctx_resolve(item->redge, q->prev);
@@ -512,6 +551,11 @@ void lit_seq_add(lit_seq *q, lit_sum *item)
 
 void lit_seq_end(lit_seq *q, lit_sum *out)
 {
+    /* after items that may be empty: one of them, or what follows the
+     * sequence */
+    if (q->pend != CTX_NONE)
+        close_last(q, LIT_INHERIT);
+    int ledge = q->first == CTX_NONE ? LIT_ANY : q->first;
     size_t best = q->n;
     for (size_t i = 0; i < q->n; i++)
         if (best == q->n || lit_score(&q->items[i]) < lit_score(&q->items[best]))
@@ -562,6 +606,7 @@ void lit_seq_end(lit_seq *q, lit_sum *out)
         out->joined = 0;
     }
     out->redge = (unsigned char)q->prev;
+    out->ledge = (unsigned char)ledge;
     out->empty = (unsigned char)q->empty;
     out->cons = q->cons;
     out->oom = q->oom;
@@ -585,7 +630,7 @@ static void alt_join(arena *a, lit_sum *v, size_t n, lit_sum *out)
         memset(&v[0], 0, sizeof(v[0]));
         return;
     }
-    int ok = n > 0, head = 1, tail = 1, redge = CTX_NONE;
+    int ok = n > 0, head = 1, tail = 1, redge = CTX_NONE, ledge = CTX_NONE;
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         out->cons = v[i].cons > out->cons ? v[i].cons : out->cons;
@@ -595,9 +640,11 @@ static void alt_join(arena *a, lit_sum *v, size_t n, lit_sum *out)
         tail &= v[i].tail;
         out->empty |= v[i].empty;
         redge = redge == CTX_NONE ? v[i].redge : ctx_either(redge, v[i].redge);
+        ledge = ledge == CTX_NONE ? v[i].ledge : ctx_either(ledge, v[i].ledge);
         total += v[i].n;
     }
     out->redge = (unsigned char)(redge == CTX_NONE ? LIT_ANY : redge);
+    out->ledge = (unsigned char)(ledge == CTX_NONE ? LIT_ANY : ledge);
     out->head = (unsigned char)(ok && head);
     out->tail = (unsigned char)(ok && tail);
     if (ok && !out->oom) {
@@ -686,8 +733,7 @@ void lit_resolve(lit_sum *s, int ctx)
         size_t n = k ? s->n_pair : s->n;
         for (size_t i = 0; i < n; i++) {
             v[i].left = (unsigned char)ctx_resolve(v[i].left, ctx);
-            if (v[i].right == LIT_INHERIT)
-                v[i].right = (unsigned char)ctx;
+            v[i].right = (unsigned char)ctx_resolve(v[i].right, ctx);
         }
     }
 }
@@ -1343,8 +1389,9 @@ static void rx_seq(rx *x, lit_sum *out)
             char one = (char)ch;
             lit_run(x->mem, &one, 1, &item);
         }
-        if (kind == ATOM_SPACE || kind == ATOM_PUNCT)
-            item.redge = kind == ATOM_SPACE ? LIT_SPACE : LIT_EDGE;
+        if (kind == ATOM_SPACE || kind == ATOM_PUNCT) /* one character */
+            item.redge = item.ledge =
+                kind == ATOM_SPACE ? LIT_SPACE : LIT_EDGE;
         if (quantified)
             lit_repeat(x->mem, &item, min, max);
         lit_seq_add(&q, &item);

@@ -89,9 +89,15 @@ typedef struct lit_sum {
     /* in a sequence: it has literals joined to those of the item before,
      * which holds no companion for it (a part of its own literals) */
     unsigned char joined;
+    /* the context it puts right after what stands before it, when it
+     * consumes something (LIT_ANY: a letter may start it; `\s` SPACE): a
+     * literal before "no [more] 9" ("no", then an optional space and a
+     * word, then a space) is known to end before white space */
+    unsigned char ledge;
 } lit_sum;
 
-#define LIT_SUM_NONE {0, NULL, 0, 0.0, 0, 0, NULL, 0, 0, 0, LIT_ANY, 0, 0, 0, 0}
+#define LIT_SUM_NONE                                                        \
+    {0, NULL, 0, 0.0, 0, 0, NULL, 0, 0, 0, LIT_ANY, 0, 0, 0, 0, LIT_ANY}
 
 /* Frees a malloc'd summary: one that lit_from_regex, phrase_compile_lit or
  * lit_sum_copy gave. */
@@ -142,6 +148,14 @@ typedef struct lit_seq {
     size_t tail_at;
     int sep;
     int lead;       /* something may come before items[0] */
+    /* what stands after the literals of items[n - 1] (last_open) when
+     * items that may be empty came after them: the join of how those
+     * start, or -1 */
+    int pend;
+    /* how the sequence starts (lit_sum.ledge): the join of the starts of
+     * the marks and items so far, until one that always consumes; -1
+     * before the first */
+    int first, first_done;
 } lit_seq;
 
 void lit_seq_init(lit_seq *q, arena *a);

@@ -151,6 +151,7 @@ static void parse_optional(parser *ps, lit_sum *lits)
     parse_group(ps, ']', &body);
     lit_none(body.cons, lits);
     lits->redge = body.redge;
+    lits->ledge = body.ledge;
     lits->empty = 1;
 }
 
@@ -322,6 +323,7 @@ static void parse_seq(parser *ps, lit_sum *lits)
                 PUT(ps, "(?:" PHRASE_SPACE);
                 parse_optional(ps, &item);
                 PUT(ps, ")?");
+                item.ledge = LIT_SPACE;
                 add_item(&q, &r, &item);
             } else {
                 skip_space(ps);
@@ -371,7 +373,7 @@ static void parse_seq(parser *ps, lit_sum *lits)
                     lit_run(ps->mem, &one, 1, &item);
                 } else {
                     lit_none(cons, &item);
-                    item.redge = edge ? LIT_EDGE : LIT_ANY;
+                    item.redge = item.ledge = edge ? LIT_EDGE : LIT_ANY;
                     item.empty = c == '-';
                 }
                 add_item(&q, &r, &item);

@@ -207,6 +207,58 @@ static void lit__context__known_through_optional_items(void **state)
     lit_sum_free(&s);
 }
 
+/* What stands after a literal is known through optional items too: in
+ * "no [more] 9-to-5" white space follows "no" whether "more" is there or
+ * not, so "no" is looked for only before white space. Where an optional
+ * item may glue a letter on, or a lookahead follows, nothing is known. */
+static void lit__context__known_before_optional_items(void **state)
+{
+    (void)state;
+    buf b = BUF_INIT;
+    lit_sum s;
+    char err[128];
+    size_t off;
+    assert_int_equal(phrase_compile_lit("no [more] {9-to-5|9-5|nine-to-five}", &b,
+                                        &s, err, sizeof(err), &off),
+                     0);
+    buf_free(&b);
+    assert_non_null(lit_named(&s, "no"));
+    assert_int_equal(lit_named(&s, "no")->right, LIT_SPACE);
+    lit_sum_free(&s);
+
+    /* at the end of a phrase: white space or the phrase's edge */
+    assert_int_equal(phrase_compile_lit("zyzzyva [x]", &b, &s, err,
+                                        sizeof(err), &off),
+                     0);
+    buf_free(&b);
+    assert_int_equal(lit_named(&s, "zyzzyva")->right, LIT_EDGE);
+    lit_sum_free(&s);
+
+    static const struct {
+        const char *re;
+        int right;
+    } cases[] = {
+        {"\\bunpaid(?:\\s+and)?\\s+trial", LIT_SPACE},
+        {"\\bzyzzyva(?:\\s*-\\s*x)?(?:\\.|!)", LIT_EDGE},
+        {"\\bzyzzyva(?:\\s+x|\\s*,)?\\s", LIT_EDGE},
+        {"\\bzyzzyva(?:x)?\\s", LIT_ANY},
+        {"\\bzyzzyva(?:\\s+x)?(?!\\s)", LIT_ANY},
+        /* a regex may end anywhere: nothing known after it */
+        {"\\bzyzzyva(?:\\s+x)?", LIT_ANY},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        lit_from_regex(cases[i].re, &s);
+        const char *want = strstr(cases[i].re, "unpaid") ? "unpaid" : "zyzzyva";
+        const lit *l = lit_named(&s, want);
+        assert_non_null(l);
+        if (l->right != cases[i].right)
+            print_error("%s: right %d, want %d\n", cases[i].re, l->right,
+                        cases[i].right);
+        assert_int_equal(l->right, cases[i].right);
+        lit_sum_free(&s);
+    }
+}
+
 static void lit__regex__what_it_cannot_read_gives_no_literal(void **state)
 {
     (void)state;
@@ -412,6 +464,7 @@ int main(void)
         cmocka_unit_test(lit__alternation__holds_every_branch_or_none),
         cmocka_unit_test(lit__context__drops_only_impossible_occurrences),
         cmocka_unit_test(lit__context__known_through_optional_items),
+        cmocka_unit_test(lit__context__known_before_optional_items),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

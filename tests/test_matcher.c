@@ -436,7 +436,9 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
         "phrase = high-pressure sales floor\nphrase = once-in-a-lifetime chance\n"
         "phrase = {evenings|nights} {and|or|&} weekends\n"
         "phrase = big-zygote [quota] {target|goal}\n"
-        "regex = \\bno\\s+experience\\s+(?:is\\s+)?required\\b\n");
+        "phrase = no [more] {9-to-5|9-5|nine-to-five}\n"
+        "regex = \\bno\\s+experience\\s+(?:is\\s+)?required\\b\n"
+        "regex = \\bzyzzyva(?:\\s*-\\s*x)?(?:\\.|!)\n");
     static const char *const texts[] = {
         "fast            \n\n\t   paced and fastpaced and fast\xE2\x80\x94paced",
         "go\n\n\n     the       \t extra \xC2\xA0 mile; go extra mile",
@@ -455,6 +457,9 @@ static void matcher__edge_cases__fast_and_reference_agree(void **state)
         "nights&weekends, eveningsand weekends, nights or\xC2\xADweekends",
         "no experience required; no experience is required; experienceisrequired",
         "a bigzygote quota target; big-zygote goal; bigzygote  quota\ngoal",
+        "no 9-to-5, no\xC2\xA0more\tnine-to-five, no\nmore\n9-5, nomore 9-5, "
+        "no more9-5, No-9-to-5",
+        "zyzzyva! zyzzyva - x. zyzzyva-x! zyzzyvax! zyzzyva.",
         "",
     };
     agree_each(rs, texts, sizeof(texts) / sizeof(texts[0]));
