@@ -836,6 +836,7 @@ int litset_build(litset *ls)
             free(place);
             return -1;
         }
+    unsigned char want[2] = {LIT_ANY, LIT_ANY};
     for (size_t i = 0; i < ls->n_ents; i++) {
         const entry *e = &ls->ents[i];
         tent x;
@@ -843,8 +844,13 @@ int litset_build(litset *ls)
         x.s = ls->bytes + e->off;
         x.len = (uint32_t)e->len;
         x.lit = e->lit;
-        x.ctx_left = (unsigned char)side_wanted(&ls->lits[e->lit], 0);
-        x.ctx_right = (unsigned char)side_wanted(&ls->lits[e->lit], 1);
+        /* a literal's entries (its k/s variants) are side by side */
+        if (i == 0 || e->lit != ls->ents[i - 1].lit)
+            for (int right = 0; right < 2; right++)
+                want[right] =
+                    (unsigned char)side_wanted(&ls->lits[e->lit], right);
+        x.ctx_left = want[0];
+        x.ctx_right = want[1];
         if (place[i] == AT_ANY) {
             table *k = &ls->tab[T_ANY];
             k->e[k->n++] = x; /* keyed below */
