@@ -298,13 +298,8 @@ int decode_drop_invisible_spans(const char *s, size_t n, unsigned threads,
     span_vec all = {NULL, 0, 0};
     int oom = !t;
     if (t) {
-        j.t = t;
-        if (k > 1) {
-            lanes_run(k, clean_lane, &j);
-        } else {
-            bigmem_prefault(t, n + 1);
-            clean_lane(0, &j);
-        }
+        j.t = t; /* each piece maps its part of t (clean_lane) and fills it */
+        lanes_run(k, clean_lane, &j);
         /* the runs of all pieces, one where a piece goes on from the last */
         for (size_t i = 0; i < k; i++) {
             oom |= j.got[i] == (size_t)-1;
