@@ -289,15 +289,10 @@ int matcher_init(matcher *m, unsigned long match_limit)
     return 0;
 }
 
-/* Texts up to this size are checked for valid UTF-8, so that small
- * searches in them need not check it again; bigger ones are searched
- * with JIT, which has no such cost. */
-#define CHECK_MAX (256u * 1024)
-
 void matcher_text(matcher *m, const char *text, size_t len)
 {
     m->len = len;
-    m->valid = len <= CHECK_MAX && text_valid_utf8(text, len);
+    m->valid = len <= MATCHER_CHECK_MAX && text_valid_utf8(text, len);
 }
 
 const pcre2_code *matcher_code(const matcher *m, const pattern *p,
@@ -310,7 +305,7 @@ const pcre2_code *matcher_code(const matcher *m, const pattern *p,
     /* the interpreter checks the text from the window on at each search */
     unsigned long each = m->len / 1024 + 1;
     return pattern_code(p, PAT_ANY,
-                        m->len > CHECK_MAX ? PATTERN_HOT : windows * each,
+                        m->len > MATCHER_CHECK_MAX ? PATTERN_HOT : windows * each,
                         msg, msglen);
 }
 

@@ -213,8 +213,14 @@ typedef struct matcher {
 int matcher_init(matcher *m, unsigned long match_limit);
 void matcher_free(matcher *m);
 
+/* Texts up to this size are checked for valid UTF-8 by matcher_text, so
+ * that searches in them need not check it again and a pattern with few
+ * of them need not be compiled with JIT; a bigger one is checked a chunk
+ * at a time by the scan's literal pass, which sets `valid` itself. */
+#define MATCHER_CHECK_MAX (256u * 1024)
+
 /* Prepares the matcher for a text: is it valid UTF-8 (checked here when
- * it is small enough for that to pay)? */
+ * it is small; else 0 until the caller knows)? */
 void matcher_text(matcher *m, const char *text, size_t len);
 
 /*

@@ -99,6 +99,7 @@ typedef struct lane {
     size_t n_hits, cap_hits;
     size_t *kw;        /* where a directive's keyword starts in its chunks */
     size_t n_kw, cap_kw;
+    int utf8_bad;      /* a chunk it read is not valid UTF-8 */
     int oom;
 } lane;
 
@@ -989,6 +990,7 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
     ln->n_touched = 0;
     ln->any.n = 0;
     ln->n_kw = 0;
+    ln->utf8_bad = 0;
     size_t bytes = (c1 - c0) * FIND_CHUNK < len ? (c1 - c0) * FIND_CHUNK : len;
     if (ln->any.cap < bytes / BYTES_PER_CAND &&
         bytes / BYTES_PER_CAND * sizeof(owned) >= ((size_t)4 << 20)) {
@@ -1004,6 +1006,11 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
                         len - stop > reach ? stop + reach : len, &ln->occ) ||
             find_keywords(sc, ln, at, stop))
             return -1;
+        /* a big text is checked for valid UTF-8 here, a chunk just read
+         * at a time (matcher_text checks small ones) */
+        if (len > MATCHER_CHECK_MAX && !ln->utf8_bad &&
+            !text_valid_utf8_part((const char *)t, len, at, stop))
+            ln->utf8_bad = 1;
         for (size_t i = 0; i < ln->occ.n && ln->occ.v[i].pos < stop; i++) {
             size_t n;
             const lit_occ *oc = &ln->occ.v[i];
@@ -1151,6 +1158,13 @@ static int find_candidates(scanner *sc, size_t n_lanes)
     run_lanes(sc, n_lanes, find_lane, &j);
     if (lanes_oom(k, n_lanes))
         return -1;
+    if (sc->doc->len > MATCHER_CHECK_MAX) {
+        int valid = 1;
+        for (size_t i = 0; i < n_lanes; i++)
+            valid &= !k->lanes[i].utf8_bad;
+        for (size_t i = 0; i < n_lanes; i++)
+            k->lanes[i].m.valid = valid;
+    }
     gather_touched(k, n_lanes);
     /* Each owner's candidates together, in text order: where each lane's
      * go. */

@@ -138,6 +138,22 @@ int text_valid_utf8(const char *s, size_t n)
     return 1;
 }
 
+/* The first position at or after i that does not continue a sequence. */
+static size_t char_start(const char *s, size_t len, size_t i)
+{
+    while (i < len && is_cont((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+int text_valid_utf8_part(const char *s, size_t len, size_t a, size_t b)
+{
+    /* nothing is before 0: continuation bytes there are checked */
+    a = a == 0 ? 0 : char_start(s, len, a);
+    b = b == 0 ? 0 : char_start(s, len, b);
+    return a >= b || text_valid_utf8(s + a, b - a);
+}
+
 #define HIGH_BITS 0x8080808080808080ull
 #define LOW_BITS 0x0101010101010101ull
 

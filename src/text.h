@@ -38,6 +38,13 @@ void text_trim(const char **s, const char **e);
  * above U+10FFFF)? */
 int text_valid_utf8(const char *s, size_t n);
 
+/* Is the part of s[0..len) from the first character start at or after a
+ * (0 itself for 0) to the first at or after b valid UTF-8? Cut at any
+ * a0 = 0 <= a1 <= ... <= an = len, a text is valid exactly when each part
+ * is: a sequence cut in two belongs whole to the part before (its
+ * continuation bytes are skipped), and so do stray continuation bytes. */
+int text_valid_utf8_part(const char *s, size_t len, size_t a, size_t b);
+
 /*
  * How many bytes s[0..n) starts with that are ASCII (below 0x80): where a
  * scan for what needs cleaning up, or checking as UTF-8, resumes. 64 bytes

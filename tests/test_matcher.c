@@ -415,6 +415,52 @@ static void matcher__big_text_in_threads__same_as_one_thread(void **state)
     rf_rules_free(rs);
 }
 
+/* A text bigger than matcher_text checks is checked for valid UTF-8 a
+ * chunk at a time by the literal pass; only a valid one is searched
+ * without PCRE2's own checks. An invalid byte at each side of a chunk's
+ * edge (and none) gives what the reference gives: with the text taken as
+ * valid, "zq.zq" would match across the byte that PCRE2 otherwise never
+ * lets a match cross. */
+static void matcher__big_text_utf8_checked_by_chunk__fast_and_reference_agree(
+    void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(
+        NEGATION
+        "[cross]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "regex = zq.zq\nphrase = unpaid trial\n");
+    const size_t chunk = 256u * 1024, len = 2 * chunk + 4096;
+    char *t = malloc(len);
+    assert_non_null(t);
+    static const char filler[] = "an unpaid trial, caf\xC3\xA9 \xE2\x80\x93 ok. ";
+    for (size_t i = 0; i < len; i++)
+        t[i] = filler[i % (sizeof(filler) - 1)];
+    static const size_t edges[] = {256u * 1024, 512u * 1024};
+    for (size_t e = 0; e < 2; e++)
+        for (size_t d = 0; d < 8; d++) {
+            size_t at = edges[e] - 5 + d; /* "zq" then the byte at at */
+            char keep[5];
+            memcpy(keep, t + at - 2, 5);
+            memcpy(t + at - 2, "zq\x80zq", 5);
+            char what[64];
+            snprintf(what, sizeof(what), "an invalid byte at %zu", at);
+            agree(rs, what, t, len);
+            memcpy(t + at - 2, "zq\xC3zq", 5); /* a cut sequence */
+            agree(rs, what, t, len);
+            memcpy(t + at - 2, keep, 5);
+        }
+    /* valid: the same with an a in place of the byte, which matches */
+    memcpy(t + chunk - 2, "zqazq", 5);
+    agree(rs, "valid", t, len);
+    rf_error err = {0, ""};
+    rf_result *res = rf_scan(rs, t, len, NULL, &err);
+    assert_non_null(res);
+    assert_true(rf_result_flag_count(res) == 1);
+    free(t);
+    rf_result_free(res);
+    rf_rules_free(rs);
+}
+
 /* Hand-made cases: where a window must reach far back, or a literal is
  * glued, or the rule's alternatives overlap. */
 static void matcher__edge_cases__fast_and_reference_agree(void **state)
@@ -674,6 +720,8 @@ int main(void)
         cmocka_unit_test(matcher__companion_over_white_space__fast_and_reference_agree),
         cmocka_unit_test(matcher__window_reach__same_as_a_character_at_a_time),
         cmocka_unit_test(matcher__big_text_in_threads__same_as_one_thread),
+        cmocka_unit_test(
+            matcher__big_text_utf8_checked_by_chunk__fast_and_reference_agree),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_default_rules),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_draft_rules),
         cmocka_unit_test(matcher__corpus__fast_and_reference_agree_default_rules),

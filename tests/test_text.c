@@ -212,6 +212,56 @@ static void text__valid_utf8__finds_a_bad_byte_at_every_offset(void **state)
     }
 }
 
+/* Cut anywhere, a text's parts are all valid exactly when it is: random
+ * texts of ASCII, whole and cut sequences, stray continuation bytes,
+ * cut at random places (and at every place in short ones). */
+static void text__valid_utf8_part__parts_agree_with_the_whole(void **state)
+{
+    (void)state;
+    static const char *const bits[] = {
+        "a", " ", "\xC3\xA9", "\xE2\x80\x93", "\xF0\x9F\x98\x80",
+        "\x80", "\xBF\xBF", "\xE2\x80", "\xC3", "\xF0\x9F", "\xFF",
+        "\xED\xA0\x80" /* a surrogate */};
+    uint64_t r = 11;
+    char buf[64];
+    for (int round = 0; round < 4000; round++) {
+        size_t n = 0;
+        while (n < 40) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            /* mostly valid pieces, so that both answers come up */
+            size_t k = (r >> 33) % (round % 3 ? 5 : sizeof(bits) / sizeof(*bits));
+            size_t w = strlen(bits[k]);
+            memcpy(buf + n, bits[k], w);
+            n += w;
+        }
+        int whole = text_valid_utf8(buf, n);
+        /* every single cut */
+        for (size_t c = 0; c <= n; c++) {
+            int parts = text_valid_utf8_part(buf, n, 0, c) &&
+                        text_valid_utf8_part(buf, n, c, n);
+            if (parts != whole)
+                fail_msg("round %d, cut at %zu: parts %d, whole %d", round,
+                         c, parts, whole);
+        }
+        /* three random cuts */
+        size_t c[5] = {0, 0, 0, 0, n};
+        for (int i = 1; i < 4; i++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            c[i] = (r >> 33) % (n + 1);
+        }
+        for (int i = 1; i < 4; i++) /* in order */
+            for (int j = i; j > 0 && c[j] < c[j - 1]; j--) {
+                size_t t = c[j];
+                c[j] = c[j - 1];
+                c[j - 1] = t;
+            }
+        int parts = 1;
+        for (int i = 0; i < 4; i++)
+            parts &= text_valid_utf8_part(buf, n, c[i], c[i + 1]);
+        assert_int_equal(parts, whole);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +274,7 @@ int main(void)
         cmocka_unit_test(text__count_byte__every_simd_level_finds_every_offset),
         cmocka_unit_test(text__count_byte__counts_them_all),
         cmocka_unit_test(text__valid_utf8__finds_a_bad_byte_at_every_offset),
+        cmocka_unit_test(text__valid_utf8_part__parts_agree_with_the_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
