@@ -676,7 +676,9 @@ static size_t plain_forward(const unsigned char *t, size_t len, size_t p,
 /* Texts of words, runs of spaces, tabs, line breaks, no-break and em
  * spaces, accented letters and stray bytes: every budget from 0 to 70
  * from every position reaches where a character-at-a-time walk does,
- * whether the sixteen bytes it stops in are ASCII or not. */
+ * whether the sixteen bytes it stops in are ASCII or not; and in every
+ * other round, of ASCII only, up to 150, so that it goes many blocks of
+ * sixteen before it stops. */
 static void matcher__window_reach__same_as_a_character_at_a_time(void **state)
 {
     (void)state;
@@ -689,11 +691,15 @@ static void matcher__window_reach__same_as_a_character_at_a_time(void **state)
     buf b = BUF_INIT;
     for (int round = 0; round < 40; round++) {
         b.len = 0;
-        while (b.len < 200)
-            buf_puts(&b, bits[below(&r, sizeof(bits) / sizeof(bits[0]))]);
+        int ascii = round % 2;
+        while (b.len < 200) {
+            size_t k = below(&r, sizeof(bits) / sizeof(bits[0]));
+            if (!ascii || (unsigned char)bits[k][0] < 0x80)
+                buf_puts(&b, bits[k]);
+        }
         const unsigned char *t = (const unsigned char *)b.data;
         for (size_t p = 0; p <= b.len; p++)
-            for (size_t budget = 0; budget <= 70; budget++) {
+            for (size_t budget = 0; budget <= (ascii ? 150u : 70u); budget++) {
                 size_t start = p > 0 ? below(&r, (uint32_t)p) : 0;
                 if (matcher_forward(t, b.len, p, budget) !=
                         plain_forward(t, b.len, p, budget) ||
