@@ -644,6 +644,10 @@ void pattern_paired_near(const pattern *p, const char *text, size_t len,
         return;
     const unsigned char *t = (const unsigned char *)text;
     size_t gap = p->lits.gap, k = 0, j = 0;
+    /* the first place from which comp[reach_of] is within gap non-space
+     * bytes: worked out once for all the candidates before that companion
+     * (those of a common word before a rarer one are many) */
+    size_t reach_of = nc, reach = 0;
     for (size_t i = 0; i < n; i++) {
         size_t a = c[i].pos;
         int ok = 0;
@@ -653,8 +657,15 @@ void pattern_paired_near(const pattern *p, const char *text, size_t len,
             j++; /* comp[j] is the first companion at a or after */
         if (p->lits.pair_after) {
             /* it must start within gap non-space bytes of a */
-            ok = j < nc && (comp[j].pos - a <= gap ||
-                            comp[j].pos <= matcher_forward(t, len, a, gap));
+            if (j < nc && comp[j].pos - a <= gap) {
+                ok = 1;
+            } else if (j < nc) {
+                if (reach_of != j) {
+                    reach = matcher_back(t, comp[j].pos, 0, gap);
+                    reach_of = j;
+                }
+                ok = a >= reach;
+            }
         } else {
             /* companions before it that end by a, nearest first; one
              * must start within gap non-space bytes before a */

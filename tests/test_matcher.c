@@ -717,6 +717,48 @@ static void matcher__window_reach__same_as_a_character_at_a_time(void **state)
     buf_free(&b);
 }
 
+/* pattern_paired_near asks whether a companion at c is within a budget
+ * of a candidate at a by walking back from c once for all the candidates
+ * before it, not forward from each: the same answer wherever the text is
+ * valid UTF-8, and never no where the forward walk says yes (a stray byte
+ * may make the forward walk take white space after it as part of it). */
+static void matcher__reach_back_from_the_companion__same_as_forward(void **state)
+{
+    (void)state;
+    static const char *const bits[] = {
+        "word", "a", " ", "  ", "\t", "\n", "\xC2\xA0", "\xE2\x80\x83",
+        "\xC3\xA9t\xC3\xA9", "\xE2\x80\x94", "commission", ".",
+        "\xff", "\xE2 ", "\x80\x80"};
+    rng r = {0x5eedull};
+    buf b = BUF_INIT;
+    for (int round = 0; round < 60; round++) {
+        int valid = round % 2; /* leave out the last three */
+        size_t nb = sizeof(bits) / sizeof(bits[0]) - (valid ? 3 : 0);
+        b.len = 0;
+        while (b.len < 300)
+            buf_puts(&b, bits[below(&r, (uint32_t)nb)]);
+        const unsigned char *t = (const unsigned char *)b.data;
+        for (int k = 0; k < 400; k++) {
+            size_t a = below(&r, (uint32_t)b.len), c = below(&r, (uint32_t)b.len);
+            if (a > c) {
+                size_t x = a;
+                a = c;
+                c = x;
+            }
+            /* candidates and companions start at characters */
+            if ((t[a] & 0xC0) == 0x80 || (t[c] & 0xC0) == 0x80)
+                continue;
+            size_t budget = below(&r, 160);
+            int fwd = c <= matcher_forward(t, b.len, a, budget);
+            int back = a >= matcher_back(t, c, 0, budget);
+            if (valid ? fwd != back : fwd && !back)
+                fail_msg("round %d, a %zu, c %zu, budget %zu: forward %d, "
+                         "back %d", round, a, c, budget, fwd, back);
+        }
+    }
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -725,6 +767,7 @@ int main(void)
         cmocka_unit_test(matcher__literal_across_chunk_edge__fast_and_reference_agree),
         cmocka_unit_test(matcher__companion_over_white_space__fast_and_reference_agree),
         cmocka_unit_test(matcher__window_reach__same_as_a_character_at_a_time),
+        cmocka_unit_test(matcher__reach_back_from_the_companion__same_as_forward),
         cmocka_unit_test(matcher__big_text_in_threads__same_as_one_thread),
         cmocka_unit_test(
             matcher__big_text_utf8_checked_by_chunk__fast_and_reference_agree),
