@@ -657,15 +657,11 @@ void pattern_paired_near(const pattern *p, const char *text, size_t len,
             j++; /* comp[j] is the first companion at a or after */
         if (p->lits.pair_after) {
             /* it must start within gap non-space bytes of a */
-            if (j < nc && comp[j].pos - a <= gap) {
-                ok = 1;
-            } else if (j < nc) {
-                if (reach_of != j) {
-                    reach = matcher_back(t, comp[j].pos, 0, gap);
-                    reach_of = j;
-                }
-                ok = a >= reach;
+            if (j < nc && comp[j].pos - a > gap && reach_of != j) {
+                reach = matcher_back(t, comp[j].pos, 0, gap);
+                reach_of = j;
             }
+            ok = j < nc && (comp[j].pos - a <= gap || a >= reach);
         } else {
             /* companions before it that end by a, nearest first; one
              * must start within gap non-space bytes before a */

@@ -216,12 +216,11 @@ static void keep_note(scanner *sc, const char *one)
         nv->v = v;
         nv->cap = cap;
     }
-    char *what = malloc(strlen(one) + 1);
+    char *what = strdup(one);
     if (!what) {
         sc->oom = 1;
         return;
     }
-    strcpy(what, one);
     nv->v[nv->n++] = (note){sc->at_hit, what};
 }
 

@@ -40,13 +40,12 @@ void text_locate(const char *s, size_t len, size_t pos, text_pos *c,
     if (breaks) {
         c->line += breaks;
         c->line_start = c->pos + last + 1;
-    }
-    /* On the same line, count on from the last position: many hits on one
-     * megabyte-long line must not recount the line for each. */
-    if (breaks)
         c->column = text_codepoints(s + c->line_start, pos - c->line_start) + 1;
-    else
+    } else {
+        /* on the same line, count on from the last position: many hits on
+         * one megabyte-long line must not recount the line for each */
         c->column += text_codepoints(s + c->pos, pos - c->pos);
+    }
     c->pos = pos;
     *line = c->line;
     *column = c->column;
