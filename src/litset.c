@@ -154,9 +154,28 @@ struct litset {
     size_t n_ents, cap_ents;
     size_t max_len;        /* of an entry */
     table tab[N_TABLES];
+    struct near_tab *near; /* for litset_first_near, or NULL */
     int simd;              /* TEXT_SIMD_*: how positions are marked */
     int built;
 };
+
+/* A set of at most NEAR_LITS literals whose first two bytes (one for a
+ * literal of one byte), loosely folded, are at most NEAR_MARKS pairs:
+ * those bytes, 16 times each, as in a table's vec (pairs first); and the
+ * literals (by bit) that start with byte c, loosely folded, at first[c].
+ * A literal that starts with a byte from 0x80 up is left out, and a window
+ * with such a byte is not looked through here when some literal has one
+ * (`high`); nor, when some literal has a k or an s (`ks`), one that holds
+ * a Kelvin sign or a long s. */
+#define NEAR_LITS 32
+#define NEAR_MARKS 12
+
+typedef struct near_tab {
+    unsigned char vec[2 * NEAR_MARKS][16];
+    uint32_t first[256];
+    unsigned n_pairs, n_singles;
+    int high, ks;
+} near_tab;
 
 /* Case folding: exact (A-Z to a-z) for checking, loose (OR 0x20, which
  * maps A-Z to a-z and merges a few other bytes) for keys and quick
@@ -242,6 +261,7 @@ void litset_free(litset *ls)
     free(ls->ents);
     for (int k = 0; k < N_TABLES; k++)
         table_free(&ls->tab[k]);
+    free(ls->near);
     free(ls);
 }
 
@@ -813,10 +833,54 @@ static int table_build(table *k)
     return 0;
 }
 
+/* Sets ls->near when the literals are few and start with few pairs of
+ * bytes. Returns 0, or -1 when out of memory. */
+static int near_build(litset *ls)
+{
+    unsigned pairs[MAX_MARKS], singles[MAX_MARKS], np = 0, ns = 0;
+    for (size_t i = 0; i < ls->n_lits; i++) {
+        const unsigned char *t = (const unsigned char *)ls->lits[i].s;
+        unsigned m = t[0] | 0x20u;
+        if (m >= 0x80)
+            continue;
+        if (ls->lits[i].len > 1)
+            m |= (t[1] | 0x20u) << 8;
+        if (take(m > 0xFF ? pairs : singles, m > 0xFF ? &np : &ns, m) ||
+            np + ns > NEAR_MARKS)
+            return 0;
+    }
+    near_tab *nt = aligned_alloc(16, sizeof(near_tab));
+    if (!nt)
+        return -1;
+    memset(nt, 0, sizeof(*nt));
+    for (unsigned j = 0; j < np; j++) {
+        memset(nt->vec[2 * j], (int)(pairs[j] & 0xFF), 16);
+        memset(nt->vec[2 * j + 1], (int)(pairs[j] >> 8), 16);
+    }
+    for (unsigned j = 0; j < ns; j++)
+        memset(nt->vec[2 * np + j], (int)singles[j], 16);
+    nt->n_pairs = np;
+    nt->n_singles = ns;
+    for (size_t i = 0; i < ls->n_lits; i++) {
+        const litrec *r = &ls->lits[i];
+        nt->first[(unsigned char)r->s[0] | 0x20] |= (uint32_t)1 << i;
+        for (size_t k = 0; k < r->len; k++) {
+            nt->high |= (unsigned char)r->s[k] >= 0x80;
+            nt->ks |= r->s[k] == 'k' || r->s[k] == 's';
+        }
+    }
+    ls->near = nt;
+    return 0;
+}
+
 int litset_build(litset *ls)
 {
     for (int k = 0; k < N_TABLES; k++)
         table_free(&ls->tab[k]);
+    free(ls->near);
+    ls->near = NULL;
+    if (ls->n_lits <= NEAR_LITS && near_build(ls))
+        return -1;
     ls->max_len = 0;
     unsigned char *place = malloc(ls->n_ents + 1);
     if (!place)
@@ -1451,6 +1515,64 @@ int litset_find(const litset *ls, const char *text, size_t len, size_t a,
     }
     sort_occ(out, first);
     return 0;
+}
+
+/* Does t[a..b) hold a Kelvin sign or a long s (a k or an s there)? */
+static int kelvin_or_long_s(const unsigned char *t, size_t a, size_t b)
+{
+    for (size_t p = a; p + 1 < b; p++)
+        if ((t[p] == 0xC5 && t[p + 1] == 0xBF) ||
+            (t[p] == 0xE2 && t[p + 1] == 0x84 && p + 2 < b &&
+             t[p + 2] == 0xAA))
+            return 1;
+    return 0;
+}
+
+int litset_first_near(const litset *ls, const char *text, size_t len,
+                      size_t a, size_t last, size_t b)
+{
+#ifdef LITSET_SSE2
+    const unsigned char *t = (const unsigned char *)text;
+    const near_tab *nt = ls->near;
+    size_t n = b - a;
+    /* the window's blocks of 16 and the byte after them are read */
+    if (!nt || n > LITSET_NEAR_MAX || len - a <= ((n + 15) & ~(size_t)15))
+        return -1;
+    uint64_t cand = 0, high = 0;
+    const __m128i *v = (const __m128i *)(const void *)nt->vec;
+    for (size_t i = 0; i < n; i += 16) {
+        __m128i x = vec_at(t + a + i);
+        __m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        __m128i l1 = loose16(t + a + i + 1), m = _mm_setzero_si128();
+        for (unsigned j = 0; j < nt->n_pairs; j++)
+            m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(l, v[2 * j]),
+                                              _mm_cmpeq_epi8(l1, v[2 * j + 1])));
+        for (unsigned j = 0; j < nt->n_singles; j++)
+            m = _mm_or_si128(m, _mm_cmpeq_epi8(l, v[2 * nt->n_pairs + j]));
+        cand |= (uint64_t)(unsigned)_mm_movemask_epi8(m) << i;
+        high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << i;
+    }
+    uint64_t in = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+    if ((high & in) && (nt->high || (nt->ks && kelvin_or_long_s(t, a, b))))
+        return -1;
+    size_t starts = last < b ? last - a + 1 : n;
+    cand &= starts == 64 ? ~(uint64_t)0 : ((uint64_t)1 << starts) - 1;
+    for (; cand; cand &= cand - 1) {
+        size_t p = a + (size_t)__builtin_ctzll(cand);
+        for (uint32_t m = nt->first[t[p] | 0x20]; m; m &= m - 1) {
+            const litrec *r = &ls->lits[__builtin_ctz(m)];
+            if (r->len <= b - p &&
+                same_folded(t + p, (const unsigned char *)r->s, r->len) &&
+                lit_context_ok(t, len, p, p + r->len, r->owners[0].left,
+                               r->owners[0].right))
+                return 1;
+        }
+    }
+    return 0;
+#else
+    (void)ls, (void)text, (void)len, (void)a, (void)last, (void)b;
+    return -1;
+#endif
 }
 
 int litset_any(const litset *ls, const char *text, size_t a, size_t b)

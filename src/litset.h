@@ -85,6 +85,22 @@ const lit_owner *litset_owners(const litset *ls, uint32_t li, size_t *n);
 int litset_find(const litset *ls, const char *text, size_t len, size_t a,
                 size_t b, occ_vec *out);
 
+/*
+ * Is there an occurrence of a literal in text[a..b) that starts at or
+ * before `last` and that the contexts of its first owner accept, judged
+ * by the bytes of text[0..len) around it (lit_context_ok)? 1 or 0, looked
+ * at 16 bytes at a time, for the short windows where a companion may be;
+ * -1 when that cannot tell: a set of more than 32 literals or with many
+ * different first bytes, a window longer than LITSET_NEAR_MAX or too near
+ * the end of the text, or a byte from 0x80 up in it that may be part of
+ * an occurrence (a literal's, or a k or s of more bytes). The answer is
+ * the same as litset_find's then followed by that check on its
+ * occurrences.
+ */
+#define LITSET_NEAR_MAX 64
+int litset_first_near(const litset *ls, const char *text, size_t len,
+                      size_t a, size_t last, size_t b);
+
 /* Does litset_find find any literal in text[a..b)? */
 int litset_any(const litset *ls, const char *text, size_t a, size_t b);
 

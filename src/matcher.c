@@ -605,6 +605,19 @@ int pattern_paired_all(const pattern *p, const char *text, size_t len,
                 hi = PAIR_TO(w->v[j].p);
             j++;
         }
+        /* a short run: each window at once, 16 bytes at a time, unless
+         * that cannot tell */
+        int near = hi - lo <= LITSET_NEAR_MAX;
+        for (; near && i < j; i++) {
+            int found = litset_first_near(pls, text, len, w->v[i].lo,
+                                          w->v[i].p, PAIR_TO(w->v[i].p));
+            if (found < 0)
+                break;
+            if (found)
+                c[k++] = c[i];
+        }
+        if (i == j)
+            continue;
         occ->n = 0;
         if (litset_find(pls, text, len, lo, hi, occ))
             return -1;

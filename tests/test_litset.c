@@ -333,28 +333,39 @@ static void random_piece(const litset *ls, uint64_t *r, char *t, size_t *n,
     }
 }
 
-/* Random literals (letters with k and s, digits, a few other bytes) with
- * owners of random contexts, in random text made of them (random_piece),
- * looked for in random ranges, some starting or ending inside words. */
-static void run_random(uint64_t seed, size_t nlit, size_t len)
+/* nlit random literals of 1 to max_len bytes (letters with k and s,
+ * digits, a few other bytes), each with one or two owners of random
+ * contexts (`shared`: owners among 5), else with owner 0. */
+static litset *random_set(uint64_t *r, size_t nlit, size_t max_len,
+                          int shared)
 {
     static const char lit_bytes[] = "aabkkssettoo09/$-, ";
     static const int ctxs[] = {LIT_ANY, LIT_EDGE, LIT_SPACE, LIT_WORDB};
-    uint64_t r = seed;
     litset *ls = litset_new();
     assert_non_null(ls);
     for (size_t i = 0; i < nlit; i++) {
         char l[12];
-        size_t n = 1 + next_rand(&r) % 9;
+        size_t n = 1 + next_rand(r) % max_len;
         for (size_t k = 0; k < n; k++)
-            l[k] = lit_bytes[next_rand(&r) % (sizeof(lit_bytes) - 1)];
-        for (size_t owners = 1 + next_rand(&r) % 2; owners; owners--)
-            assert_int_equal(litset_add(ls, l, n, (uint32_t)(next_rand(&r) % 5),
-                                        0, ctxs[next_rand(&r) % 4],
-                                        ctxs[next_rand(&r) % 4]),
-                             0);
+            l[k] = lit_bytes[next_rand(r) % (sizeof(lit_bytes) - 1)];
+        for (size_t owners = shared ? 1 + next_rand(r) % 2 : 1; owners;
+             owners--) {
+            uint32_t owner = shared ? (uint32_t)(next_rand(r) % 5) : 0;
+            int left = ctxs[next_rand(r) % 4], right = ctxs[next_rand(r) % 4];
+            assert_int_equal(litset_add(ls, l, n, owner, 0, left, right), 0);
+        }
     }
     assert_int_equal(litset_build(ls), 0);
+    return ls;
+}
+
+/* Random literals with owners of random contexts (random_set), in random
+ * text made of them (random_piece), looked for in random ranges, some
+ * starting or ending inside words. */
+static void run_random(uint64_t seed, size_t nlit, size_t len)
+{
+    uint64_t r = seed;
+    litset *ls = random_set(&r, nlit, 9, 1);
     char *t = malloc(len);
     assert_non_null(t);
     size_t n = 0;
@@ -393,6 +404,62 @@ static void litset__find__random_contexts_agree_with_a_plain_search(void **state
         run_random(seed, 3, 3000);
         run_random(seed, 30, 8000);
         run_random(seed, 150, 8000);
+    }
+}
+
+/* Random sets of a few literals, each of one owner (as a companion's are),
+ * in random text (with no byte from 0x80 up when `ascii`), and random
+ * short windows [a, b) with a last start: litset_first_near, when it
+ * answers, says whether a plain search finds a literal there that its
+ * owner's contexts accept. It must answer for most windows of ASCII. */
+static void run_near(uint64_t seed, size_t nlit, int ascii)
+{
+    uint64_t r = seed;
+    litset *ls = random_set(&r, nlit, 6, 0);
+    size_t len = 4000, n = 0, asked = 0, answered = 0;
+    char *t = malloc(len);
+    assert_non_null(t);
+    for (size_t tries = 0; n + 40 < len && tries < 10 * len; tries++)
+        random_piece(ls, &r, t, &n, len);
+    for (size_t i = 0; ascii && i < n; i++)
+        if ((unsigned char)t[i] >= 0x80)
+            t[i] = ' ';
+    for (int w = 0; w < 400; w++) {
+        size_t a = next_rand(&r) % (n - 80);
+        size_t b = a + 1 + next_rand(&r) % LITSET_NEAR_MAX;
+        size_t last = a + next_rand(&r) % (b - a + 1);
+        int want = 0;
+        for (size_t p = a; p <= last && p < b && !want; p++)
+            for (uint32_t li = 0; li < litset_count(ls) && !want; li++) {
+                size_t ln, no;
+                const char *l = litset_text(ls, li, &ln);
+                const lit_owner *o = litset_owners(ls, li, &no);
+                size_t q = plain_match(t, p, b, l, ln);
+                want = q && lit_context_ok((const unsigned char *)t, n, p, q,
+                                           o[0].left, o[0].right);
+            }
+        int got = litset_first_near(ls, t, n, a, last, b);
+        asked++;
+        if (got < 0)
+            continue;
+        answered++;
+        if (got != want)
+            print_error("seed %llu: [%zu, %zu) last %zu: %d, want %d\n",
+                        (unsigned long long)seed, a, b, last, got, want);
+        assert_int_equal(got, want);
+    }
+    if (ascii)
+        assert_true(answered * 2 > asked);
+    litset_free(ls);
+    free(t);
+}
+
+static void litset__first_near__agrees_with_a_plain_search(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 12; seed++) {
+        run_near(seed, 1 + seed % 6, 1);
+        run_near(seed, 1 + seed % 6, 0);
     }
 }
 
@@ -543,6 +610,7 @@ int main(void)
             litset__find__range_edges_inside_words_count_as_edges),
         cmocka_unit_test(litset__find__kelvin_sign_and_long_s_at_word_edges),
         cmocka_unit_test(litset__find__reads_nothing_outside_the_range),
+        cmocka_unit_test(litset__first_near__agrees_with_a_plain_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
