@@ -74,7 +74,10 @@ typedef struct tent {
      * (side_wanted), for an occurrence none of them can take to be
      * dropped */
     unsigned char ctx_left, ctx_right;
+    /* every owner has the contexts ctx_left and ctx_right stand for */
+    unsigned char same;
 } tent;
+_Static_assert(sizeof(tent) <= 64, "a table entry is a cache line");
 
 enum {
     E_END = 1,   /* found at a word end: its 8 bytes end there */
@@ -469,6 +472,17 @@ static int side_wanted(const litrec *r, int right)
         want = j ? lit_context_join(want, c) : c;
     }
     return lit_ctx_bounded(want) ? want : LIT_ANY;
+}
+
+/* Do all the owners of r have the same contexts? Then side_wanted gives
+ * them where they are bounded, and checking those is checking each. */
+static int owners_agree(const litrec *r)
+{
+    for (size_t j = 1; j < r->n_owners; j++)
+        if (r->owners[j].left != r->owners[0].left ||
+            r->owners[j].right != r->owners[0].right)
+            return 0;
+    return 1;
 }
 
 static int place_of(const litset *ls, const entry *e)
@@ -907,6 +921,7 @@ int litset_build(litset *ls)
             return -1;
         }
     unsigned char want[2] = {LIT_ANY, LIT_ANY};
+    int same = 0;
     for (size_t i = 0; i < ls->n_ents; i++) {
         const entry *e = &ls->ents[i];
         tent x;
@@ -915,12 +930,15 @@ int litset_build(litset *ls)
         x.len = (uint32_t)e->len;
         x.lit = e->lit;
         /* a literal's entries (its k/s variants) are side by side */
-        if (i == 0 || e->lit != ls->ents[i - 1].lit)
+        if (i == 0 || e->lit != ls->ents[i - 1].lit) {
             for (int right = 0; right < 2; right++)
                 want[right] =
                     (unsigned char)side_wanted(&ls->lits[e->lit], right);
+            same = owners_agree(&ls->lits[e->lit]);
+        }
         x.ctx_left = want[0];
         x.ctx_right = want[1];
+        x.same = (unsigned char)same;
         if (place[i] == AT_ANY) {
             table *k = &ls->tab[T_ANY];
             k->e[k->n++] = x; /* keyed below */
@@ -986,7 +1004,8 @@ static int same_folded(const unsigned char *t, const unsigned char *s,
     return 1;
 }
 
-static int emit(occ_vec *out, size_t pos, size_t len, uint32_t li)
+static int emit(occ_vec *out, size_t pos, size_t len, uint32_t li,
+                int checked)
 {
     if (out->n == out->cap) {
         size_t cap = out->cap ? out->cap * 2 : 64;
@@ -996,7 +1015,7 @@ static int emit(occ_vec *out, size_t pos, size_t len, uint32_t li)
         out->v = v;
         out->cap = cap;
     }
-    out->v[out->n++] = (lit_occ){pos, pos + len, li};
+    out->v[out->n++] = (lit_occ){pos, pos + len, li, (uint32_t)checked};
     return 0;
 }
 
@@ -1063,7 +1082,8 @@ static int verify(const search *s, const tent *e, size_t c)
         !lit_side_ok(e->ctx_right, t[q], t[q - 1],
                      lit_lower_upper(t[q - 1], t[q])))
         return 0;
-    return emit(s->out, p, e->len, e->lit);
+    return emit(s->out, p, e->len, e->lit,
+                e->same && p > s->a && q < s->b);
 }
 
 /* Appends the entries e[from .. to) that stand at position c, whose 8

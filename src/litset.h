@@ -33,10 +33,14 @@ typedef struct lit_owner {
     unsigned char left, right;
 } lit_owner;
 
-/* Where a literal occurs: text[pos..end) and the literal's index. */
+/* Where a literal occurs: text[pos..end) and the literal's index; and
+ * whether lit_context_ok is known to hold there for every owner (their
+ * contexts are the same, and litset_find read the bytes on both sides of
+ * it inside its range). */
 typedef struct lit_occ {
     size_t pos, end;
     uint32_t lit;
+    uint32_t checked;
 } lit_occ;
 
 typedef struct occ_vec {

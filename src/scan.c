@@ -1015,7 +1015,8 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
             const lit_occ *oc = &ln->occ.v[i];
             const lit_owner *o = litset_owners(ls, oc->lit, &n);
             for (size_t j = 0; j < n; j++) {
-                if (!lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
+                if (!oc->checked &&
+                    !lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
                                     o[j].right))
                     continue;
                 size_t more = o[j].owner < no ? o[j].back : oc->end - oc->pos;

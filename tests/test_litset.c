@@ -205,6 +205,19 @@ static int taken(const litset *ls, uint32_t li, const char *t, size_t len,
     return 0;
 }
 
+/* Does every owner of literal li take t[p..q)? */
+static int taken_by_all(const litset *ls, uint32_t li, const char *t,
+                        size_t len, size_t p, size_t q)
+{
+    size_t n;
+    const lit_owner *o = litset_owners(ls, li, &n);
+    for (size_t j = 0; j < n; j++)
+        if (!lit_context_ok((const unsigned char *)t, len, p, q, o[j].left,
+                            o[j].right))
+            return 0;
+    return 1;
+}
+
 static int cmp_occ(const void *pa, const void *pb)
 {
     const lit_occ *a = pa, *b = pb;
@@ -255,6 +268,12 @@ static void compare_with_plain(litset *ls, const char *t, size_t len,
             assert_int_equal(litset_find(ls, t + a, b - a, 0, b - a, &got), 0);
         else
             assert_int_equal(litset_find(ls, t, len, a, b, &got), 0);
+        /* one said checked is taken by every owner, in the text given */
+        for (size_t i = 0; i < got.n; i++)
+            if (got.v[i].checked)
+                assert_true(taken_by_all(ls, got.v[i].lit, run % 2 ? t + a : t,
+                                         run % 2 ? b - a : len, got.v[i].pos,
+                                         got.v[i].end));
         for (size_t i = 0; i < got.n && run % 2; i++) {
             got.v[i].pos += a;
             got.v[i].end += a;
@@ -384,7 +403,7 @@ static void run_random(uint64_t seed, size_t nlit, size_t len)
                 all.v = realloc(all.v, all.cap * sizeof(lit_occ));
                 assert_non_null(all.v);
             }
-            all.v[all.n++] = (lit_occ){p, q, li};
+            all.v[all.n++] = (lit_occ){p, q, li, 0};
         }
     compare_with_plain(ls, t, n, 0, n, &all);
     for (int w = 0; w < 40; w++) {
