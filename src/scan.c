@@ -1073,6 +1073,7 @@ typedef struct find_job {
     int step;              /* 0 find, 1 place, 2 check companions */
     size_t n_lanes, chunks;
     atomic_size_t next;    /* step 2: the next part to check */
+    size_t fresh;          /* step 1: candidates newly given room */
 } find_job;
 
 static void find_lane(scanner *sc, size_t li, void *arg)
@@ -1085,6 +1086,12 @@ static void find_lane(scanner *sc, size_t li, void *arg)
         ln->oom = find_chunks(sc, ln, li * j->chunks / j->n_lanes,
                               (li + 1) * j->chunks / j->n_lanes) != 0;
     } else if (j->step == 1) {
+        /* each lane maps its share of the new room first (bigmem.h):
+         * tens of megabytes for a big text, in one thread a twentieth
+         * of the whole scan */
+        size_t a = li * j->fresh / j->n_lanes;
+        size_t b = (li + 1) * j->fresh / j->n_lanes;
+        bigmem_prefault(sc->keep->cands + a, (b - a) * sizeof(mcand));
         place_candidates(sc->keep, ln);
     } else {
         /* the parts with candidates (the first of the touched owners) */
@@ -1151,7 +1158,8 @@ static void gather_touched(rf_scanner *k, size_t n_lanes)
 static int find_candidates(scanner *sc, size_t n_lanes)
 {
     rf_scanner *k = sc->keep;
-    find_job j = {0, n_lanes, (sc->doc->len + FIND_CHUNK - 1) / FIND_CHUNK, 0};
+    find_job j = {0, n_lanes, (sc->doc->len + FIND_CHUNK - 1) / FIND_CHUNK, 0,
+                  0};
     forget_touched(k);
     for (size_t i = 0; i < n_lanes; i++)
         k->lanes[i].oom = 0;
@@ -1185,9 +1193,8 @@ static int find_candidates(scanner *sc, size_t n_lanes)
         mcand *c = realloc(k->cands, total * sizeof(*c));
         if (!c)
             return -1;
-        bigmem_prefault(c, total * sizeof(*c));
         k->cands = c;
-        k->cap_cands = total;
+        k->cap_cands = j.fresh = total;
     }
     j.step = 1;
     run_lanes(sc, n_lanes, find_lane, &j);
