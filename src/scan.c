@@ -1089,9 +1089,11 @@ static void find_lane(scanner *sc, size_t li, void *arg)
         /* each lane maps its share of the new room first (bigmem.h):
          * tens of megabytes for a big text, in one thread a twentieth
          * of the whole scan */
-        size_t a = li * j->fresh / j->n_lanes;
-        size_t b = (li + 1) * j->fresh / j->n_lanes;
-        bigmem_prefault(sc->keep->cands + a, (b - a) * sizeof(mcand));
+        if (j->fresh) {
+            size_t a = li * j->fresh / j->n_lanes;
+            size_t b = (li + 1) * j->fresh / j->n_lanes;
+            bigmem_prefault(sc->keep->cands + a, (b - a) * sizeof(mcand));
+        }
         place_candidates(sc->keep, ln);
     } else {
         /* the parts with candidates (the first of the touched owners) */
