@@ -1441,19 +1441,23 @@ block_at(const search *s, chunk *ch, size_t i, uint64_t *valid)
     return pad + 8;
 }
 
-/* Takes the marks m of the block whose bytes are at p. */
+/* Takes the marks m of the block whose bytes are at p; word ends only
+ * when there is a table of them. */
 static ALWAYS_INLINE void block_done(chunk *ch, const marks *m,
-                                     const unsigned char *p, uint64_t valid)
+                                     const unsigned char *p, uint64_t valid,
+                                     int ends)
 {
     uint64_t ap = m->alnum << 1 | ch->alnum_before >> 63;
     uint64_t turn = (m->lower << 1 | ch->lower_before >> 63) & m->upper;
-    /* a word end with 4 letters or digits before it, as every entry of
-     * that table has */
-    uint64_t e = ap & (~m->alnum | turn);
-    for (unsigned r = 2; r <= 4; r++)
-        e &= m->alnum << r | ch->alnum_before >> (64 - r);
     ch->starts[ch->n] = m->alnum & (~ap | turn) & valid;
-    ch->ends[ch->n] = e & valid;
+    if (ends) {
+        /* a word end with 4 letters or digits before it, as every entry
+         * of that table has */
+        uint64_t e = ap & (~m->alnum | turn);
+        for (unsigned r = 2; r <= 4; r++)
+            e &= m->alnum << r | ch->alnum_before >> (64 - r);
+        ch->ends[ch->n] = e & valid;
+    }
     ch->anyw[ch->n] = m->anyw & valid;
     ch->src[ch->n++] = p;
     ch->alnum_before = m->alnum;
@@ -1464,12 +1468,13 @@ static ALWAYS_INLINE void block_done(chunk *ch, const marks *m,
  * or mark_avx2: a macro, so that each of the functions below has its
  * mark inline, compiled for its instructions. */
 #define MARK_CHUNK(mark)                                                    \
+    int ends = ls->tab[T_END].n != 0;                                       \
     for (size_t i = base; i < s->b && ch->n < CHUNK; i += 64) {             \
         uint64_t valid;                                                     \
         marks m;                                                            \
         const unsigned char *p = block_at(s, ch, i, &valid);                \
         mark(ls, p, &m);                                                    \
-        block_done(ch, &m, p, valid);                                       \
+        block_done(ch, &m, p, valid, ends);                                 \
     }
 
 static void chunk_portable(const litset *ls, const search *s, chunk *ch,
