@@ -893,12 +893,32 @@ static int near_build(litset *ls)
     return 0;
 }
 
+/* Puts the owners of r with the same contexts side by side (an insertion
+ * sort: a literal has a few owners), so that a check of the contexts
+ * around an occurrence serves each run of them (litset_owners). */
+static void group_owners(litrec *r)
+{
+    for (size_t i = 1; i < r->n_owners; i++) {
+        lit_owner x = r->owners[i];
+        size_t j = i;
+        while (j > 0 && (r->owners[j - 1].left > x.left ||
+                         (r->owners[j - 1].left == x.left &&
+                          r->owners[j - 1].right > x.right))) {
+            r->owners[j] = r->owners[j - 1];
+            j--;
+        }
+        r->owners[j] = x;
+    }
+}
+
 int litset_build(litset *ls)
 {
     for (int k = 0; k < N_TABLES; k++)
         table_free(&ls->tab[k]);
     free(ls->near);
     ls->near = NULL;
+    for (size_t i = 0; i < ls->n_lits; i++)
+        group_owners(&ls->lits[i]);
     if (ls->n_lits <= NEAR_LITS && near_build(ls))
         return -1;
     ls->max_len = 0;

@@ -71,7 +71,8 @@ int litset_set_simd(litset *ls, int level);
  * and s may be longer there); 0 before litset_build. */
 size_t litset_max_len(const litset *ls);
 
-/* Number of distinct literals; a literal's text and owners. */
+/* Number of distinct literals; a literal's text and owners, those with
+ * the same contexts side by side once the set is built. */
 size_t litset_count(const litset *ls);
 const char *litset_text(const litset *ls, uint32_t li, size_t *len);
 const lit_owner *litset_owners(const litset *ls, uint32_t li, size_t *n);

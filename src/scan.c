@@ -1014,10 +1014,16 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
             size_t n;
             const lit_occ *oc = &ln->occ.v[i];
             const lit_owner *o = litset_owners(ls, oc->lit, &n);
+            int ok = 1;
             for (size_t j = 0; j < n; j++) {
+                /* owners of the same contexts are side by side: checked
+                 * once for each run of them */
                 if (!oc->checked &&
-                    !lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
-                                    o[j].right))
+                    (j == 0 || o[j].left != o[j - 1].left ||
+                     o[j].right != o[j - 1].right))
+                    ok = lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
+                                        o[j].right);
+                if (!ok)
                     continue;
                 size_t more = o[j].owner < no ? o[j].back : oc->end - oc->pos;
                 if (push_owned(&ln->any,

@@ -482,6 +482,39 @@ static void litset__first_near__agrees_with_a_plain_search(void **state)
     }
 }
 
+/* A literal's owners with the same contexts come side by side once the
+ * set is built (the scan checks the contexts once for each run), and none
+ * is lost. */
+static void litset__owners__same_contexts_side_by_side(void **state)
+{
+    (void)state;
+    static const int ctx[][2] = {{LIT_EDGE, LIT_ANY},  {LIT_ANY, LIT_ANY},
+                                 {LIT_SPACE, LIT_EDGE}, {LIT_EDGE, LIT_ANY},
+                                 {LIT_ANY, LIT_ANY},  {LIT_EDGE, LIT_ANY}};
+    litset *ls = litset_new();
+    assert_non_null(ls);
+    for (uint32_t i = 0; i < 6; i++)
+        assert_int_equal(litset_add(ls, "pay", 3, i, 0, ctx[i][0], ctx[i][1]),
+                         0);
+    assert_int_equal(litset_build(ls), 0);
+    size_t n;
+    const lit_owner *o = litset_owners(ls, 0, &n);
+    assert_int_equal(n, 6);
+    unsigned seen = 0;
+    for (size_t j = 0; j < n; j++) {
+        seen |= 1u << o[j].owner;
+        assert_int_equal(o[j].left, ctx[o[j].owner][0]);
+        assert_int_equal(o[j].right, ctx[o[j].owner][1]);
+        /* a context pair met before j - 1 does not come back at j */
+        for (size_t k = 0; j > 0 && k + 1 < j; k++)
+            if (o[k].left == o[j].left && o[k].right == o[j].right)
+                assert_true(o[j - 1].left == o[j].left &&
+                            o[j - 1].right == o[j].right);
+    }
+    assert_int_equal(seen, 0x3F);
+    litset_free(ls);
+}
+
 /* Literals with the contexts of their one owner, a text, and what each
  * kind of instructions must find in ranges of it ("pos:literal"). */
 typedef struct scenario {
@@ -630,6 +663,7 @@ int main(void)
         cmocka_unit_test(litset__find__kelvin_sign_and_long_s_at_word_edges),
         cmocka_unit_test(litset__find__reads_nothing_outside_the_range),
         cmocka_unit_test(litset__first_near__agrees_with_a_plain_search),
+        cmocka_unit_test(litset__owners__same_contexts_side_by_side),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
