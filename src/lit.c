@@ -574,9 +574,10 @@ void lit_seq_end(lit_seq *q, lit_sum *out)
             for (size_t k = 0; k < q->items[first].n; k++)
                 if (q->items[first].lits[k].back < from)
                     from = q->items[first].lits[k].back;
-            /* not an item whose literals are a part of the other's */
-            int inside = (i + 1 == best && q->items[best].joined) ||
-                         (i == best + 1 && q->items[i].joined);
+            /* not an item whose literals are a part of the other's (an
+             * item after it with literals joined to its own is one: it
+             * holds "only" or "equityonly" for "equity-only") */
+            int inside = i + 1 == best && q->items[best].joined;
             if (i != best && !inside && from != LIT_UNBOUNDED) {
                 d = 0;
                 for (size_t k = 0; k < q->items[second].n; k++)

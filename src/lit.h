@@ -87,7 +87,8 @@ typedef struct lit_sum {
     unsigned char empty;
     unsigned char head, tail;
     /* in a sequence: it has literals joined to those of the item before,
-     * which holds no companion for it (a part of its own literals) */
+     * which is no companion for it (a part of its own literals); it may be
+     * one for that item, its own and joined literals together */
     unsigned char joined;
     /* the context it puts right after what stands before it, when it
      * consumes something (LIT_ANY: a letter may start it; `\s` SPACE): a

@@ -537,6 +537,16 @@ static void matcher__phrases_sharing_edges__fast_and_reference_agree(void **stat
     rf_rules_free(rs);
 }
 
+/* The rules' parts with a companion (has: pattern_pair_checked, or
+ * pattern_pair_global for one looked for in the one pass). */
+static size_t parts_with(const rf_rules *rs, int (*has)(const pattern *))
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rs->n_parts; i++)
+        n += has(rs->part_pat[i]) != 0;
+    return n;
+}
+
 /* A phrase's second word (a companion, lit.h) is found in the one pass
  * with the rules' literals and checked against each candidate: it counts
  * only the bytes that are not white space, so runs of spaces and line
@@ -551,10 +561,7 @@ static void matcher__companion_over_white_space__fast_and_reference_agree(void *
         "phrase = time [{hard|very hard}] work\n");
     /* both phrases have a companion that is looked for in the one pass:
      * "work" before "time", and "work" after "time" */
-    size_t with_pair = 0;
-    for (size_t i = 0; i < rs->n_parts; i++)
-        with_pair += pattern_pair_global(rs->part_pat[i]) != 0;
-    assert_int_equal(with_pair, 2);
+    assert_int_equal(parts_with(rs, pattern_pair_global), 2);
     buf b = {0};
     for (size_t spaces = 0; spaces <= 300; spaces += 60)
         for (int far = 0; far <= 1; far++) {
@@ -582,6 +589,41 @@ static void matcher__companion_over_white_space__fast_and_reference_agree(void *
             rf_result_free(res);
         }
     buf_free(&b);
+    rf_rules_free(rs);
+}
+
+/* The word after an optional hyphen is the companion of the word before
+ * it, with the two joined ("equityonly") among its literals: the joined
+ * form holds no "only" after an edge, and is found all the same. */
+static void matcher__companion_after_a_hyphen__joined_form_found(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(
+        "[joined]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+        "phrase = {equity|stock}-only\nphrase = pressure-cooker\n");
+    assert_int_equal(parts_with(rs, pattern_pair_checked), 2);
+    static const struct {
+        const char *text;
+        size_t hits;
+    } cases[] = {
+        {"an equity-only offer", 1},     {"an equityonly offer", 1},
+        {"a Stockonly plan", 1},         {"stock \xE2\x80\x93 only, and", 1},
+        {"equity\n only", 1},           {"equityonlyness", 0},
+        {"equity, only later", 0},       {"a pressurecooker and a pressure-cooker", 2},
+        {"pressure cookers", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *t = cases[i].text;
+        agree(rs, t, t, strlen(t));
+        rf_error err;
+        rf_result *res = rf_scan(rs, t, strlen(t), NULL, &err);
+        assert_non_null(res);
+        size_t hits = rf_result_flag_count(res) ? rf_result_flag(res, 0)->count
+                                                : 0;
+        if (hits != cases[i].hits)
+            fail_msg("'%s': %zu hits, want %zu", t, hits, cases[i].hits);
+        rf_result_free(res);
+    }
     rf_rules_free(rs);
 }
 
@@ -768,6 +810,7 @@ int main(void)
         cmocka_unit_test(matcher__companion_over_white_space__fast_and_reference_agree),
         cmocka_unit_test(matcher__window_reach__same_as_a_character_at_a_time),
         cmocka_unit_test(matcher__reach_back_from_the_companion__same_as_forward),
+        cmocka_unit_test(matcher__companion_after_a_hyphen__joined_form_found),
         cmocka_unit_test(matcher__big_text_in_threads__same_as_one_thread),
         cmocka_unit_test(
             matcher__big_text_utf8_checked_by_chunk__fast_and_reference_agree),
