@@ -131,6 +131,13 @@ struct rf_scanner {
     uint64_t *mark;    /* a bit per owner, clear between uses */
     mcand *cands;
     size_t cap_cands;
+    /* a big plain text's line breaks, counted by the literal pass a block
+     * of NL_BLOCK bytes at a time while the block is in the cache (the
+     * evidence's lines are then found without reading the text again);
+     * have_nl says whether this scan counts them */
+    uint32_t *nl;
+    size_t cap_nl;
+    int have_nl;
     hit *hits;
     size_t cap_hits;
 };
@@ -970,6 +977,23 @@ static int find_keywords(scanner *sc, lane *ln, size_t at, size_t stop)
     return 0;
 }
 
+/* Line breaks are counted in blocks of this many bytes of a big text: a
+ * piece of evidence then has its line from the blocks before it and at
+ * most a block read (FIND_CHUNK is a multiple of it). */
+#define NL_BLOCK 4096u
+
+/* nl[b]: the line breaks of block b of text[0..len), for the blocks of
+ * text[at..stop) (at a multiple of NL_BLOCK). */
+static void count_breaks(uint32_t *nl, const char *text, size_t len,
+                         size_t at, size_t stop)
+{
+    for (size_t b = at / NL_BLOCK; b * NL_BLOCK < stop; b++) {
+        size_t from = b * NL_BLOCK, last;
+        size_t n = len - from < NL_BLOCK ? len - from : NL_BLOCK;
+        nl[b] = (uint32_t)text_count_byte(text + from, n, '\n', &last);
+    }
+}
+
 /*
  * The literals of every rule that start in chunks [c0, c1) of the text, as
  * candidates in ln->any (in text order), counted per owner in ln->count.
@@ -1005,6 +1029,8 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
                         len - stop > reach ? stop + reach : len, &ln->occ) ||
             find_keywords(sc, ln, at, stop))
             return -1;
+        if (sc->keep->have_nl)
+            count_breaks(sc->keep->nl, (const char *)t, len, at, stop);
         /* a big text is checked for valid UTF-8 here, a chunk just read
          * at a time (matcher_text checks small ones) */
         if (len > MATCHER_CHECK_MAX && !ln->utf8_bad &&
@@ -1525,9 +1551,24 @@ static void resolve_positions(scanner *sc)
     qsort(all, n, sizeof(*all), cmp_evp);
     const rf_source *d = sc->doc;
     text_pos cache = {0, 0, 0, 0};
+    const rf_scanner *keep = sc->keep;
+    size_t line_before = 0, counted = 0; /* breaks in text[0 .. counted) */
     for (size_t i = 0; i < n; i++) {
         size_t ti = all[i]->offset;
         size_t so = source_offset(d, ti);
+        if (keep->have_nl && ti / NL_BLOCK * NL_BLOCK > counted) {
+            /* the blocks before it, counted: on from the one it is in,
+             * when that is past the last position (the same line breaks
+             * in the text and the file, which differ only by invisible
+             * characters) */
+            size_t tb = ti / NL_BLOCK * NL_BLOCK;
+            for (; counted < tb; counted += NL_BLOCK)
+                line_before += keep->nl[counted / NL_BLOCK];
+            size_t sb = source_offset(d, tb);
+            if (cache.line == 0 || sb > cache.pos)
+                text_pos_at(d->src ? d->src : d->text, sb, line_before + 1,
+                            &cache);
+        }
         if (d->src)
             text_locate(d->src, d->src_len, so, &cache, &all[i]->line,
                         &all[i]->column);
@@ -1607,6 +1648,7 @@ void rf_scanner_free(rf_scanner *k)
     free(k->rule_c0);
     free(k->rule_c1);
     free(k->cands);
+    free(k->nl);
     free(k->hits);
     free(k);
 }
@@ -1662,6 +1704,19 @@ rf_result *rf_scanner_scan(rf_scanner *k, const rf_source *doc,
         matcher_text(m, doc->text, doc->len);
     }
 
+    /* a big plain text has its line breaks counted in the literal pass */
+    k->have_nl = 0;
+    if (!reference && doc->len > MATCHER_CHECK_MAX && !doc->map) {
+        size_t nb = doc->len / NL_BLOCK + 1;
+        if (k->cap_nl < nb) {
+            uint32_t *v = realloc(k->nl, nb * sizeof(*v));
+            if (v) {
+                k->nl = v;
+                k->cap_nl = nb;
+            }
+        }
+        k->have_nl = k->cap_nl >= nb;
+    }
     if (!reference && find_candidates(&sc, n_lanes))
         sc.oom = 1;
     if (!sc.oom)

@@ -51,6 +51,22 @@ void text_locate(const char *s, size_t len, size_t pos, text_pos *c,
     *column = c->column;
 }
 
+void text_pos_at(const char *s, size_t pos, size_t line, text_pos *c)
+{
+    size_t lo = c->line ? c->pos : 0, p = pos;
+    while (p > lo && s[p - 1] != '\n')
+        p--;
+    if (p > lo || !c->line) {
+        c->line_start = p;
+        c->column = text_codepoints(s + p, pos - p) + 1;
+    } else {
+        /* no break since the cache's position: on its line */
+        c->column += text_codepoints(s + c->pos, pos - c->pos);
+    }
+    c->pos = pos;
+    c->line = line;
+}
+
 size_t text_floor_char(const char *s, size_t len, size_t pos)
 {
     size_t lim = pos > 3 ? pos - 3 : 0;

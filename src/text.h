@@ -17,6 +17,11 @@ typedef struct text_pos {
 void text_locate(const char *s, size_t len, size_t pos, text_pos *cache,
                  size_t *line, size_t *column);
 
+/* Puts cache at byte pos of s, known to be on line `line` (counted some
+ * other way), at or after where the cache was: its line's start is looked
+ * for back from pos, no further back than the cache. */
+void text_pos_at(const char *s, size_t pos, size_t line, text_pos *cache);
+
 /* Code points in s[0..n) (each byte that does not continue a sequence). */
 size_t text_codepoints(const char *s, size_t n);
 

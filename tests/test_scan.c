@@ -387,6 +387,90 @@ static void scan__source_spans__positions_point_into_the_original(void **state)
     rf_result_free(r);
 }
 
+/* Line and column of byte off of s, the plain way. */
+static void line_col(const char *s, size_t off, size_t *line, size_t *col)
+{
+    size_t l = 1, start = 0;
+    for (size_t i = 0; i < off; i++)
+        if (s[i] == '\n') {
+            l++;
+            start = i + 1;
+        }
+    size_t c = 1;
+    for (size_t i = start; i < off; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    *line = l;
+    *col = c;
+}
+
+/* A text over 256 KiB has its line breaks counted in the literal pass, 4 KiB
+ * at a time: every piece of evidence still has the line and column of the
+ * plain count, in the file itself and in a file with invisible characters
+ * left out of its text. Hits stand at the blocks' edges, after long lines
+ * and after characters of several bytes. */
+static void scan__big_text__lines_counted_in_blocks_as_plainly(void **state)
+{
+    (void)state;
+    const char *phrase = "working interview";
+    size_t cap = 700000, n = 0;
+    char *src = malloc(cap);
+    assert_non_null(src);
+    for (size_t k = 0; n + 6000 < cap; k++) {
+        /* the phrase, or a line of its own, near the next block edge */
+        size_t edge = (n / 4096 + 1) * 4096;
+        while (n < edge - k % 23)
+            n += (size_t)snprintf(src + n, cap - n, "%s",
+                                  k % 5 == 0   ? "caf\xC3\xA9 "
+                                  : k % 7 == 0 ? "\n"
+                                  : k % 3 == 0 ? "\xE2\x80\x8B"
+                                               : "team ");
+        n += (size_t)snprintf(src + n, cap - n, "%s%s", phrase,
+                              k % 4 ? " " : "\n");
+    }
+    /* the text: the file without its zero-width spaces, and its runs */
+    char *text = malloc(n + 1);
+    rf_span *spans = malloc((n + 1) * sizeof(*spans));
+    assert_non_null(text);
+    assert_non_null(spans);
+    size_t tl = 0, ns = 0;
+    for (size_t i = 0; i < n;) {
+        if (memcmp(src + i, "\xE2\x80\x8B", 3) == 0) {
+            i += 3;
+            continue;
+        }
+        if (ns == 0 || spans[ns - 1].src + (tl - spans[ns - 1].text) != i)
+            spans[ns++] = (rf_span){tl, i};
+        text[tl++] = src[i++];
+    }
+    rf_scan_opts o = {100000, 0, 0, 0, 2};
+    for (int with_spans = 0; with_spans < 2; with_spans++) {
+        rf_source doc = {src, n, NULL, NULL, 0, 0, NULL, 0};
+        /* without spans the zero-width spaces stay in the text, between
+         * words */
+        if (with_spans)
+            doc = (rf_source){text, tl, NULL, src, n, 0, spans, ns};
+        rf_error err;
+        rf_result *r = rf_scan_source(rs, &doc, &o, &err);
+        assert_non_null(r);
+        const rf_flag *f = flag_of(r, "working-interview");
+        assert_non_null(f);
+        assert_true(f->n_evidence > 100);
+        for (size_t i = 0; i < f->n_evidence; i++) {
+            size_t line, col;
+            line_col(src, f->evidence[i].offset, &line, &col);
+            if (f->evidence[i].line != line || f->evidence[i].column != col)
+                fail_msg("%s: evidence at %zu: %zu:%zu, want %zu:%zu",
+                         with_spans ? "spans" : "plain", f->evidence[i].offset,
+                         f->evidence[i].line, f->evidence[i].column, line,
+                         col);
+        }
+        rf_result_free(r);
+    }
+    free(spans);
+    free(text);
+    free(src);
+}
+
 /* 25 groups of one or two a's then x: on a run of a's not followed by x,
  * PCRE2 tries every way of splitting the run and hits the limit. */
 #define SLOW_PHRASE                                                        \
@@ -858,6 +942,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scan__evidence__points_at_the_words),
         cmocka_unit_test(scan__column__counts_code_points),
+        cmocka_unit_test(scan__big_text__lines_counted_in_blocks_as_plainly),
         cmocka_unit_test(scan__overlapping_rules__are_each_reported),
         cmocka_unit_test(scan__negation__suppresses_with_reason),
         cmocka_unit_test(scan__negation__stops_at_clause_punctuation),
