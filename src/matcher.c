@@ -261,8 +261,14 @@ pcre2_code *pattern_code(const pattern *cp, int form, unsigned long work,
     if (work != PATTERN_HOT && before + work < JIT_AFTER)
         return code;
     /* JIT compiles a copy: the code other threads match with must not
-     * change under them. Without JIT support the interpreter goes on. */
-    pcre2_code *copy = pcre2_code_copy(code);
+     * change under them. Without JIT support the interpreter goes on. The
+     * copy has character tables of its own: a decoded code (precomp.h)
+     * shares its tables with its copies by a count that PCRE2 changes
+     * without a lock, and threads that copy and free at once (each may JIT
+     * the same pattern; all but one throw theirs away) left it wrong, which
+     * freed the tables twice at exit: "corrupted size vs. prev_size", one
+     * run in a few hundred at -j4. */
+    pcre2_code *copy = pcre2_code_copy_with_tables(code);
     if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) != 0) {
         pcre2_code_free(copy);
         copy = code;

@@ -387,6 +387,43 @@ static void precomp__changed_bytes__fall_back_to_compiling(void **state)
     rf_rules_free(rs);
 }
 
+/* A decoded code's character tables are shared with its copies by a count
+ * that PCRE2 changes without a lock (pcre2_code_copy); threads that each
+ * made a JIT copy of one pattern and threw all but one away left it wrong,
+ * and the tables were freed twice at exit ("corrupted size vs. prev_size"
+ * at -j4, one run in about a thousand). The JIT copy of a built-in
+ * (decoded) pattern has tables of its own: pcre2_code_copy, which shares
+ * them, is never called (counted: the test is linked with
+ * -Wl,--wrap=pcre2_code_copy_8). */
+static size_t shared_copies;
+
+pcre2_code *__real_pcre2_code_copy_8(const pcre2_code_8 *code);
+pcre2_code *__wrap_pcre2_code_copy_8(const pcre2_code_8 *code);
+pcre2_code *__wrap_pcre2_code_copy_8(const pcre2_code_8 *code)
+{
+    shared_copies++;
+    return __real_pcre2_code_copy_8(code);
+}
+
+static void precomp__jit_copy_of_decoded_code__has_its_own_tables(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < precomp_builtin.n; i += precomp_builtin.n / 8 + 1) {
+        pattern p;
+        char msg[300];
+        assert_int_equal(pattern_init_regex(&p, precomp_builtin.v[i].src), 0);
+        size_t before = compiles;
+        shared_copies = 0;
+        /* decoded, then copied and compiled with JIT */
+        assert_non_null(pattern_code(&p, PAT_ANY, 0, msg, sizeof(msg)));
+        assert_non_null(pattern_code(&p, PAT_ANY, PATTERN_HOT, msg,
+                                     sizeof(msg)));
+        assert_int_equal(compiles, before);
+        assert_int_equal(shared_copies, 0);
+        pattern_free(&p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +432,7 @@ int main(void)
         cmocka_unit_test(precomp__decoded_code__matches_as_compiled),
         cmocka_unit_test(precomp__pattern_not_built_in__compiled_as_before),
         cmocka_unit_test(precomp__changed_bytes__fall_back_to_compiling),
+        cmocka_unit_test(precomp__jit_copy_of_decoded_code__has_its_own_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
