@@ -7,6 +7,7 @@
  * every match contains will do.
  */
 #include "lit.h"
+#include "precomp.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -1417,6 +1418,15 @@ static void rx_alt(rx *x, lit_sum *out)
 
 void lit_from_regex(const char *re, lit_sum *out)
 {
+    const precomp_lits *pre = precomp_lits_find(0, re);
+    if (pre) {
+        /* a built-in rule's, worked out when the library was built */
+        if (lit_sum_copy(out, &pre->sum)) {
+            lit_none(LIT_UNBOUNDED, out);
+            out->oom = 1;
+        }
+        return;
+    }
     /* the summaries of the regex's parts fit here, mostly */
     _Alignas(16) unsigned char scratch[8192];
     arena mem;
@@ -1434,6 +1444,8 @@ void lit_from_regex(const char *re, lit_sum *out)
         out->oom = 1;
     }
     arena_free(&mem);
+    if (precomp_lits_record && !out->oom)
+        precomp_lits_record(0, re, NULL, out);
 }
 
 /* ---- regexes that look at the whole text ---- */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lit.h"
+#include "precomp.h"
 #include "text.h"
 
 /* Whole-word boundaries (phrase.h). */
@@ -395,6 +396,17 @@ int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
                        size_t errlen, size_t *erroff)
 {
     /* the summaries of a phrase's parts fit here, mostly */
+    const precomp_lits *pre = precomp_lits_find(1, phrase);
+    if (pre) {
+        /* a built-in rule's phrase, worked out when the library was built */
+        buf_puts(out, pre->regex);
+        if (out->oom || (lits && lit_sum_copy(lits, &pre->sum))) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        return 0;
+    }
+    size_t start = out->len;
     _Alignas(16) unsigned char scratch[8192];
     arena mem;
     arena_init_buf(&mem, scratch, sizeof(scratch));
@@ -426,6 +438,8 @@ int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
         snprintf(err, errlen, "out of memory");
         goto out;
     }
+    if (precomp_lits_record && lits)
+        precomp_lits_record(1, phrase, out->data + start, lits);
     rc = 0;
 out:
     arena_free(&mem);

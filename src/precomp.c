@@ -89,3 +89,28 @@ pcre2_code *precomp_code_of(const precomp_index *ix, const char *src,
         return NULL;
     return precomp_decode(&e->code[form]);
 }
+
+const precomp_lit_index *precomp_lits_in = &precomp_lit_builtin;
+
+void (*precomp_lits_record)(int phrase, const char *key, const char *regex,
+                            const lit_sum *s);
+
+const precomp_lits *precomp_lits_find(int phrase, const char *key)
+{
+    const precomp_lit_index *ix = precomp_lits_in;
+    if (!ix)
+        return NULL;
+    const precomp_lits *v = phrase ? ix->phrases : ix->regexes;
+    size_t lo = 0, hi = phrase ? ix->n_phrases : ix->n_regexes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(key, v[mid].key);
+        if (c == 0)
+            return &v[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lit.h"
+
 /* What a compiled code depends on besides its source and options: the
  * library's version and the defaults it was built with. */
 typedef struct precomp_pcre2 {
@@ -75,5 +77,40 @@ pcre2_code *precomp_decode(const precomp_code *c);
  */
 pcre2_code *precomp_code_of(const precomp_index *ix, const char *src,
                             int form);
+
+/*
+ * The built-in rules' literal summaries, worked out at build time too: a
+ * phrase's regex and summary (phrase_compile_lit), a regex's summary
+ * (lit_from_regex), which those functions copy instead of working them out
+ * again (two thirds of loading the rules). Each list is sorted by key
+ * (strcmp); a summary's literals are static data.
+ */
+typedef struct precomp_lits {
+    const char *key;   /* the phrase or the regex, exactly */
+    const char *regex; /* a phrase's regex; NULL for a regex */
+    lit_sum sum;
+} precomp_lits;
+
+typedef struct precomp_lit_index {
+    const precomp_lits *phrases;
+    size_t n_phrases;
+    const precomp_lits *regexes;
+    size_t n_regexes;
+} precomp_lit_index;
+
+/* The built-in rules' summaries (build/precompiled.c). */
+extern const precomp_lit_index precomp_lit_builtin;
+
+/* Where phrase_compile_lit and lit_from_regex look: &precomp_lit_builtin,
+ * or NULL to work every summary out (the tests compare the two). */
+extern const precomp_lit_index *precomp_lits_in;
+
+/* The entry of precomp_lits_in for a phrase (or a regex), or NULL. */
+const precomp_lits *precomp_lits_find(int phrase, const char *key);
+
+/* When set (tools/precompile.c), called with each summary worked out: s
+ * for key, with a phrase's regex. */
+extern void (*precomp_lits_record)(int phrase, const char *key,
+                                   const char *regex, const lit_sum *s);
 
 #endif

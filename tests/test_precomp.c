@@ -12,6 +12,7 @@
 #include <dirent.h>
 
 #include "buf.h"
+#include "phrase.h"
 #include "precomp.h"
 #include "rules.h"
 
@@ -424,6 +425,75 @@ static void precomp__jit_copy_of_decoded_code__has_its_own_tables(void **state)
     }
 }
 
+/* Are the literals a[0..n) and b[0..n) the same, field by field? */
+static void same_lits(const char *key, const lit *a, const lit *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].len != b[i].len || memcmp(a[i].s, b[i].s, a[i].len) != 0 ||
+            a[i].back != b[i].back || a[i].left != b[i].left ||
+            a[i].right != b[i].right)
+            fail_msg("%s: literal %zu differs", key, i);
+}
+
+/* Is the summary worked out now the one in the index, field by field? */
+static void same_sum(const char *key, const lit_sum *got, const lit_sum *want)
+{
+    if (got->ok != want->ok || got->n != want->n || got->cost != want->cost ||
+        got->cons != want->cons || got->oom != want->oom ||
+        got->n_pair != want->n_pair || got->gap != want->gap ||
+        got->pair_after != want->pair_after || got->redge != want->redge ||
+        got->empty != want->empty || got->head != want->head ||
+        got->tail != want->tail || got->joined != want->joined ||
+        got->ledge != want->ledge)
+        fail_msg("%s: the summary differs", key);
+    same_lits(key, got->lits, want->lits, got->n);
+    same_lits(key, got->pair, want->pair, got->n_pair);
+}
+
+/* The built-in rules' phrases and regexes have their summaries in the
+ * index (precomp.h), the same as phrase_compile_lit and lit_from_regex work
+ * out without it; with it, they copy them. */
+static void precomp__builtin_summaries__as_worked_out(void **state)
+{
+    (void)state;
+    const precomp_lit_index *ix = &precomp_lit_builtin;
+    assert_true(ix->n_phrases > 300);
+    assert_true(ix->n_regexes > 20);
+    for (int with_index = 0; with_index < 2; with_index++) {
+        precomp_lits_in = with_index ? ix : NULL;
+        for (size_t i = 0; i < ix->n_phrases; i++) {
+            const precomp_lits *e = &ix->phrases[i];
+            if (i)
+                assert_true(strcmp(ix->phrases[i - 1].key, e->key) < 0);
+            assert_ptr_equal(precomp_lits_find(1, e->key),
+                             with_index ? e : NULL);
+            buf b = BUF_INIT;
+            lit_sum s;
+            char err[128];
+            size_t off;
+            assert_int_equal(phrase_compile_lit(e->key, &b, &s, err,
+                                                sizeof(err), &off),
+                             0);
+            assert_string_equal(b.data, e->regex);
+            same_sum(e->key, &s, &e->sum);
+            lit_sum_free(&s);
+            buf_free(&b);
+        }
+        for (size_t i = 0; i < ix->n_regexes; i++) {
+            const precomp_lits *e = &ix->regexes[i];
+            if (i)
+                assert_true(strcmp(ix->regexes[i - 1].key, e->key) < 0);
+            lit_sum s;
+            lit_from_regex(e->key, &s);
+            same_sum(e->key, &s, &e->sum);
+            lit_sum_free(&s);
+        }
+    }
+    precomp_lits_in = ix;
+    /* anything else is worked out */
+    assert_null(precomp_lits_find(1, "not a built-in phrase at all"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +502,7 @@ int main(void)
         cmocka_unit_test(precomp__decoded_code__matches_as_compiled),
         cmocka_unit_test(precomp__pattern_not_built_in__compiled_as_before),
         cmocka_unit_test(precomp__changed_bytes__fall_back_to_compiling),
+        cmocka_unit_test(precomp__builtin_summaries__as_worked_out),
         cmocka_unit_test(precomp__jit_copy_of_decoded_code__has_its_own_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

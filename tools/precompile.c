@@ -1,14 +1,17 @@
 /*
  * precompile.c - writes the built-in rules' patterns, compiled, as a C
  * source file (precomp.h), so that the library decodes them on first use
- * instead of compiling them.
+ * instead of compiling them; and the literal summaries of their phrases
+ * and regexes, which the library copies instead of working them out.
  * Usage: precompile OUT.c (left as it is when it already holds that)
  *
- * Linked with the library's objects but the index itself: the rules are
- * loaded as the program loads them, and every pattern the scanner may
- * compile for them (rules_each_pattern) is compiled in both forms by the
- * library's own pattern_compile.
+ * Linked with the library's objects but the indexes themselves: the rules
+ * are loaded as the program loads them (every summary worked out on the
+ * way is recorded, precomp_lits_record), and every pattern the scanner
+ * may compile for them (rules_each_pattern) is compiled in both forms by
+ * the library's own pattern_compile.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +19,62 @@
 #include "precomp.h"
 #include "rules.h"
 
-/* This program writes the library's index: until then, it has none. */
+/* This program writes the library's indexes: until then, it has none. */
 const precomp_index precomp_builtin = {{"", "", 0, 0, 0, 0, 0}, NULL, 0};
+const precomp_lit_index precomp_lit_builtin = {NULL, 0, NULL, 0};
+
+/* The summaries recorded while the rules load, each kind by key. */
+typedef struct rec {
+    char *key, *regex;
+    lit_sum sum;
+} rec;
+
+typedef struct recs {
+    rec *v;
+    size_t n, cap;
+    int oom;
+} recs;
+
+static recs recorded[2]; /* regexes, phrases */
+
+static void record(int phrase, const char *key, const char *regex,
+                   const lit_sum *s)
+{
+    recs *r = &recorded[phrase != 0];
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 256;
+        rec *v = realloc(r->v, cap * sizeof(*v));
+        if (!v) {
+            r->oom = 1;
+            return;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    rec *x = &r->v[r->n];
+    x->key = strdup(key);
+    x->regex = regex ? strdup(regex) : NULL;
+    if (!x->key || (regex && !x->regex) || lit_sum_copy(&x->sum, s)) {
+        free(x->key);
+        free(x->regex);
+        r->oom = 1;
+        return;
+    }
+    r->n++;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const rec *)a)->key, ((const rec *)b)->key);
+}
+
+static void put_size(FILE *out, size_t n)
+{
+    if (n == (size_t)-1)
+        fputs("(size_t)-1", out);
+    else
+        fprintf(out, "%zu", n);
+}
 
 typedef struct srcs {
     const char **v;
@@ -150,6 +207,104 @@ static int write_index(FILE *out, const srcs *s)
     return 0;
 }
 
+/* The literals v[0..n) as the static array name_<k>_<i>. */
+static void put_lits(FILE *out, const char *name, int k, size_t i,
+                     const lit *v, size_t n)
+{
+    if (!n)
+        return;
+    fprintf(out, "static lit %s_%d_%zu[] = {\n", name, k, i);
+    for (size_t j = 0; j < n; j++) {
+        fputs("    {(char *)", out);
+        put_literal(out, (const unsigned char *)v[j].s, v[j].len);
+        fprintf(out, ", %zu, ", v[j].len);
+        put_size(out, v[j].back);
+        fprintf(out, ", %u, %u},\n", (unsigned)v[j].left,
+                (unsigned)v[j].right);
+    }
+    fputs("};\n", out);
+}
+
+/* The summaries recorded, each kind sorted by key and each key once, as
+ * precomp_lit_builtin. 0, or -1 with a message. */
+static int write_lits(FILE *out)
+{
+    static const char *const kind[2] = {"regexes", "phrases"};
+    for (int k = 0; k < 2; k++) {
+        recs *r = &recorded[k];
+        if (r->oom) {
+            fprintf(stderr, "precompile: out of memory\n");
+            return -1;
+        }
+        if (r->n)
+            qsort(r->v, r->n, sizeof(*r->v), by_key);
+        size_t n = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            if (n && strcmp(r->v[i].key, r->v[n - 1].key) == 0) {
+                lit_sum_free(&r->v[i].sum); /* the same, worked out again */
+                free(r->v[i].key);
+                free(r->v[i].regex);
+                continue;
+            }
+            r->v[n++] = r->v[i];
+        }
+        r->n = n;
+        for (size_t i = 0; i < n; i++) {
+            const rec *x = &r->v[i];
+            if (!isfinite(x->sum.cost)) {
+                fprintf(stderr, "precompile: %s: a cost that is not finite\n",
+                        x->key);
+                return -1;
+            }
+            fprintf(out, "static const char key_%d_%zu[] =", k, i);
+            put_literal(out, (const unsigned char *)x->key, strlen(x->key));
+            fputs(";\n", out);
+            if (x->regex) {
+                fprintf(out, "static const char regex_%d_%zu[] =", k, i);
+                put_literal(out, (const unsigned char *)x->regex,
+                            strlen(x->regex));
+                fputs(";\n", out);
+            }
+            put_lits(out, "lits", k, i, x->sum.lits, x->sum.n);
+            put_lits(out, "pair", k, i, x->sum.pair, x->sum.n_pair);
+        }
+        if (!n)
+            continue;
+        fprintf(out, "static const precomp_lits %s[] = {\n", kind[k]);
+        for (size_t i = 0; i < n; i++) {
+            const lit_sum *s = &r->v[i].sum;
+            fprintf(out, "    {key_%d_%zu, ", k, i);
+            if (r->v[i].regex)
+                fprintf(out, "regex_%d_%zu", k, i);
+            else
+                fputs("NULL", out);
+            fprintf(out, ",\n     {%d, ", s->ok);
+            if (s->n)
+                fprintf(out, "lits_%d_%zu", k, i);
+            else
+                fputs("NULL", out);
+            fprintf(out, ", %zu, %.17g, ", s->n, s->cost);
+            put_size(out, s->cons);
+            fprintf(out, ", %d, ", s->oom);
+            if (s->n_pair)
+                fprintf(out, "pair_%d_%zu", k, i);
+            else
+                fputs("NULL", out);
+            fprintf(out, ", %zu, ", s->n_pair);
+            put_size(out, s->gap);
+            fprintf(out, ", %d, %u, %u, %u, %u, %u, %u}},\n", s->pair_after,
+                    (unsigned)s->redge, (unsigned)s->empty, (unsigned)s->head,
+                    (unsigned)s->tail, (unsigned)s->joined,
+                    (unsigned)s->ledge);
+        }
+        fputs("};\n", out);
+    }
+    fprintf(out, "const precomp_lit_index precomp_lit_builtin = {%s, %zu, %s, %zu};\n",
+            recorded[1].n ? "phrases" : "NULL", recorded[1].n,
+            recorded[0].n ? "regexes" : "NULL", recorded[0].n);
+    return 0;
+}
+
 /* Do files a and b hold the same bytes? 0 also when one cannot be read. */
 static int same_file(const char *a, const char *b)
 {
@@ -180,6 +335,7 @@ int main(int argc, char **argv)
     rf_rules *rs = rf_rules_new();
     srcs s = {NULL, 0, 0};
     int rc = 2;
+    precomp_lits_record = record;
     if (!rs || rf_rules_add_default(rs, &err) || rf_rules_compile(rs, &err)) {
         fprintf(stderr, "precompile: %s\n", rs ? err.message : "out of memory");
         goto out;
@@ -204,7 +360,7 @@ int main(int argc, char **argv)
         perror(tmp);
         goto out;
     }
-    int bad = write_index(out, &s) || ferror(out);
+    int bad = write_index(out, &s) || write_lits(out) || ferror(out);
     if (fclose(out) || bad) {
         if (!bad)
             perror(tmp);
@@ -223,5 +379,13 @@ int main(int argc, char **argv)
 out:
     free(s.v);
     rf_rules_free(rs);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < recorded[k].n; i++) {
+            free(recorded[k].v[i].key);
+            free(recorded[k].v[i].regex);
+            lit_sum_free(&recorded[k].v[i].sum);
+        }
+        free(recorded[k].v);
+    }
     return rc;
 }
