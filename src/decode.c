@@ -317,8 +317,8 @@ int decode_drop_invisible_spans(const char *s, size_t n, unsigned threads,
         free(all.v);
         return -1;
     }
-    size_t len = j.at[0] + j.got[0];
-    for (size_t i = 1; i < k; i++)
+    size_t len = 0;
+    for (size_t i = 0; i < k; i++)
         len += j.got[i];
     t[len] = '\0';
     *out = t;

@@ -1416,15 +1416,21 @@ static void rx_alt(rx *x, lit_sum *out)
     lit_alts_end(&alts, out);
 }
 
+/* *out, malloc'd: a copy of s, or (out of memory) no literal and oom. */
+static void sum_out(lit_sum *out, const lit_sum *s)
+{
+    if (lit_sum_copy(out, s)) {
+        lit_none(LIT_UNBOUNDED, out);
+        out->oom = 1;
+    }
+}
+
 void lit_from_regex(const char *re, lit_sum *out)
 {
     const precomp_lits *pre = precomp_lits_find(0, re);
     if (pre) {
         /* a built-in rule's, worked out when the library was built */
-        if (lit_sum_copy(out, &pre->sum)) {
-            lit_none(LIT_UNBOUNDED, out);
-            out->oom = 1;
-        }
+        sum_out(out, &pre->sum);
         return;
     }
     /* the summaries of the regex's parts fit here, mostly */
@@ -1439,10 +1445,7 @@ void lit_from_regex(const char *re, lit_sum *out)
         sum.cons = LIT_UNBOUNDED;
     }
     lit_resolve(&sum, LIT_ANY);
-    if (lit_sum_copy(out, &sum)) {
-        lit_none(LIT_UNBOUNDED, out);
-        out->oom = 1;
-    }
+    sum_out(out, &sum);
     arena_free(&mem);
     if (precomp_lits_record && !out->oom)
         precomp_lits_record(0, re, NULL, out);

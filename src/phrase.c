@@ -395,7 +395,6 @@ int phrase_compile(const char *phrase, buf *out, char *err, size_t errlen,
 int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
                        size_t errlen, size_t *erroff)
 {
-    /* the summaries of a phrase's parts fit here, mostly */
     const precomp_lits *pre = precomp_lits_find(1, phrase);
     if (pre) {
         /* a built-in rule's phrase, worked out when the library was built */
@@ -407,6 +406,7 @@ int phrase_compile_lit(const char *phrase, buf *out, lit_sum *lits, char *err,
         return 0;
     }
     size_t start = out->len;
+    /* the summaries of a phrase's parts fit here, mostly */
     _Alignas(16) unsigned char scratch[8192];
     arena mem;
     arena_init_buf(&mem, scratch, sizeof(scratch));

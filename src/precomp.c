@@ -3,6 +3,7 @@
  */
 #include "precomp.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void precomp_pcre2_now(precomp_pcre2 *out)
@@ -38,20 +39,18 @@ uint64_t precomp_sum(const unsigned char *bytes, size_t len)
     return h ^ (h >> 32);
 }
 
+/* bsearch's comparison for the indexes, sorted by their entries' first
+ * member, a string (precomp_entry.src, precomp_lits.key). */
+static int by_first_string(const void *key, const void *entry)
+{
+    return strcmp(key, *(const char *const *)entry);
+}
+
 const precomp_entry *precomp_find(const precomp_index *ix, const char *src)
 {
-    size_t lo = 0, hi = ix ? ix->n : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(src, ix->v[mid].src);
-        if (c == 0)
-            return &ix->v[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
+    return ix && ix->n ? bsearch(src, ix->v, ix->n, sizeof(*ix->v),
+                                 by_first_string)
+                       : NULL;
 }
 
 pcre2_code *precomp_decode(const precomp_code *c)
@@ -101,16 +100,6 @@ const precomp_lits *precomp_lits_find(int phrase, const char *key)
     if (!ix)
         return NULL;
     const precomp_lits *v = phrase ? ix->phrases : ix->regexes;
-    size_t lo = 0, hi = phrase ? ix->n_phrases : ix->n_regexes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(key, v[mid].key);
-        if (c == 0)
-            return &v[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
+    size_t n = phrase ? ix->n_phrases : ix->n_regexes;
+    return n ? bsearch(key, v, n, sizeof(*v), by_first_string) : NULL;
 }

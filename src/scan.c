@@ -1565,7 +1565,7 @@ static void resolve_positions(scanner *sc)
             for (; counted < tb; counted += NL_BLOCK)
                 line_before += keep->nl[counted / NL_BLOCK];
             size_t sb = source_offset(d, tb);
-            if (cache.line == 0 || sb > cache.pos)
+            if (sb > cache.pos) /* 0 before the first: sb is past it */
                 text_pos_at(d->src ? d->src : d->text, sb, line_before + 1,
                             &cache);
         }

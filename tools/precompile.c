@@ -23,7 +23,8 @@
 const precomp_index precomp_builtin = {{"", "", 0, 0, 0, 0, 0}, NULL, 0};
 const precomp_lit_index precomp_lit_builtin = {NULL, 0, NULL, 0};
 
-/* The summaries recorded while the rules load, each kind by key. */
+/* The summaries recorded while the rules load, each kind by key (first,
+ * for by_text). */
 typedef struct rec {
     char *key, *regex;
     lit_sum sum;
@@ -63,11 +64,6 @@ static void record(int phrase, const char *key, const char *regex,
     r->n++;
 }
 
-static int by_key(const void *a, const void *b)
-{
-    return strcmp(((const rec *)a)->key, ((const rec *)b)->key);
-}
-
 static void put_size(FILE *out, size_t n)
 {
     if (n == (size_t)-1)
@@ -96,6 +92,8 @@ static int collect(const pattern *p, void *ctx)
     return 0;
 }
 
+/* qsort's comparison of the strings elements start with: a string array's,
+ * or structs whose first member is a string (rec). */
 static int by_text(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -237,7 +235,7 @@ static int write_lits(FILE *out)
             return -1;
         }
         if (r->n)
-            qsort(r->v, r->n, sizeof(*r->v), by_key);
+            qsort(r->v, r->n, sizeof(*r->v), by_text); /* key first */
         size_t n = 0;
         for (size_t i = 0; i < r->n; i++) {
             if (n && strcmp(r->v[i].key, r->v[n - 1].key) == 0) {
