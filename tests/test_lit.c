@@ -76,6 +76,18 @@ static void literal_in_match(const char *src, const lit_sum *s,
     pcre2_code_free(re);
 }
 
+/* The summary of a phrase that compiles; the caller frees it. */
+static lit_sum phrase_sum(const char *phrase)
+{
+    buf b = BUF_INIT;
+    lit_sum s;
+    char err[128];
+    size_t off;
+    assert_int_equal(phrase_compile_lit(phrase, &b, &s, err, sizeof(err), &off), 0);
+    buf_free(&b);
+    return s;
+}
+
 static void phrase_case(const char *phrase, const char *text)
 {
     buf b = BUF_INIT;
@@ -115,19 +127,14 @@ static void lit__phrase__a_literal_every_match_holds(void **state)
 static void lit__phrase__optional_parts_give_no_literal(void **state)
 {
     (void)state;
-    buf b = BUF_INIT;
-    lit_sum s;
-    char err[128];
-    size_t off;
-    assert_int_equal(phrase_compile_lit("[s]", &b, &s, err, sizeof(err), &off), 0);
+    lit_sum s = phrase_sum("[s]");
     assert_false(s.ok);
-    buf_free(&b);
-    assert_int_equal(phrase_compile_lit("go [the] extra", &b, &s, err, sizeof(err), &off), 0);
+    lit_sum_free(&s);
+    s = phrase_sum("go [the] extra");
     assert_true(s.ok);
     for (size_t i = 0; i < s.n; i++)
         assert_string_not_equal(s.lits[i].s, "the");
     lit_sum_free(&s);
-    buf_free(&b);
 }
 
 static void regex_case(const char *re, const char *text)
@@ -174,12 +181,7 @@ static const lit *lit_named(const lit_sum *s, const char *text)
 static void lit__context__known_through_optional_items(void **state)
 {
     (void)state;
-    buf b = BUF_INIT;
-    lit_sum s;
-    char err[128];
-    size_t off;
-    assert_int_equal(phrase_compile_lit("fast-paced", &b, &s, err, sizeof(err), &off), 0);
-    buf_free(&b);
+    lit_sum s = phrase_sum("fast-paced");
     const lit *paced = lit_named(&s, "paced"), *joined = lit_named(&s, "fastpaced");
     assert_non_null(paced);
     assert_non_null(joined);
@@ -214,23 +216,13 @@ static void lit__context__known_through_optional_items(void **state)
 static void lit__context__known_before_optional_items(void **state)
 {
     (void)state;
-    buf b = BUF_INIT;
-    lit_sum s;
-    char err[128];
-    size_t off;
-    assert_int_equal(phrase_compile_lit("no [more] {9-to-5|9-5|nine-to-five}", &b,
-                                        &s, err, sizeof(err), &off),
-                     0);
-    buf_free(&b);
+    lit_sum s = phrase_sum("no [more] {9-to-5|9-5|nine-to-five}");
     assert_non_null(lit_named(&s, "no"));
     assert_int_equal(lit_named(&s, "no")->right, LIT_SPACE);
     lit_sum_free(&s);
 
     /* at the end of a phrase: white space or the phrase's edge */
-    assert_int_equal(phrase_compile_lit("zyzzyva [x]", &b, &s, err,
-                                        sizeof(err), &off),
-                     0);
-    buf_free(&b);
+    s = phrase_sum("zyzzyva [x]");
     assert_int_equal(lit_named(&s, "zyzzyva")->right, LIT_EDGE);
     lit_sum_free(&s);
 
@@ -407,13 +399,7 @@ static void lit__alternation__holds_every_branch_or_none(void **state)
     assert_int_equal(out.cons, 80);
     lit_sum_free(&out);
     /* the same rules inside a phrase: {a|b} holds a literal of each */
-    buf b = BUF_INIT;
-    char err[128];
-    size_t off;
-    lit_sum s;
-    assert_int_equal(phrase_compile_lit("{unpaid trial|zebra} day", &b, &s, err,
-                                        sizeof(err), &off), 0);
-    buf_free(&b);
+    lit_sum s = phrase_sum("{unpaid trial|zebra} day");
     int unpaid = 0, zebra = 0;
     for (size_t i = 0; i < s.n; i++) {
         unpaid |= strcmp(s.lits[i].s, "unpaid") == 0;
@@ -421,9 +407,7 @@ static void lit__alternation__holds_every_branch_or_none(void **state)
     }
     assert_true(unpaid && zebra);
     lit_sum_free(&s);
-    assert_int_equal(phrase_compile_lit("{unpaid|[x]} day", &b, &s, err,
-                                        sizeof(err), &off), 0);
-    buf_free(&b);
+    s = phrase_sum("{unpaid|[x]} day");
     assert_int_equal(s.n, 1);
     assert_string_equal(s.lits[0].s, "day");
     lit_sum_free(&s);

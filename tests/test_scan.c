@@ -116,15 +116,32 @@ static void scan__negation__suppresses_with_reason(void **state)
     rf_result_free(r);
 }
 
+/* text raises rule (flagged) or has it suppressed by a negation
+ * (negated); the text is printed when it does not. */
+static void flagged(const char *text, const char *rule)
+{
+    rf_result *r = scan(text);
+    if (!flag_of(r, rule))
+        print_error("%s not flagged: %s\n", rule, text);
+    assert_non_null(flag_of(r, rule));
+    rf_result_free(r);
+}
+
+static void negated(const char *text, const char *rule)
+{
+    rf_result *r = scan(text);
+    if (flag_of(r, rule) || !suppressed_of(r, rule))
+        print_error("%s not negated: %s\n", rule, text);
+    assert_null(flag_of(r, rule));
+    assert_non_null(suppressed_of(r, rule));
+    rf_result_free(r);
+}
+
 static void scan__negation__stops_at_clause_punctuation(void **state)
 {
     (void)state;
-    rf_result *r = scan("There is no base salary, only 100% commission.");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
-    r = scan("No laptop\n100% commission");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
+    flagged("There is no base salary, only 100% commission.", "commission-only");
+    flagged("No laptop\n100% commission", "commission-only");
 }
 
 static void scan__negation__stops_at_a_dash_not_a_hyphen(void **state)
@@ -137,69 +154,39 @@ static void scan__negation__stops_at_a_dash_not_a_hyphen(void **state)
         "Base salary? No \xE2\x80\x93 this is a 100% commission role.",
         "Base salary? No\xE2\x80\x94this is a 100% commission role.",
     };
-    for (size_t i = 0; i < sizeof(dashed) / sizeof(*dashed); i++) {
-        rf_result *r = scan(dashed[i]);
-        if (!flag_of(r, "commission-only"))
-            print_error("not flagged: %s\n", dashed[i]);
-        assert_non_null(flag_of(r, "commission-only"));
-        rf_result_free(r);
-    }
+    for (size_t i = 0; i < sizeof(dashed) / sizeof(*dashed); i++)
+        flagged(dashed[i], "commission-only");
     /* a hyphen inside words is no dash: the negation reaches past it */
-    rf_result *r = scan("This is not a fast-paced 100% commission role.");
-    assert_null(flag_of(r, "commission-only"));
-    assert_non_null(suppressed_of(r, "commission-only"));
-    rf_result_free(r);
-    r = scan("Not a high-pressure, 100% commission role.");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
-    r = scan("There is no well-paid or 100% commission work here.");
-    assert_null(flag_of(r, "commission-only"));
-    assert_non_null(suppressed_of(r, "commission-only"));
-    rf_result_free(r);
+    negated("This is not a fast-paced 100% commission role.", "commission-only");
+    flagged("Not a high-pressure, 100% commission role.", "commission-only");
+    negated("There is no well-paid or 100% commission work here.",
+            "commission-only");
 }
 
 static void scan__negation__crosses_a_hard_wrap_not_a_new_line(void **state)
 {
     (void)state;
-    rf_result *r = scan("We never ask for a\nworking interview.");
-    assert_null(flag_of(r, "working-interview"));
-    assert_non_null(suppressed_of(r, "working-interview"));
-    rf_result_free(r);
-    r = scan("We never ask for a\r\n    working interview.");
-    assert_null(flag_of(r, "working-interview"));
-    rf_result_free(r);
+    negated("We never ask for a\nworking interview.", "working-interview");
+    negated("We never ask for a\r\n    working interview.", "working-interview");
     /* a capital, a digit or a blank line starts something new */
-    r = scan("No laptop\nWorking interview on day one.");
-    assert_non_null(flag_of(r, "working-interview"));
-    rf_result_free(r);
-    r = scan("No laptop\n100% commission");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
-    r = scan("We never ask\n\nworking interview");
-    assert_non_null(flag_of(r, "working-interview"));
-    rf_result_free(r);
+    flagged("No laptop\nWorking interview on day one.", "working-interview");
+    flagged("No laptop\n100% commission", "commission-only");
+    flagged("We never ask\n\nworking interview", "working-interview");
 }
 
 static void scan__negation__reaches_only_a_few_words(void **state)
 {
     (void)state;
-    rf_result *r = scan("No one here minds a bit that you do 100% commission");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
+    flagged("No one here minds a bit that you do 100% commission",
+            "commission-only");
 }
 
 static void scan__negation__except_and_stop_words_do_not_negate(void **state)
 {
     (void)state;
-    rf_result *r = scan("Not only 100% commission but more.");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
-    r = scan("No experience needed and 100% commission.");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
-    r = scan("No car but 100% commission.");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
+    flagged("Not only 100% commission but more.", "commission-only");
+    flagged("No experience needed and 100% commission.", "commission-only");
+    flagged("No car but 100% commission.", "commission-only");
 }
 
 static void scan__negation__carries_across_a_list(void **state)
@@ -212,12 +199,10 @@ static void scan__negation__carries_across_a_list(void **state)
                         "negated by 'never'");
     rf_result_free(r);
     /* a clause break or a stop word ends it */
-    r = scan("We never ask for a working interview; 100% commission.");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
-    r = scan("We never ask for a working interview but 100% commission.");
-    assert_non_null(flag_of(r, "commission-only"));
-    rf_result_free(r);
+    flagged("We never ask for a working interview; 100% commission.",
+            "commission-only");
+    flagged("We never ask for a working interview but 100% commission.",
+            "commission-only");
 }
 
 static void scan__unless__suppresses_overlapping_hit(void **state)
