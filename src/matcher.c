@@ -3,6 +3,7 @@
  */
 #include "matcher.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,22 +655,24 @@ int pattern_pair_checked(const pattern *p)
 
 int pattern_pair_global(const pattern *p) { return p->pair_global; }
 
-void pattern_paired_near(const pattern *p, const char *text, size_t len,
-                         mcand *c, size_t n, const mcand *comp, size_t nc,
-                         size_t *kept)
+int pattern_paired_near(const pattern *p, const char *text, size_t len,
+                        mcand *c, size_t n, const mcand *comp, size_t nc,
+                        size_t lo, size_t hi, size_t *kept, occ_vec *occ)
 {
     *kept = n;
     if (!pattern_pair_checked(p))
-        return;
+        return 0;
     const unsigned char *t = (const unsigned char *)text;
     size_t gap = p->lits.gap, k = 0, j = 0;
     /* the first place from which comp[reach_of] is within gap non-space
      * bytes: worked out once for all the candidates before that companion
-     * (those of a common word before a rarer one are many) */
-    size_t reach_of = nc, reach = 0;
+     * (those of a common word before a rarer one are many); likewise for
+     * hi, past which the companions are not given */
+    size_t reach_of = nc, reach = 0, reach_hi = SIZE_MAX;
+    int have_reach_hi = hi >= len;
     for (size_t i = 0; i < n; i++) {
         size_t a = c[i].pos;
-        int ok = 0;
+        int ok = 0, ask = 0;
         if (i + PREFETCH_AHEAD < n)
             PREFETCH_NEAR(t, len, c[i + PREFETCH_AHEAD].pos);
         while (j < nc && comp[j].pos < a)
@@ -681,12 +684,18 @@ void pattern_paired_near(const pattern *p, const char *text, size_t len,
                 reach_of = j;
             }
             ok = j < nc && (comp[j].pos - a <= gap || a >= reach);
+            if (j == nc && !have_reach_hi) {
+                reach_hi = matcher_back(t, hi, 0, gap);
+                have_reach_hi = 1;
+            }
+            /* none given from a on: one from hi on may still be near */
+            ask = j == nc && a >= reach_hi;
         } else {
             /* companions before it that end by a, nearest first; one
              * must start within gap non-space bytes before a */
             size_t from = a; /* matcher_back, once needed */
-            int have_from = 0;
-            for (size_t q = j; q-- > 0 && !ok;) {
+            int have_from = 0, none = 0;
+            for (size_t q = j; q-- > 0;) {
                 if (comp[q].back > a)
                     continue; /* ends after a */
                 if (a - comp[q].pos <= gap) {
@@ -697,15 +706,24 @@ void pattern_paired_near(const pattern *p, const char *text, size_t len,
                     from = matcher_back(t, a, 0, gap);
                     have_from = 1;
                 }
-                if (comp[q].pos < from)
-                    break; /* and so are all before it */
-                ok = 1;
+                none = comp[q].pos < from; /* and so are all before it */
+                ok = !none;
+                break;
+            }
+            /* none given near: one before lo may still be */
+            if (!ok && !none && lo > 0) {
+                if (!have_from)
+                    from = matcher_back(t, a, 0, gap);
+                ask = from < lo;
             }
         }
+        if (ask && (ok = pattern_paired(p, text, len, a, occ)) < 0)
+            return -1;
         if (ok)
             c[k++] = c[i];
     }
     *kept = k;
+    return 0;
 }
 
 static int cmp_win(const void *pa, const void *pb)

@@ -186,15 +186,17 @@ int pattern_paired_all(const pattern *p, const char *text, size_t len,
 
 /*
  * pattern_paired for each of the candidates c[0..n) of p (sorted by
- * position), given the occurrences of p's companions in the text that
- * their contexts allow: comp[0..nc), sorted by position, each as
- * {pos, back = its end}. Keeps the candidates it says yes to at the front
- * of c, in order; *kept is their number. With pattern_pair_checked(p)
- * false, keeps every candidate.
+ * position, inside text[lo..hi)), given the occurrences of p's companions
+ * that start in text[lo..hi) and that their contexts allow: comp[0..nc),
+ * sorted by position, each as {pos, back = its end}. A candidate that a
+ * companion outside [lo, hi) may confirm is looked at with pattern_paired
+ * (scratch occ). Keeps the candidates it says yes to at the front of c,
+ * in order; *kept is their number. With pattern_pair_checked(p) false,
+ * keeps every candidate. 0, or -1 when out of memory.
  */
-void pattern_paired_near(const pattern *p, const char *text, size_t len,
-                         mcand *c, size_t n, const mcand *comp, size_t nc,
-                         size_t *kept);
+int pattern_paired_near(const pattern *p, const char *text, size_t len,
+                        mcand *c, size_t n, const mcand *comp, size_t nc,
+                        size_t lo, size_t hi, size_t *kept, occ_vec *occ);
 
 /* What one thread needs to match: PCRE2 state and scratch vectors. */
 typedef struct matcher {

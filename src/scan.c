@@ -16,9 +16,9 @@
  * instead; both give the same hits.
  *
  * A big document may be scanned by several threads (rf_scan_opts.threads):
- * each looks through a part of the text for literals, then the parts of
- * rules are checked and the rules searched, each by whichever thread is
- * free; then the hits are looked at for what suppresses them, a block
+ * each looks through a part of the text for literals, checking each
+ * candidate's companion while its chunk of text is in the cache; then the
+ * rules are searched, each by whichever thread is free; then the hits are looked at for what suppresses them, a block
  * of hits at a time (what one hit does to the next is left to one
  * thread). Each thread has its own PCRE2 state and scratch space (a
  * lane); the results are put together in a fixed order, so they are the
@@ -87,10 +87,22 @@ typedef struct owned_vec {
 typedef struct lane {
     matcher m;
     occ_vec occ;       /* the literals found in a chunk of the text */
-    owned_vec any;     /* candidates in text order, before sorting by part */
-    size_t *count;     /* per owner: candidates in any; then where the next
-                          of them goes in cands (0 but for those in touched) */
-    uint32_t *touched; /* the owners with candidates in any, as found */
+    /* the candidates and companions of the chunk just read, in text
+     * order; per owner, how many (then where the next goes in cc) and
+     * where its own start in cc, grouped by owner (both 0 but for the
+     * owners in ctouched, as found) */
+    owned_vec chunk;
+    size_t *cnum, *cat;
+    uint32_t *ctouched;
+    size_t n_ctouched;
+    mcand *cc;
+    size_t cap_cc;
+    owned_vec any;     /* the candidates their companions confirmed, a
+                          chunk at a time, in text order within a part */
+    size_t *count;     /* per part: its candidates in any; then where the
+                          next of them goes in cands (0 but for those in
+                          touched) */
+    uint32_t *touched; /* the parts with candidates in any, as found */
     size_t n_touched;
     /* one search per part of a rule, over windows kept in pwins */
     struct part_search *parts;
@@ -112,23 +124,19 @@ struct rf_scanner {
     const rf_rules *rs;
     lane *lanes;       /* lanes[0] for every scan; more for big texts */
     size_t n_lanes;
-    /* Per owner (owners n_parts + i: part i's companions, {pos, end}):
-     * its candidates, cands[start .. start + num). Only the owners in
-     * touched have any; num is 0 for every other. A posting touches a few
-     * dozen of the rules' hundreds of owners, so nothing per document
+    /* Per part of a rule: the candidates its companion confirmed,
+     * cands[part_at .. part_at + part_n). Only the parts in touched (in
+     * order) have any; part_n is 0 for every other. A posting touches a
+     * few dozen of the rules' hundreds of parts, so nothing per document
      * goes through them all. */
-    size_t *start, *num;
-    uint32_t *touched; /* in order; n_parts: how many are parts */
-    size_t n_touched, n_touched_parts;
-    /* per part, once companions are checked: its candidates,
-     * cands[part_at .. part_at + part_n) (part_n 0 for the untouched; for
-     * a touched part, first how many its companion confirms, check_part) */
     size_t *part_at, *part_n;
+    uint32_t *touched;
+    size_t n_touched;
     /* per rule: the candidates of all its parts, cands[rule_c0 .. rule_c1)
      * (empty for a rule none of whose parts was touched) */
     size_t *rule_c0, *rule_c1;
     uint32_t *part_rule; /* per part: its rule's index */
-    uint64_t *mark;    /* a bit per owner, clear between uses */
+    uint64_t *mark;    /* a bit per part, clear between uses */
     mcand *cands;
     size_t cap_cands;
     /* a big plain text's line breaks, counted by the literal pass a block
@@ -694,18 +702,21 @@ static void run_lanes(scanner *sc, size_t n, lane_fn *fn, void *arg)
     lanes_run(n, lane_do, &c);
 }
 
+static void lane_free(lane *ln);
+
 static int lane_init(lane *ln, size_t n_parts)
 {
     memset(ln, 0, sizeof(*ln));
-    ln->count = calloc(2 * n_parts + 1, sizeof(size_t));
-    ln->touched = malloc((2 * n_parts + 1) * sizeof(uint32_t));
+    ln->cnum = calloc(2 * n_parts + 1, sizeof(size_t));
+    ln->cat = calloc(2 * n_parts + 1, sizeof(size_t));
+    ln->ctouched = malloc((2 * n_parts + 1) * sizeof(uint32_t));
+    ln->count = calloc(n_parts + 1, sizeof(size_t));
+    ln->touched = malloc((n_parts + 1) * sizeof(uint32_t));
     ln->parts = calloc(n_parts + 1, sizeof(*ln->parts));
-    if (!ln->count || !ln->touched || !ln->parts ||
+    if (!ln->cnum || !ln->cat || !ln->ctouched || !ln->count ||
+        !ln->touched || !ln->parts ||
         matcher_init(&ln->m, DEFAULT_MATCH_LIMIT)) {
-        free(ln->count);
-        free(ln->touched);
-        free(ln->parts);
-        matcher_free(&ln->m);
+        lane_free(ln);
         return -1;
     }
     return 0;
@@ -715,6 +726,11 @@ static void lane_free(lane *ln)
 {
     matcher_free(&ln->m);
     occ_vec_free(&ln->occ);
+    free(ln->chunk.v);
+    free(ln->cnum);
+    free(ln->cat);
+    free(ln->ctouched);
+    free(ln->cc);
     free(ln->any.v);
     free(ln->count);
     free(ln->touched);
@@ -940,7 +956,7 @@ static int reserve_owned(owned_vec *any, size_t cap)
     return 0;
 }
 
-static int push_owned(owned_vec *any, owned o)
+static inline int push_owned(owned_vec *any, owned o)
 {
     if (any->n == any->cap &&
         reserve_owned(any, any->cap ? any->cap * 2 : 256))
@@ -948,11 +964,6 @@ static int push_owned(owned_vec *any, owned o)
     any->v[any->n++] = o;
     return 0;
 }
-
-/* A big text's candidates, about one in 36 bytes of postings, are given
- * room at once (its pages mapped in one call, bigmem_prefault) rather
- * than by doubling, which copies and faults tens of megabytes. */
-#define BYTES_PER_CAND 32
 
 /* Adds where a directive's keyword starts in text[at..stop) to ln->kw:
  * looked for in the chunk just read for literals, and still in the cache,
@@ -995,12 +1006,78 @@ static void count_breaks(uint32_t *nl, const char *text, size_t len,
 }
 
 /*
- * The literals of every rule that start in chunks [c0, c1) of the text, as
- * candidates in ln->any (in text order), counted per owner in ln->count.
+ * Keeps the candidates of the chunk text[at..stop) just read (ln->chunk)
+ * that their part's companion confirms, while the chunk is in the cache:
+ * grouped by owner in ln->cc, checked a part at a time, and appended to
+ * ln->any, counted per part in ln->count. The companions' occurrences
+ * serve only here. Returns 0, or -1 when out of memory.
+ */
+static int check_chunk(scanner *sc, lane *ln, size_t at, size_t stop)
+{
+    const char *text = sc->doc->text;
+    size_t len = sc->doc->len, no = sc->rs->n_parts, total = 0;
+    for (size_t t = 0; t < ln->n_ctouched; t++) {
+        uint32_t o = ln->ctouched[t];
+        ln->cat[o] = total;
+        total += ln->cnum[o];
+        ln->cnum[o] = ln->cat[o];
+    }
+    if (total > ln->cap_cc) {
+        mcand *v = realloc(ln->cc, total * sizeof(*v));
+        if (!v)
+            return -1;
+        ln->cc = v;
+        ln->cap_cc = total;
+    }
+    for (size_t i = 0; i < ln->chunk.n; i++) {
+        const owned *o = &ln->chunk.v[i];
+        size_t more = o->owner < no ? (o->more == OWNED_FAR ? LIT_UNBOUNDED
+                                                            : o->more)
+                                    : o->pos + o->more;
+        ln->cc[ln->cnum[o->owner]++] = (mcand){o->pos, more};
+    }
+    /* now cnum[o] is where o's end in cc */
+    int rc = 0;
+    for (size_t t = 0; t < ln->n_ctouched && !rc; t++) {
+        uint32_t p = ln->ctouched[t];
+        if (p >= no)
+            continue;
+        const pattern *pp = sc->rs->part_pat[p];
+        mcand *c = ln->cc + ln->cat[p];
+        size_t n = ln->cnum[p] - ln->cat[p], kept = 0;
+        if (pattern_pair_global(pp))
+            rc = pattern_paired_near(pp, text, len, c, n,
+                                     ln->cc + ln->cat[no + p],
+                                     ln->cnum[no + p] - ln->cat[no + p], at,
+                                     stop, &kept, &ln->m.occ[2]);
+        else
+            rc = pattern_paired_all(pp, text, len, c, n, &kept,
+                                    &ln->m.occ[2], &ln->m.wins[2]);
+        for (size_t i = 0; i < kept && !rc; i++)
+            rc = push_owned(&ln->any,
+                            (owned){p,
+                                    c[i].back < OWNED_FAR ? (uint32_t)c[i].back
+                                                          : OWNED_FAR,
+                                    c[i].pos});
+        if (kept && ln->count[p] == 0)
+            ln->touched[ln->n_touched++] = p;
+        ln->count[p] += kept;
+    }
+    for (size_t t = 0; t < ln->n_ctouched; t++)
+        ln->cnum[ln->ctouched[t]] = ln->cat[ln->ctouched[t]] = 0;
+    ln->n_ctouched = 0;
+    ln->chunk.n = 0;
+    return rc ? -1 : 0;
+}
+
+/*
+ * The candidates of every rule's parts that start in chunks [c0, c1) of
+ * the text and that their companions confirm (check_chunk), in ln->any.
  * Occurrences whose surroundings rule them out (a "kill" inside "skill"
  * for a phrase) are dropped. The text is looked through a chunk at a time,
- * so that the occurrences of a big text are not all held at once. Where
- * the keyword of a directive starts goes to ln->kw, in text order.
+ * so that the occurrences of a big text are never all held at once, and
+ * each chunk is read from memory once. Where the keyword of a directive
+ * starts goes to ln->kw, in text order.
  */
 static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
 {
@@ -1014,13 +1091,6 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
     ln->any.n = 0;
     ln->n_kw = 0;
     ln->utf8_bad = 0;
-    size_t bytes = (c1 - c0) * FIND_CHUNK < len ? (c1 - c0) * FIND_CHUNK : len;
-    if (ln->any.cap < bytes / BYTES_PER_CAND &&
-        bytes / BYTES_PER_CAND * sizeof(owned) >= ((size_t)4 << 20)) {
-        if (reserve_owned(&ln->any, bytes / BYTES_PER_CAND))
-            return -1;
-        bigmem_prefault(ln->any.v, ln->any.cap * sizeof(owned));
-    }
     for (size_t at = c0 * FIND_CHUNK; at < len && at < c1 * FIND_CHUNK;
          at += FIND_CHUNK) {
         size_t stop = len - at > FIND_CHUNK ? at + FIND_CHUNK : len;
@@ -1052,59 +1122,37 @@ static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
                 if (!ok)
                     continue;
                 size_t more = o[j].owner < no ? o[j].back : oc->end - oc->pos;
-                if (push_owned(&ln->any,
+                if (push_owned(&ln->chunk,
                                (owned){o[j].owner,
                                        more < OWNED_FAR ? (uint32_t)more
                                                         : OWNED_FAR,
                                        oc->pos}))
                     return -1;
-                if (ln->count[o[j].owner]++ == 0)
-                    ln->touched[ln->n_touched++] = o[j].owner;
+                if (ln->cnum[o[j].owner]++ == 0)
+                    ln->ctouched[ln->n_ctouched++] = o[j].owner;
             }
         }
+        if (check_chunk(sc, ln, at, stop))
+            return -1;
     }
     return 0;
 }
 
-/* Puts a lane's candidates in their owners' places in cands: a part's
- * with its back, a companion's with the end of its occurrence. */
+/* Puts a lane's candidates in their parts' places in cands, with their
+ * backs. */
 static void place_candidates(rf_scanner *k, lane *ln)
 {
-    size_t no = k->rs->n_parts;
     for (size_t i = 0; i < ln->any.n; i++) {
         const owned *o = &ln->any.v[i];
-        size_t more = o->owner < no ? (o->more == OWNED_FAR ? LIT_UNBOUNDED
-                                                            : o->more)
-                                    : o->pos + o->more;
-        k->cands[ln->count[o->owner]++] = (mcand){o->pos, more};
+        size_t back = o->more == OWNED_FAR ? LIT_UNBOUNDED : o->more;
+        k->cands[ln->count[o->owner]++] = (mcand){o->pos, back};
     }
-}
-
-/* Keeps the candidates of part p that its companion confirms (at the front
- * of its candidates; part_n[p] of them). */
-static int check_part(scanner *sc, lane *ln, size_t p)
-{
-    rf_scanner *k = sc->keep;
-    size_t no = sc->rs->n_parts, n = k->num[p], nc = k->num[no + p];
-    const pattern *pp = sc->rs->part_pat[p];
-    k->part_n[p] = n;
-    if (pattern_pair_global(pp)) {
-        pattern_paired_near(pp, sc->doc->text, sc->doc->len,
-                            k->cands + k->start[p], n,
-                            nc ? k->cands + k->start[no + p] : k->cands, nc,
-                            &k->part_n[p]);
-        return 0;
-    }
-    return pattern_paired_all(pp, sc->doc->text, sc->doc->len,
-                              k->cands + k->start[p], n, &k->part_n[p],
-                              &ln->m.occ[2], &ln->m.wins[2]);
 }
 
 /* The work of each lane in find_candidates, by step. */
 typedef struct find_job {
-    int step;              /* 0 find, 1 place, 2 check companions */
+    int step;              /* 0 find and check companions, 1 place */
     size_t n_lanes, chunks;
-    atomic_size_t next;    /* step 2: the next part to check */
     size_t fresh;          /* step 1: candidates newly given room */
 } find_job;
 
@@ -1117,53 +1165,34 @@ static void find_lane(scanner *sc, size_t li, void *arg)
     if (j->step == 0) {
         ln->oom = find_chunks(sc, ln, li * j->chunks / j->n_lanes,
                               (li + 1) * j->chunks / j->n_lanes) != 0;
-    } else if (j->step == 1) {
-        /* each lane maps its share of the new room first (bigmem.h):
-         * tens of megabytes for a big text, in one thread a twentieth
-         * of the whole scan */
+    } else {
+        /* each lane maps its share of the new room first (bigmem.h) */
         if (j->fresh) {
             size_t a = li * j->fresh / j->n_lanes;
             size_t b = (li + 1) * j->fresh / j->n_lanes;
             bigmem_prefault(sc->keep->cands + a, (b - a) * sizeof(mcand));
         }
         place_candidates(sc->keep, ln);
-    } else {
-        /* the parts with candidates (the first of the touched owners) */
-        const rf_scanner *k = sc->keep;
-        size_t i;
-        if (j->n_lanes == 1) {
-            for (i = 0; i < k->n_touched_parts && !ln->oom; i++)
-                ln->oom = check_part(sc, ln, k->touched[i]) != 0;
-        } else {
-            while (!ln->oom &&
-                   (i = atomic_fetch_add(&j->next, 1)) < k->n_touched_parts)
-                ln->oom = check_part(sc, ln, k->touched[i]) != 0;
-        }
     }
 }
 
-/* Empties what the last document touched: every owner's and part's
- * count, every rule's range. */
+/* Empties what the last document touched: every part's count, every
+ * rule's range. */
 static void forget_touched(rf_scanner *k)
 {
-    size_t no = k->rs->n_parts;
-    for (size_t t = 0; t < k->n_touched; t++) {
-        uint32_t o = k->touched[t];
-        k->num[o] = 0;
-        if (o < no)
-            k->part_n[o] = 0;
-    }
-    k->n_touched = k->n_touched_parts = 0;
+    for (size_t t = 0; t < k->n_touched; t++)
+        k->part_n[k->touched[t]] = 0;
+    k->n_touched = 0;
     memset(k->rule_c0, 0, k->rs->n * sizeof(size_t));
     memset(k->rule_c1, 0, k->rs->n * sizeof(size_t));
 }
 
-/* The owners the lanes touched, once each and in order, in k->touched:
- * set in a bitmap of the owners, which is read back in order and left
+/* The parts the lanes touched, once each and in order, in k->touched:
+ * set in a bitmap of the parts, which is read back in order and left
  * clear. */
 static void gather_touched(rf_scanner *k, size_t n_lanes)
 {
-    size_t n = 0, no = k->rs->n_parts, words = (2 * no + 63) / 64;
+    size_t n = 0, words = (k->rs->n_parts + 63) / 64;
     for (size_t i = 0; i < n_lanes; i++) {
         const lane *ln = &k->lanes[i];
         for (size_t t = 0; t < ln->n_touched; t++) {
@@ -1177,23 +1206,19 @@ static void gather_touched(rf_scanner *k, size_t n_lanes)
         k->mark[w] = 0;
     }
     k->n_touched = n;
-    size_t np = 0;
-    while (np < n && k->touched[np] < no)
-        np++;
-    k->n_touched_parts = np;
 }
 
 /*
  * Finds the literals of every rule in the document and lists the
- * candidates of each part of a rule (where its literals are, with how far
- * back a match may start) in keep->cands[part_at[i] ..
- * part_at[i] + part_n[i]), with n_lanes lanes.
+ * candidates of each part of a rule that its companion confirms (where
+ * its literals are, with how far back a match may start) in
+ * keep->cands[part_at[i] .. part_at[i] + part_n[i]), in text order, a
+ * rule's parts side by side, with n_lanes lanes.
  */
 static int find_candidates(scanner *sc, size_t n_lanes)
 {
     rf_scanner *k = sc->keep;
-    find_job j = {0, n_lanes, (sc->doc->len + FIND_CHUNK - 1) / FIND_CHUNK, 0,
-                  0};
+    find_job j = {0, n_lanes, (sc->doc->len + FIND_CHUNK - 1) / FIND_CHUNK, 0};
     forget_touched(k);
     for (size_t i = 0; i < n_lanes; i++)
         k->lanes[i].oom = 0;
@@ -1208,20 +1233,23 @@ static int find_candidates(scanner *sc, size_t n_lanes)
             k->lanes[i].m.valid = valid;
     }
     gather_touched(k, n_lanes);
-    /* Each owner's candidates together, in text order: where each lane's
-     * go. */
+    /* Each part's candidates together, in text order, the parts in order
+     * (so a rule's are together): where each lane's go. */
     size_t total = 0;
     for (size_t t = 0; t < k->n_touched; t++) {
-        uint32_t o = k->touched[t];
-        k->start[o] = total;
+        uint32_t p = k->touched[t], r = k->part_rule[p];
+        k->part_at[p] = total;
+        if (k->rule_c0[r] == k->rule_c1[r])
+            k->rule_c0[r] = total;
         for (size_t i = 0; i < n_lanes; i++) {
-            size_t *count = k->lanes[i].count, c = count[o];
-            if (c) { /* a lane's count stays 0 for the owners it lacks */
-                count[o] = total;
+            size_t *count = k->lanes[i].count, c = count[p];
+            if (c) { /* a lane's count stays 0 for the parts it lacks */
+                count[p] = total;
                 total += c;
             }
         }
-        k->num[o] = total - k->start[o];
+        k->part_n[p] = total - k->part_at[p];
+        k->rule_c1[r] = total;
     }
     if (total > k->cap_cands) {
         mcand *c = realloc(k->cands, total * sizeof(*c));
@@ -1232,25 +1260,6 @@ static int find_candidates(scanner *sc, size_t n_lanes)
     }
     j.step = 1;
     run_lanes(sc, n_lanes, find_lane, &j);
-    j.step = 2;
-    run_lanes(sc, n_lanes, find_lane, &j);
-    if (lanes_oom(k, n_lanes))
-        return -1;
-    /* Each part keeps the candidates its companion confirms (pushed
-     * down over those it drops), in the order of the parts, so that a
-     * rule's are together. */
-    size_t w = 0;
-    for (size_t t = 0; t < k->n_touched_parts; t++) {
-        uint32_t p = k->touched[t], r = k->part_rule[p];
-        size_t n = k->part_n[p];
-        if (n && w != k->start[p])
-            memmove(k->cands + w, k->cands + k->start[p], n * sizeof(mcand));
-        k->part_at[p] = w;
-        if (k->rule_c0[r] == k->rule_c1[r])
-            k->rule_c0[r] = w;
-        w += n;
-        k->rule_c1[r] = w;
-    }
     return 0;
 }
 
@@ -1607,16 +1616,14 @@ rf_scanner *rf_scanner_new(const rf_rules *rs)
         return NULL;
     k->rs = rs;
     size_t no = rs->n_parts, nr = rs->n ? rs->n : 1;
-    k->start = calloc(2 * no + 1, sizeof(size_t));
-    k->num = calloc(2 * no + 1, sizeof(size_t));
-    k->touched = calloc(2 * no + 1, sizeof(uint32_t));
-    k->mark = calloc((2 * no + 63) / 64 + 1, sizeof(uint64_t));
+    k->touched = calloc(no + 1, sizeof(uint32_t));
+    k->mark = calloc((no + 63) / 64 + 1, sizeof(uint64_t));
     k->part_at = calloc(no + 1, sizeof(size_t));
     k->part_n = calloc(no + 1, sizeof(size_t));
     k->part_rule = calloc(no + 1, sizeof(uint32_t));
     k->rule_c0 = calloc(nr, sizeof(size_t));
     k->rule_c1 = calloc(nr, sizeof(size_t));
-    if (!k->start || !k->num || !k->touched || !k->mark ||
+    if (!k->touched || !k->mark ||
         !k->part_at || !k->part_n || !k->part_rule || !k->rule_c0 ||
         !k->rule_c1 || lanes_reserve(k, 1) < 1) {
         rf_scanner_free(k);
@@ -1638,8 +1645,6 @@ void rf_scanner_free(rf_scanner *k)
     for (size_t i = 0; i < k->n_lanes; i++)
         lane_free(&k->lanes[i]);
     free(k->lanes);
-    free(k->start);
-    free(k->num);
     free(k->touched);
     free(k->mark);
     free(k->part_at);

@@ -547,6 +547,42 @@ static size_t parts_with(const rf_rules *rs, int (*has)(const pattern *))
     return n;
 }
 
+/* Two phrases whose companion is looked for in the one pass: "work"
+ * before "time", and "work" after "time". */
+static const char pair_rules[] =
+    "[pair]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
+    "phrase = work [{big|very big|very very big}] time\n"
+    "phrase = time [{hard|very hard}] work\n";
+
+/* Appends a match of each of pair_rules' phrases, their words `spaces`
+ * apart, with a word more between them when far (too far to match). */
+static void put_pairs(buf *b, size_t spaces, int far)
+{
+    buf_puts(b, "work ");
+    for (size_t i = 0; i < spaces; i++)
+        buf_putc(b, i % 7 == 6 ? '\n' : ' ');
+    buf_puts(b, far ? "very very very big " : "very big ");
+    buf_puts(b, "time; then time ");
+    for (size_t i = 0; i < spaces; i++)
+        buf_putc(b, ' ');
+    buf_puts(b, far ? "very very hard work." : "hard work.");
+}
+
+/* agree(), and the first flag has `want` hits. */
+static void agree_hits(const rf_rules *rs, const char *what, const char *text,
+                       size_t len, size_t want)
+{
+    agree(rs, what, text, len);
+    rf_error err;
+    rf_result *res = rf_scan(rs, text, len, NULL, &err);
+    assert_non_null(res);
+    size_t hits = rf_result_flag_count(res) ? rf_result_flag(res, 0)->count
+                                            : 0;
+    rf_result_free(res);
+    if (hits != want)
+        fail_msg("%s: %zu hits, want %zu", what, hits, want);
+}
+
 /* A phrase's second word (a companion, lit.h) is found in the one pass
  * with the rules' literals and checked against each candidate: it counts
  * only the bytes that are not white space, so runs of spaces and line
@@ -555,40 +591,56 @@ static size_t parts_with(const rf_rules *rs, int (*has)(const pattern *))
 static void matcher__companion_over_white_space__fast_and_reference_agree(void **state)
 {
     (void)state;
-    rf_rules *rs = load_rules_text(
-        "[pair]\ncategory = pay\nseverity = low\ntitle = t\nwhy = w\nadvice = a\n"
-        "phrase = work [{big|very big|very very big}] time\n"
-        "phrase = time [{hard|very hard}] work\n");
-    /* both phrases have a companion that is looked for in the one pass:
-     * "work" before "time", and "work" after "time" */
+    rf_rules *rs = load_rules_text(pair_rules);
     assert_int_equal(parts_with(rs, pattern_pair_global), 2);
     buf b = {0};
     for (size_t spaces = 0; spaces <= 300; spaces += 60)
         for (int far = 0; far <= 1; far++) {
             b.len = 0;
-            buf_puts(&b, "a work ");
-            for (size_t i = 0; i < spaces; i++)
-                buf_putc(&b, i % 7 == 6 ? '\n' : ' ');
-            buf_puts(&b, far ? "very very very big " : "very big ");
-            buf_puts(&b, "time; then time ");
-            for (size_t i = 0; i < spaces; i++)
-                buf_putc(&b, ' ');
-            buf_puts(&b, far ? "very very hard work." : "hard work.");
+            buf_puts(&b, "a ");
+            put_pairs(&b, spaces, far);
             char what[64];
             snprintf(what, sizeof(what), "%zu spaces, %s", spaces,
                      far ? "too far" : "near");
-            agree(rs, what, b.data, b.len);
-            rf_error err;
-            rf_result *res = rf_scan(rs, b.data, b.len, NULL, &err);
-            assert_non_null(res);
-            size_t hits = rf_result_flag_count(res)
-                              ? rf_result_flag(res, 0)->count
-                              : 0;
-            if (hits != (far ? 0u : 2u))
-                fail_msg("%s: %zu hits", what, hits);
-            rf_result_free(res);
+            agree_hits(rs, what, b.data, b.len, far ? 0 : 2);
         }
     buf_free(&b);
+    rf_rules_free(rs);
+}
+
+/* A big text's candidates are checked against their companions a chunk
+ * (256 KiB) at a time, while the chunk is in the cache: a companion in the
+ * chunk before or after, even past a long run of white space, counts all
+ * the same, and one too far away does not. */
+static void matcher__companion_across_chunk_edge__found(void **state)
+{
+    (void)state;
+    rf_rules *rs = load_rules_text(pair_rules);
+    assert_int_equal(parts_with(rs, pattern_pair_global), 2);
+    const size_t edge = 256u * 1024;
+    buf b = {0}, ph = {0};
+    static const size_t runs[] = {0, 1, 40, 300};
+    for (size_t r = 0; r < sizeof(runs) / sizeof(runs[0]); r++)
+        for (int far = 0; far <= 1; far++) {
+            ph.len = 0;
+            put_pairs(&ph, runs[r], far);
+            /* the edge at places all through the two matches */
+            for (size_t shift = 1; shift < ph.len; shift += ph.len / 23 + 1) {
+                b.len = 0;
+                while (b.len + 6 <= edge - shift)
+                    buf_puts(&b, "words ");
+                while (b.len < edge - shift)
+                    buf_putc(&b, ' ');
+                buf_append(&b, ph.data, ph.len);
+                buf_puts(&b, " and more words.");
+                char what[80];
+                snprintf(what, sizeof(what), "%zu spaces, %s, %zu bytes before "
+                         "the edge", runs[r], far ? "too far" : "near", shift);
+                agree_hits(rs, what, b.data, b.len, far ? 0 : 2);
+            }
+        }
+    buf_free(&b);
+    buf_free(&ph);
     rf_rules_free(rs);
 }
 
@@ -614,15 +666,7 @@ static void matcher__companion_after_a_hyphen__joined_form_found(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const char *t = cases[i].text;
-        agree(rs, t, t, strlen(t));
-        rf_error err;
-        rf_result *res = rf_scan(rs, t, strlen(t), NULL, &err);
-        assert_non_null(res);
-        size_t hits = rf_result_flag_count(res) ? rf_result_flag(res, 0)->count
-                                                : 0;
-        if (hits != cases[i].hits)
-            fail_msg("'%s': %zu hits, want %zu", t, hits, cases[i].hits);
-        rf_result_free(res);
+        agree_hits(rs, t, t, strlen(t), cases[i].hits);
     }
     rf_rules_free(rs);
 }
@@ -808,6 +852,7 @@ int main(void)
         cmocka_unit_test(matcher__phrases_sharing_edges__fast_and_reference_agree),
         cmocka_unit_test(matcher__literal_across_chunk_edge__fast_and_reference_agree),
         cmocka_unit_test(matcher__companion_over_white_space__fast_and_reference_agree),
+        cmocka_unit_test(matcher__companion_across_chunk_edge__found),
         cmocka_unit_test(matcher__window_reach__same_as_a_character_at_a_time),
         cmocka_unit_test(matcher__reach_back_from_the_companion__same_as_forward),
         cmocka_unit_test(matcher__companion_after_a_hyphen__joined_form_found),
