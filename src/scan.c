@@ -16,8 +16,9 @@
  * instead; both give the same hits.
  *
  * A big document may be scanned by several threads (rf_scan_opts.threads):
- * each looks through a part of the text for literals, checking each
- * candidate's companion while its chunk of text is in the cache; then the
+ * each takes the next chunk of the text not yet taken and looks through it
+ * for literals, checking each candidate's companion while the chunk is in
+ * the cache; then the
  * rules are searched, each by whichever thread is free; then the hits are looked at for what suppresses them, a block
  * of hits at a time (what one hit does to the next is left to one
  * thread). Each thread has its own PCRE2 state and scratch space (a
@@ -31,7 +32,6 @@
 #include <string.h>
 
 #include "arena.h"
-#include "bigmem.h"
 #include "buf.h"
 #include "directive.h"
 #include "lanes.h"
@@ -97,8 +97,8 @@ typedef struct lane {
     size_t n_ctouched;
     mcand *cc;
     size_t cap_cc;
-    owned_vec any;     /* the candidates their companions confirmed, a
-                          chunk at a time, in text order within a part */
+    owned_vec any;     /* the candidates their companions confirmed, chunk
+                          by chunk as the lane took them (chunk_out) */
     size_t *count;     /* per part: its candidates in any; then where the
                           next of them goes in cands (0 but for those in
                           touched) */
@@ -139,6 +139,8 @@ struct rf_scanner {
     uint64_t *mark;    /* a bit per part, clear between uses */
     mcand *cands;
     size_t cap_cands;
+    struct chunk_out *chunks; /* find_candidates's, kept for the next */
+    size_t cap_chunks;
     /* a big plain text's line breaks, counted by the literal pass a block
      * of NL_BLOCK bytes at a time while the block is in the cache (the
      * evidence's lines are then found without reading the text again);
@@ -807,6 +809,12 @@ static int follows_negation(scanner *sc, const hit *n, const hit *h)
            !stopped(sc, n->end, h->start);
 }
 
+static int by_offset(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* The directives of the document, into ds: from where the lanes found
  * their keyword in the literal pass, or looked for when there was none
  * (RF_SCAN_REFERENCE). Returns 0, or -1 when out of memory. */
@@ -821,7 +829,7 @@ static int find_directives(scanner *sc, size_t n_lanes, directives *ds)
         n += lanes[i].n_kw;
     if (n_lanes == 1 || n == 0)
         return directive_find_at(text, len, lanes[0].kw, lanes[0].n_kw, ds);
-    /* each lane's chunks follow the one's before it */
+    /* the lanes took chunks in no fixed order */
     size_t *kw = malloc(n * sizeof(*kw));
     if (!kw)
         return -1;
@@ -830,6 +838,7 @@ static int find_directives(scanner *sc, size_t n_lanes, directives *ds)
         memcpy(kw + n, lanes[i].kw, lanes[i].n_kw * sizeof(*kw));
         n += lanes[i].n_kw;
     }
+    qsort(kw, n, sizeof(*kw), by_offset);
     int rc = directive_find_at(text, len, kw, n, ds);
     free(kw);
     return rc;
@@ -1071,108 +1080,90 @@ static int check_chunk(scanner *sc, lane *ln, size_t at, size_t stop)
 }
 
 /*
- * The candidates of every rule's parts that start in chunks [c0, c1) of
- * the text and that their companions confirm (check_chunk), in ln->any.
- * Occurrences whose surroundings rule them out (a "kill" inside "skill"
- * for a phrase) are dropped. The text is looked through a chunk at a time,
- * so that the occurrences of a big text are never all held at once, and
- * each chunk is read from memory once. Where the keyword of a directive
- * starts goes to ln->kw, in text order.
+ * The candidates of every rule's parts that start in the chunk of the text
+ * at `at` and that their companions confirm (check_chunk), appended to
+ * ln->any. Occurrences whose surroundings rule them out (a "kill" inside
+ * "skill" for a phrase) are dropped. The text is looked through a chunk
+ * at a time, so that the occurrences of a big text are never all held at
+ * once, and each chunk is read from memory once. Where the keyword of a
+ * directive starts goes to ln->kw.
  */
-static int find_chunks(scanner *sc, lane *ln, size_t c0, size_t c1)
+static int find_chunk(scanner *sc, lane *ln, size_t at)
 {
     const litset *ls = sc->rs->prefilter;
     size_t no = sc->rs->n_parts;
     const unsigned char *t = (const unsigned char *)sc->doc->text;
     size_t len = sc->doc->len, reach = litset_max_len(ls);
-    for (size_t i = 0; i < ln->n_touched; i++)
-        ln->count[ln->touched[i]] = 0;
-    ln->n_touched = 0;
-    ln->any.n = 0;
-    ln->n_kw = 0;
-    ln->utf8_bad = 0;
-    for (size_t at = c0 * FIND_CHUNK; at < len && at < c1 * FIND_CHUNK;
-         at += FIND_CHUNK) {
-        size_t stop = len - at > FIND_CHUNK ? at + FIND_CHUNK : len;
-        ln->occ.n = 0;
-        if (litset_find(ls, sc->doc->text, len, at,
-                        len - stop > reach ? stop + reach : len, &ln->occ) ||
-            find_keywords(sc, ln, at, stop))
-            return -1;
-        if (sc->keep->have_nl)
-            count_breaks(sc->keep->nl, (const char *)t, len, at, stop);
-        /* a big text is checked for valid UTF-8 here, a chunk just read
-         * at a time (matcher_text checks small ones) */
-        if (len > MATCHER_CHECK_MAX && !ln->utf8_bad &&
-            !text_valid_utf8_part((const char *)t, len, at, stop))
-            ln->utf8_bad = 1;
-        for (size_t i = 0; i < ln->occ.n && ln->occ.v[i].pos < stop; i++) {
-            size_t n;
-            const lit_occ *oc = &ln->occ.v[i];
-            const lit_owner *o = litset_owners(ls, oc->lit, &n);
-            int ok = 1;
-            for (size_t j = 0; j < n; j++) {
-                /* owners of the same contexts are side by side: checked
-                 * once for each run of them */
-                if (!oc->checked &&
-                    (j == 0 || o[j].left != o[j - 1].left ||
-                     o[j].right != o[j - 1].right))
-                    ok = lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
-                                        o[j].right);
-                if (!ok)
-                    continue;
-                size_t more = o[j].owner < no ? o[j].back : oc->end - oc->pos;
-                if (push_owned(&ln->chunk,
-                               (owned){o[j].owner,
-                                       more < OWNED_FAR ? (uint32_t)more
-                                                        : OWNED_FAR,
-                                       oc->pos}))
-                    return -1;
-                if (ln->cnum[o[j].owner]++ == 0)
-                    ln->ctouched[ln->n_ctouched++] = o[j].owner;
-            }
+    size_t stop = len - at > FIND_CHUNK ? at + FIND_CHUNK : len;
+    ln->occ.n = 0;
+    if (litset_find(ls, sc->doc->text, len, at,
+                    len - stop > reach ? stop + reach : len, &ln->occ) ||
+        find_keywords(sc, ln, at, stop))
+        return -1;
+    if (sc->keep->have_nl)
+        count_breaks(sc->keep->nl, (const char *)t, len, at, stop);
+    /* a big text is checked for valid UTF-8 here, a chunk just read at a
+     * time (matcher_text checks small ones) */
+    if (len > MATCHER_CHECK_MAX && !ln->utf8_bad &&
+        !text_valid_utf8_part((const char *)t, len, at, stop))
+        ln->utf8_bad = 1;
+    for (size_t i = 0; i < ln->occ.n && ln->occ.v[i].pos < stop; i++) {
+        size_t n;
+        const lit_occ *oc = &ln->occ.v[i];
+        const lit_owner *o = litset_owners(ls, oc->lit, &n);
+        int ok = 1;
+        for (size_t j = 0; j < n; j++) {
+            /* owners of the same contexts are side by side: checked once
+             * for each run of them */
+            if (!oc->checked &&
+                (j == 0 || o[j].left != o[j - 1].left ||
+                 o[j].right != o[j - 1].right))
+                ok = lit_context_ok(t, len, oc->pos, oc->end, o[j].left,
+                                    o[j].right);
+            if (!ok)
+                continue;
+            size_t more = o[j].owner < no ? o[j].back : oc->end - oc->pos;
+            if (push_owned(&ln->chunk,
+                           (owned){o[j].owner,
+                                   more < OWNED_FAR ? (uint32_t)more
+                                                    : OWNED_FAR,
+                                   oc->pos}))
+                return -1;
+            if (ln->cnum[o[j].owner]++ == 0)
+                ln->ctouched[ln->n_ctouched++] = o[j].owner;
         }
-        if (check_chunk(sc, ln, at, stop))
-            return -1;
     }
-    return 0;
+    return check_chunk(sc, ln, at, stop);
 }
 
-/* Puts a lane's candidates in their parts' places in cands, with their
- * backs. */
-static void place_candidates(rf_scanner *k, lane *ln)
-{
-    for (size_t i = 0; i < ln->any.n; i++) {
-        const owned *o = &ln->any.v[i];
-        size_t back = o->more == OWNED_FAR ? LIT_UNBOUNDED : o->more;
-        k->cands[ln->count[o->owner]++] = (mcand){o->pos, back};
-    }
-}
+/* The chunks of a text, claimed by the lanes one at a time (so that a
+ * lane the machine runs faster takes more), and where each chunk's
+ * candidates went: lanes[lane].any.v[from .. to). */
+typedef struct chunk_out {
+    size_t lane, from, to;
+} chunk_out;
 
-/* The work of each lane in find_candidates, by step. */
 typedef struct find_job {
-    int step;              /* 0 find and check companions, 1 place */
-    size_t n_lanes, chunks;
-    size_t fresh;          /* step 1: candidates newly given room */
+    size_t chunks;
+    atomic_size_t next;
+    chunk_out *out;
 } find_job;
 
 static void find_lane(scanner *sc, size_t li, void *arg)
 {
     find_job *j = arg;
     lane *ln = &sc->keep->lanes[li];
-    if (ln->oom)
-        return;
-    if (j->step == 0) {
-        ln->oom = find_chunks(sc, ln, li * j->chunks / j->n_lanes,
-                              (li + 1) * j->chunks / j->n_lanes) != 0;
-    } else {
-        /* each lane maps its share of the new room first (bigmem.h) */
-        if (j->fresh) {
-            size_t a = li * j->fresh / j->n_lanes;
-            size_t b = (li + 1) * j->fresh / j->n_lanes;
-            bigmem_prefault(sc->keep->cands + a, (b - a) * sizeof(mcand));
-        }
-        place_candidates(sc->keep, ln);
+    size_t c;
+    for (size_t i = 0; i < ln->n_touched; i++)
+        ln->count[ln->touched[i]] = 0;
+    ln->n_touched = 0;
+    ln->any.n = 0;
+    ln->n_kw = 0;
+    ln->utf8_bad = 0;
+    while (!ln->oom && (c = atomic_fetch_add(&j->next, 1)) < j->chunks) {
+        j->out[c] = (chunk_out){li, ln->any.n, 0};
+        ln->oom = find_chunk(sc, ln, c * FIND_CHUNK) != 0;
+        j->out[c].to = ln->any.n;
     }
 }
 
@@ -1218,8 +1209,17 @@ static void gather_touched(rf_scanner *k, size_t n_lanes)
 static int find_candidates(scanner *sc, size_t n_lanes)
 {
     rf_scanner *k = sc->keep;
-    find_job j = {0, n_lanes, (sc->doc->len + FIND_CHUNK - 1) / FIND_CHUNK, 0};
+    find_job j = {(sc->doc->len + FIND_CHUNK - 1) / FIND_CHUNK, 0, NULL};
     forget_touched(k);
+    if (j.chunks > k->cap_chunks) {
+        chunk_out *v = realloc(k->chunks, j.chunks * sizeof(*v));
+        if (!v)
+            return -1;
+        k->chunks = v;
+        k->cap_chunks = j.chunks;
+    }
+    j.out = k->chunks;
+    atomic_init(&j.next, 0);
     for (size_t i = 0; i < n_lanes; i++)
         k->lanes[i].oom = 0;
     run_lanes(sc, n_lanes, find_lane, &j);
@@ -1233,22 +1233,17 @@ static int find_candidates(scanner *sc, size_t n_lanes)
             k->lanes[i].m.valid = valid;
     }
     gather_touched(k, n_lanes);
-    /* Each part's candidates together, in text order, the parts in order
-     * (so a rule's are together): where each lane's go. */
+    /* Each part's candidates together, the parts in order (so a rule's
+     * are together); part_n counts where the next goes while they are
+     * put there. */
     size_t total = 0;
     for (size_t t = 0; t < k->n_touched; t++) {
         uint32_t p = k->touched[t], r = k->part_rule[p];
-        k->part_at[p] = total;
+        k->part_at[p] = k->part_n[p] = total;
         if (k->rule_c0[r] == k->rule_c1[r])
             k->rule_c0[r] = total;
-        for (size_t i = 0; i < n_lanes; i++) {
-            size_t *count = k->lanes[i].count, c = count[p];
-            if (c) { /* a lane's count stays 0 for the parts it lacks */
-                count[p] = total;
-                total += c;
-            }
-        }
-        k->part_n[p] = total - k->part_at[p];
+        for (size_t i = 0; i < n_lanes; i++)
+            total += k->lanes[i].count[p];
         k->rule_c1[r] = total;
     }
     if (total > k->cap_cands) {
@@ -1256,10 +1251,18 @@ static int find_candidates(scanner *sc, size_t n_lanes)
         if (!c)
             return -1;
         k->cands = c;
-        k->cap_cands = j.fresh = total;
+        k->cap_cands = total;
     }
-    j.step = 1;
-    run_lanes(sc, n_lanes, find_lane, &j);
+    /* chunk by chunk, so that each part's are in text order */
+    for (size_t c = 0; c < j.chunks; c++) {
+        const owned *v = k->lanes[k->chunks[c].lane].any.v;
+        for (size_t i = k->chunks[c].from; i < k->chunks[c].to; i++) {
+            size_t back = v[i].more == OWNED_FAR ? LIT_UNBOUNDED : v[i].more;
+            k->cands[k->part_n[v[i].owner]++] = (mcand){v[i].pos, back};
+        }
+    }
+    for (size_t t = 0; t < k->n_touched; t++)
+        k->part_n[k->touched[t]] -= k->part_at[k->touched[t]];
     return 0;
 }
 
@@ -1650,6 +1653,7 @@ void rf_scanner_free(rf_scanner *k)
     free(k->part_at);
     free(k->part_n);
     free(k->part_rule);
+    free(k->chunks);
     free(k->rule_c0);
     free(k->rule_c1);
     free(k->cands);

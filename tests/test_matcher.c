@@ -415,6 +415,50 @@ static void matcher__big_text_in_threads__same_as_one_thread(void **state)
     rf_rules_free(rs);
 }
 
+/* The lanes take a big text's chunks in no fixed order, each noting where
+ * a directive's keyword is: the directives all through it turn the same
+ * hits off as with one thread. */
+static void matcher__big_text_directives_in_threads__same_as_one_thread(
+    void **state)
+{
+    (void)state;
+    rf_rules *rs = load_default_rules();
+    buf b = BUF_INIT;
+    size_t off = 0, on = 0;
+    for (size_t i = 0; b.len < 6u * 1024 * 1024; i++) {
+        if (i % 3 == 1)
+            buf_puts(&b, "redflag-disable-next-line working-interview\n");
+        buf_puts(&b, "Day one is a working interview.");
+        buf_puts(&b, i % 3 == 0 ? " # redflag-disable working-interview\n"
+                                : "\n");
+        for (int k = 0; k < 20; k++)
+            buf_puts(&b, "Plain words about the job and the team. ");
+        buf_putc(&b, '\n');
+        off += i % 3 != 2;
+        on += i % 3 == 2;
+    }
+    rf_error err = {0, ""};
+    rf_scan_opts one = {0, 0, 0, 0, 1}, many = {0, 0, 0, 0, 4};
+    rf_result *a = rf_scan(rs, b.data, b.len, &one, &err);
+    rf_result *c = rf_scan(rs, b.data, b.len, &many, &err);
+    assert_non_null(a);
+    assert_non_null(c);
+    const char *d = difference(a, c);
+    if (d)
+        fail_msg("one thread and four differ (%s)", d);
+    /* each directive turned its hit off (a flag for each line) */
+    size_t n_off = 0;
+    for (size_t i = 0; i < rf_result_suppressed_count(a); i++)
+        n_off += rf_result_suppressed(a, i)->count;
+    assert_int_equal(n_off, off);
+    assert_int_equal(rf_result_flag_count(a), 1);
+    assert_int_equal(rf_result_flag(a, 0)->count, on);
+    rf_result_free(a);
+    rf_result_free(c);
+    buf_free(&b);
+    rf_rules_free(rs);
+}
+
 /* A text bigger than matcher_text checks is checked for valid UTF-8 a
  * chunk at a time by the literal pass; only a valid one is searched
  * without PCRE2's own checks. An invalid byte at each side of a chunk's
@@ -857,6 +901,7 @@ int main(void)
         cmocka_unit_test(matcher__reach_back_from_the_companion__same_as_forward),
         cmocka_unit_test(matcher__companion_after_a_hyphen__joined_form_found),
         cmocka_unit_test(matcher__big_text_in_threads__same_as_one_thread),
+        cmocka_unit_test(matcher__big_text_directives_in_threads__same_as_one_thread),
         cmocka_unit_test(
             matcher__big_text_utf8_checked_by_chunk__fast_and_reference_agree),
         cmocka_unit_test(matcher__generated_text__fast_and_reference_agree_default_rules),
