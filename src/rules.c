@@ -147,6 +147,8 @@ void rf_rules_free(rf_rules *rs)
     pattern_free(&rs->neg.stop_re);
     litset_free(rs->prefilter);
     free(rs->part_pat);
+    free(rs->part_check);
+    free(rs->no_lits);
     free(rs);
 }
 
@@ -1103,13 +1105,18 @@ static int build_prefilter(rf_rules *rs)
 {
     litset_free(rs->prefilter);
     free(rs->part_pat);
+    free(rs->part_check);
+    free(rs->no_lits);
     rs->part_pat = NULL;
+    rs->part_check = rs->no_lits = NULL;
     if (!(rs->prefilter = litset_new()))
         return -1;
     size_t total = 0;
     for (size_t i = 0; i < rs->n; i++)
         total += rs->rules[i]->n_parts ? rs->rules[i]->n_parts : 1;
-    if (!(rs->part_pat = calloc(total + 1, sizeof(pattern *))))
+    if (!(rs->part_pat = calloc(total + 1, sizeof(pattern *))) ||
+        !(rs->part_check = calloc(total + 1, 1)) ||
+        !(rs->no_lits = calloc(rs->n + 1, 1)))
         return -1;
     size_t part = 0;
     for (size_t i = 0; i < rs->n; i++) {
@@ -1117,10 +1124,15 @@ static int build_prefilter(rf_rules *rs)
         free(r->prefilter);
         r->prefilter = NULL; /* described when asked (rf_rules_prefilter) */
         r->first_part = part;
+        rs->no_lits[i] = !r->re.lits.ok;
         size_t np = r->n_parts ? r->n_parts : 1;
         for (size_t k = 0; k < np; k++, part++) {
             const pattern *p = r->n_parts ? &r->parts[k] : &r->re;
             rs->part_pat[part] = p;
+            rs->part_check[part] =
+                (unsigned char)(pattern_pair_global(p)    ? PART_NEAR
+                                : pattern_pair_checked(p) ? PART_ALL
+                                                          : PART_KEEP);
             for (size_t j = 0; p->lits.ok && j < p->lits.n; j++) {
                 const lit *l = &p->lits.lits[j];
                 if (litset_add(rs->prefilter, l->s, l->len, (uint32_t)part,

@@ -52,7 +52,15 @@ struct rf_rules {
     size_t n_parts;        /* parts of all rules; a rule without parts
                               counts as one */
     const pattern **part_pat; /* the pattern of each part */
+    /* Looked at for every document, so kept apart from the patterns (a
+     * miss in the cache for each of hundreds of patterns otherwise): per
+     * part, how its companion is checked (PART_*); per rule, whether its
+     * pattern has no literal to look for, so that it is always searched. */
+    unsigned char *part_check;
+    unsigned char *no_lits;
 };
+
+enum { PART_KEEP, PART_NEAR, PART_ALL };
 
 /*
  * Calls fn(p, ctx) for every pattern the scanner may compile for the rule

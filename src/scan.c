@@ -1053,13 +1053,13 @@ static int check_chunk(scanner *sc, lane *ln, size_t at, size_t stop)
             continue;
         const pattern *pp = sc->rs->part_pat[p];
         mcand *c = ln->cc + ln->cat[p];
-        size_t n = ln->cnum[p] - ln->cat[p], kept = 0;
-        if (pattern_pair_global(pp))
+        size_t n = ln->cnum[p] - ln->cat[p], kept = n;
+        if (sc->rs->part_check[p] == PART_NEAR)
             rc = pattern_paired_near(pp, text, len, c, n,
                                      ln->cc + ln->cat[no + p],
                                      ln->cnum[no + p] - ln->cat[no + p], at,
                                      stop, &kept, &ln->m.occ[2]);
-        else
+        else if (sc->rs->part_check[p] == PART_ALL)
             rc = pattern_paired_all(pp, text, len, c, n, &kept,
                                     &ln->m.occ[2], &ln->m.wins[2]);
         for (size_t i = 0; i < kept && !rc; i++)
@@ -1362,11 +1362,11 @@ static int push_hits(scanner *sc, const rule *r, size_t order, msearch *it)
     return rc;
 }
 
-/* Can rule r, the rule set's i-th, match at all: is one of its literals
+/* Can the rule set's i-th rule match at all: is one of its literals
  * in the text? (A rule with no literal may match anywhere.) */
-static inline int rule_may_match(const scanner *sc, const rule *r, size_t i)
+static inline int rule_may_match(const scanner *sc, size_t i)
 {
-    return sc->m->reference || !r->re.lits.ok ||
+    return sc->m->reference || sc->rs->no_lits[i] ||
            sc->keep->rule_c0[i] != sc->keep->rule_c1[i];
 }
 
@@ -1442,7 +1442,7 @@ static void rules_lane(scanner *sc, size_t li, void *arg)
     sub.n_hits = 0;
     size_t i;
     while (!sub.oom && (i = atomic_fetch_add(&j->next, 1)) < sc->rs->n) {
-        if (rule_may_match(&sub, sc->rs->rules[i], i))
+        if (rule_may_match(&sub, i))
             scan_rule(&sub, sc->rs->rules[i], i);
         if (sub.errors.len && !(j->errors[i] = buf_take(&sub.errors)))
             sub.oom = 1;
@@ -1462,7 +1462,7 @@ static void scan_rules(scanner *sc, size_t n_lanes)
     const rf_rules *rs = sc->rs;
     if (n_lanes < 2) {
         for (size_t i = 0; i < rs->n && !sc->oom; i++)
-            if (rule_may_match(sc, rs->rules[i], i))
+            if (rule_may_match(sc, i))
                 scan_rule(sc, rs->rules[i], i);
         return;
     }
