@@ -9,6 +9,11 @@
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+/* compiled for the machines that have it, taken when this one does */
+#include <immintrin.h>
+#define MATCHER_AVX2 1
+#endif
 #endif
 
 #include "precomp.h"
@@ -387,6 +392,21 @@ static int nonspace_mask16(const unsigned char *p)
 }
 #endif
 
+/* Where the k-th set bit of m (counting from 0, the lowest first) is,
+ * for k below n, the number of bits set in m: set bits cleared from
+ * whichever end is nearer. */
+static size_t nth_bit(unsigned m, unsigned n, unsigned k)
+{
+    if (k < n / 2) {
+        for (; k; k--)
+            m &= m - 1;
+        return (size_t)__builtin_ctz(m);
+    }
+    for (k = n - 1 - k; k; k--)
+        m &= ~(0x80000000u >> __builtin_clz(m));
+    return (size_t)(31 - __builtin_clz(m));
+}
+
 /* The bits set in a 16-bit mask, added up in place (no popcnt needed). */
 static unsigned bits16(unsigned m)
 {
@@ -396,14 +416,89 @@ static unsigned bits16(unsigned m)
     return (m + (m >> 8)) & 0x1Fu;
 }
 
+#ifdef MATCHER_AVX2
+/* Which of 32 bytes at p are not white space (bit i for p[i]); *ascii
+ * says whether they all are ASCII. */
+__attribute__((target("avx2"))) static unsigned nonspace_mask32(
+    const unsigned char *p, int *ascii)
+{
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i ws = _mm256_or_si256(
+        _mm256_cmpeq_epi8(x, _mm256_set1_epi8(' ')),
+        _mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8('\t' - 1)),
+                         _mm256_cmpgt_epi8(_mm256_set1_epi8('\r' + 1), x)));
+    *ascii = _mm256_movemask_epi8(x) == 0;
+    return ~(unsigned)_mm256_movemask_epi8(ws);
+}
+
+/* The whole blocks of 32 ASCII bytes before q (not before start) that
+ * fit in *budget, taken off it: where they begin. */
+__attribute__((target("avx2,popcnt"))) static size_t
+back32(const unsigned char *t, size_t q, size_t start, size_t *budget)
+{
+    int ascii;
+    while (q - start >= 32) {
+        unsigned m = nonspace_mask32(t + q - 32, &ascii);
+        unsigned n = (unsigned)__builtin_popcount(m);
+        if (!ascii || n > *budget)
+            break;
+        *budget -= n;
+        q -= 32;
+    }
+    return q;
+}
+
+/* The same after q (not past len): where they end. */
+__attribute__((target("avx2,popcnt"))) static size_t
+forward32(const unsigned char *t, size_t len, size_t q, size_t *budget)
+{
+    int ascii;
+    while (len - q >= 32) {
+        unsigned m = nonspace_mask32(t + q, &ascii);
+        unsigned n = (unsigned)__builtin_popcount(m);
+        if (!ascii || n > *budget)
+            break;
+        *budget -= n;
+        q += 32;
+    }
+    return q;
+}
+
+static int use_avx2(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+}
+#else
+static size_t back32(const unsigned char *t, size_t q, size_t start,
+                     size_t *budget)
+{
+    (void)t, (void)start, (void)budget;
+    return q;
+}
+
+static size_t forward32(const unsigned char *t, size_t len, size_t q,
+                        size_t *budget)
+{
+    (void)t, (void)len, (void)budget;
+    return q;
+}
+
+static int use_avx2(void) { return 0; }
+#endif
+
 size_t matcher_back(const unsigned char *t, size_t p, size_t start,
                     size_t budget)
 {
     if (budget == LIT_UNBOUNDED)
         return start;
     size_t q = p;
+    int wide = use_avx2();
     while (q > start) {
         int m16;
+        size_t was = q;
+        if (wide && q - start >= 32 && budget >= 32 &&
+            (q = back32(t, q, start, &budget)) != was)
+            continue; /* q may be start now */
         if (HAVE_NONSPACE16 && q - start >= 16 &&
             (m16 = nonspace_mask16(t + q - 16)) >= 0) {
             unsigned m = (unsigned)m16, n = bits16(m);
@@ -413,10 +508,9 @@ size_t matcher_back(const unsigned char *t, size_t p, size_t start,
                 continue;
             }
             /* it stops in these sixteen bytes, after the last non-space
-             * byte that does not fit (white space costs nothing) */
-            for (; budget; budget--)
-                m &= ~(0x80000000u >> __builtin_clz(m));
-            return q - 16 + (size_t)(32 - __builtin_clz(m));
+             * byte that does not fit (white space costs nothing): the
+             * (budget + 1)-th set bit from the top */
+            return q - 16 + nth_bit(m, n, n - (unsigned)budget - 1) + 1;
         }
         if (q - start >= 8) {
             /* eight ASCII bytes at once */
@@ -458,8 +552,13 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
                        size_t budget)
 {
     size_t q = p;
+    int wide = use_avx2();
     while (q < len) {
         int m16;
+        size_t was = q;
+        if (wide && len - q >= 32 && budget >= 32 &&
+            (q = forward32(t, len, q, &budget)) != was)
+            continue; /* q may be len now */
         if (HAVE_NONSPACE16 && len - q >= 16 &&
             (m16 = nonspace_mask16(t + q)) >= 0) {
             unsigned m = (unsigned)m16, n = bits16(m);
@@ -470,9 +569,7 @@ size_t matcher_forward(const unsigned char *t, size_t len, size_t p,
             }
             /* it stops in these sixteen bytes, at the first non-space byte
              * that does not fit */
-            for (; budget; budget--)
-                m &= m - 1;
-            return q + (size_t)__builtin_ctz(m);
+            return q + nth_bit(m, n, (unsigned)budget);
         }
         if (len - q >= 8) {
             uint64_t x = load8(t + q);
