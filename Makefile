@@ -122,6 +122,7 @@ $(B)/tests/%: tests/%.c $(LIB) $(CLI_OBJ) | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(THREADS) $(CMOCKA_CFLAGS) $(LDFLAGS) $(TEST_LDFLAGS) -o $@ $< $(CLI_OBJ) $(LIB) $(LIBS) $(CMOCKA_LIBS)
 
 # It counts the patterns the library compiles.
+$(B)/tests/test_oom: TEST_LDFLAGS = -Wl,--wrap=realloc
 $(B)/tests/test_precomp: TEST_LDFLAGS = -Wl,--wrap=pcre2_compile_8 \
                                         -Wl,--wrap=pcre2_code_copy_8
 

@@ -18,12 +18,12 @@
  * A big document may be scanned by several threads (rf_scan_opts.threads):
  * each takes the next chunk of the text not yet taken and looks through it
  * for literals, checking each candidate's companion while the chunk is in
- * the cache; then the
- * rules are searched, each by whichever thread is free; then the hits are looked at for what suppresses them, a block
- * of hits at a time (what one hit does to the next is left to one
- * thread). Each thread has its own PCRE2 state and scratch space (a
- * lane); the results are put together in a fixed order, so they are the
- * same for any number of threads.
+ * the cache; then the rules are searched, each by whichever thread is
+ * free; then the hits are looked at for what suppresses them, a block of
+ * hits at a time (what one hit does to the next is left to one thread).
+ * Each thread has its own PCRE2 state and scratch space (a lane); the
+ * results are put together in a fixed order, so they are the same for any
+ * number of threads.
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -1014,6 +1014,15 @@ static void count_breaks(uint32_t *nl, const char *text, size_t len,
     }
 }
 
+/* Empties the lane's chunk: its candidates and its counts per owner. */
+static void chunk_clear(lane *ln)
+{
+    for (size_t t = 0; t < ln->n_ctouched; t++)
+        ln->cnum[ln->ctouched[t]] = ln->cat[ln->ctouched[t]] = 0;
+    ln->n_ctouched = 0;
+    ln->chunk.n = 0;
+}
+
 /*
  * Keeps the candidates of the chunk text[at..stop) just read (ln->chunk)
  * that their part's companion confirms, while the chunk is in the cache:
@@ -1072,10 +1081,7 @@ static int check_chunk(scanner *sc, lane *ln, size_t at, size_t stop)
             ln->touched[ln->n_touched++] = p;
         ln->count[p] += kept;
     }
-    for (size_t t = 0; t < ln->n_ctouched; t++)
-        ln->cnum[ln->ctouched[t]] = ln->cat[ln->ctouched[t]] = 0;
-    ln->n_ctouched = 0;
-    ln->chunk.n = 0;
+    chunk_clear(ln);
     return rc ? -1 : 0;
 }
 
@@ -1154,6 +1160,8 @@ static void find_lane(scanner *sc, size_t li, void *arg)
     find_job *j = arg;
     lane *ln = &sc->keep->lanes[li];
     size_t c;
+    /* what a document that ran out of memory may have left */
+    chunk_clear(ln);
     for (size_t i = 0; i < ln->n_touched; i++)
         ln->count[ln->touched[i]] = 0;
     ln->n_touched = 0;

@@ -717,34 +717,6 @@ static void scan__inline_disable__look_alikes_change_nothing(void **state)
     }
 }
 
-/* What a result says, as one line: each flag and suppressed flag with its
- * count, reason and where its evidence is; then the error. Fails the test
- * when it does not fit in cap. */
-static void summarize(const rf_result *r, char *out, size_t cap)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    for (int supp = 0; supp < 2; supp++) {
-        size_t k = supp ? rf_result_suppressed_count(r) : rf_result_flag_count(r);
-        for (size_t i = 0; i < k && n < cap; i++) {
-            const rf_flag *f =
-                supp ? rf_result_suppressed(r, i) : rf_result_flag(r, i);
-            n += (size_t)snprintf(out + n, cap - n, "%s%s x%zu [%s]:",
-                                  supp ? "~" : "", f->rule->id, f->count,
-                                  f->reason ? f->reason : "");
-            for (size_t e = 0; e < f->n_evidence && n < cap; e++)
-                n += (size_t)snprintf(out + n, cap - n, " %zu",
-                                      f->evidence[e].offset);
-            if (n < cap)
-                n += (size_t)snprintf(out + n, cap - n, "; ");
-        }
-    }
-    if (n < cap && rf_result_error(r))
-        n += (size_t)snprintf(out + n, cap - n, "error: %s",
-                              rf_result_error(r));
-    assert_true(n < cap);
-}
-
 /* A text of at least `size` bytes: filler, with `head` at its start and
  * `tail` at its end. */
 static char *padded(const char *head, const char *tail, size_t size)
@@ -799,8 +771,8 @@ static void scan__scanner_reused__same_as_a_new_one_for_each_document(
         rf_result *fresh = rf_scan_source(def, &src, &o, &err);
         assert_non_null(r);
         assert_non_null(fresh);
-        summarize(r, got, 1 << 16);
-        summarize(fresh, want, 1 << 16);
+        result_summary(r, got, 1 << 16);
+        result_summary(fresh, want, 1 << 16);
         assert_string_equal(got, want);
         flagged += rf_result_flag_count(r) > 0;
         rf_result_free(r);
@@ -894,14 +866,14 @@ static void scan__big_text_in_two_threads__suppresses_and_errs_as_in_one(
     char *s1 = malloc(sz), *s2 = malloc(sz);
     assert_non_null(s1);
     assert_non_null(s2);
-    summarize(r1, s1, sz);
+    result_summary(r1, s1, sz);
     /* Which thread takes which hits varies from run to run, and an order
      * of the errors by thread would show in most: in a few, in all but
      * about one in a thousand. */
     for (int run = 0; run < 3; run++) {
         rf_result *r2 = rf_scan_source(set, &doc, &two, &err);
         assert_non_null(r2);
-        summarize(r2, s2, sz);
+        result_summary(r2, s2, sz);
         assert_string_equal(s2, s1);
         rf_result_free(r2);
     }

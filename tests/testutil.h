@@ -54,6 +54,34 @@ static inline rf_rules *load_default_rules(void)
     return rs;
 }
 
+/* What a result says, as one line: each flag and suppressed flag with its
+ * count, reason and where its evidence is; then the error. Fails the test
+ * when it does not fit in cap. */
+static inline void result_summary(const rf_result *r, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int supp = 0; supp < 2; supp++) {
+        size_t k = supp ? rf_result_suppressed_count(r) : rf_result_flag_count(r);
+        for (size_t i = 0; i < k && n < cap; i++) {
+            const rf_flag *f =
+                supp ? rf_result_suppressed(r, i) : rf_result_flag(r, i);
+            n += (size_t)snprintf(out + n, cap - n, "%s%s x%zu [%s]:",
+                                  supp ? "~" : "", f->rule->id, f->count,
+                                  f->reason ? f->reason : "");
+            for (size_t e = 0; e < f->n_evidence && n < cap; e++)
+                n += (size_t)snprintf(out + n, cap - n, " %zu",
+                                      f->evidence[e].offset);
+            if (n < cap)
+                n += (size_t)snprintf(out + n, cap - n, "; ");
+        }
+    }
+    if (n < cap && rf_result_error(r))
+        n += (size_t)snprintf(out + n, cap - n, "error: %s",
+                              rf_result_error(r));
+    assert_true(n < cap);
+}
+
 /* The bytes of the file at path (malloc'd, with a NUL after them), or
  * NULL when it cannot be read. */
 static inline char *slurp(const char *path, size_t *len)
