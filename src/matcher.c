@@ -395,7 +395,7 @@ static int nonspace_mask16(const unsigned char *p)
 /* Where the k-th set bit of m (counting from 0, the lowest first) is,
  * for k below n, the number of bits set in m: set bits cleared from
  * whichever end is nearer. */
-static size_t nth_bit(unsigned m, unsigned n, unsigned k)
+static inline size_t nth_bit(unsigned m, unsigned n, unsigned k)
 {
     if (k < n / 2) {
         for (; k; k--)
