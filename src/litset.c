@@ -671,6 +671,19 @@ static void mark_bytes(marktab *mt, unsigned f, uint32_t bits)
 
 /* The marks of the anywhere table; too many make every position marked.
  * Returns 0, or -1 when out of memory. */
+/* The marks as the SIMD compares read them: each pair's first byte and
+ * second byte, then each single byte, 16 times over. */
+static void fill_vec(unsigned char (*vec)[16], const unsigned *pairs,
+                     unsigned np, const unsigned *singles, unsigned ns)
+{
+    for (unsigned j = 0; j < np; j++) {
+        memset(vec[2 * j], (int)(pairs[j] & 0xFF), 16);
+        memset(vec[2 * j + 1], (int)(pairs[j] >> 8), 16);
+    }
+    for (unsigned j = 0; j < ns; j++)
+        memset(vec[2 * np + j], (int)singles[j], 16);
+}
+
 static int set_marks(table *k)
 {
     k->n_pairs = k->n_singles = 0;
@@ -705,12 +718,7 @@ static int set_marks(table *k)
     /* aligned for SIMD loads */
     if (!(k->vec = aligned_alloc(16, nv * sizeof(*k->vec))))
         return -1;
-    for (unsigned j = 0; j < k->n_pairs; j++) {
-        memset(k->vec[2 * j], (int)(k->pairs[j] & 0xFF), 16);
-        memset(k->vec[2 * j + 1], (int)(k->pairs[j] >> 8), 16);
-    }
-    for (unsigned j = 0; j < k->n_singles; j++)
-        memset(k->vec[2 * k->n_pairs + j], (int)k->singles[j], 16);
+    fill_vec(k->vec, k->pairs, k->n_pairs, k->singles, k->n_singles);
     return 0;
 }
 
@@ -857,7 +865,7 @@ static int table_build(table *k)
  * bytes. Returns 0, or -1 when out of memory. */
 static int near_build(litset *ls)
 {
-    unsigned pairs[MAX_MARKS], singles[MAX_MARKS], np = 0, ns = 0;
+    unsigned pairs[MAX_MARKS] = {0}, singles[MAX_MARKS] = {0}, np = 0, ns = 0;
     for (size_t i = 0; i < ls->n_lits; i++) {
         const unsigned char *t = (const unsigned char *)ls->lits[i].s;
         unsigned m = t[0] | 0x20u;
@@ -873,12 +881,7 @@ static int near_build(litset *ls)
     if (!nt)
         return -1;
     memset(nt, 0, sizeof(*nt));
-    for (unsigned j = 0; j < np; j++) {
-        memset(nt->vec[2 * j], (int)(pairs[j] & 0xFF), 16);
-        memset(nt->vec[2 * j + 1], (int)(pairs[j] >> 8), 16);
-    }
-    for (unsigned j = 0; j < ns; j++)
-        memset(nt->vec[2 * np + j], (int)singles[j], 16);
+    fill_vec(nt->vec, pairs, np, singles, ns);
     nt->n_pairs = np;
     nt->n_singles = ns;
     for (size_t i = 0; i < ls->n_lits; i++) {

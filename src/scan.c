@@ -1014,6 +1014,20 @@ static void count_breaks(uint32_t *nl, const char *text, size_t len,
     }
 }
 
+/* Room for n candidates at *v (*cap of them now). Returns 0, or -1 when
+ * out of memory. */
+static int reserve_mcands(mcand **v, size_t *cap, size_t n)
+{
+    if (n <= *cap)
+        return 0;
+    mcand *w = realloc(*v, n * sizeof(*w));
+    if (!w)
+        return -1;
+    *v = w;
+    *cap = n;
+    return 0;
+}
+
 /* Empties the lane's chunk: its candidates and its counts per owner. */
 static void chunk_clear(lane *ln)
 {
@@ -1040,13 +1054,8 @@ static int check_chunk(scanner *sc, lane *ln, size_t at, size_t stop)
         total += ln->cnum[o];
         ln->cnum[o] = ln->cat[o];
     }
-    if (total > ln->cap_cc) {
-        mcand *v = realloc(ln->cc, total * sizeof(*v));
-        if (!v)
-            return -1;
-        ln->cc = v;
-        ln->cap_cc = total;
-    }
+    if (reserve_mcands(&ln->cc, &ln->cap_cc, total))
+        return -1;
     for (size_t i = 0; i < ln->chunk.n; i++) {
         const owned *o = &ln->chunk.v[i];
         size_t more = o->owner < no ? (o->more == OWNED_FAR ? LIT_UNBOUNDED
@@ -1254,13 +1263,8 @@ static int find_candidates(scanner *sc, size_t n_lanes)
             total += k->lanes[i].count[p];
         k->rule_c1[r] = total;
     }
-    if (total > k->cap_cands) {
-        mcand *c = realloc(k->cands, total * sizeof(*c));
-        if (!c)
-            return -1;
-        k->cands = c;
-        k->cap_cands = total;
-    }
+    if (reserve_mcands(&k->cands, &k->cap_cands, total))
+        return -1;
     /* chunk by chunk, so that each part's are in text order */
     for (size_t c = 0; c < j.chunks; c++) {
         const owned *v = k->lanes[k->chunks[c].lane].any.v;
