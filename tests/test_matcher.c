@@ -591,6 +591,18 @@ static size_t parts_with(const rf_rules *rs, int (*has)(const pattern *))
     return n;
 }
 
+/* Appends words up to byte `at` of b, then s[0..n), then more words: s
+ * where a big text's chunk ends, say. */
+static void put_at(buf *b, size_t at, const char *s, size_t n)
+{
+    while (b->len + 6 <= at)
+        buf_puts(b, "words ");
+    while (b->len < at)
+        buf_putc(b, ' ');
+    buf_append(b, s, n);
+    buf_puts(b, " and more words.");
+}
+
 /* Two phrases whose companion is looked for in the one pass: "work"
  * before "time", and "work" after "time". */
 static const char pair_rules[] =
@@ -671,12 +683,7 @@ static void matcher__companion_across_chunk_edge__found(void **state)
             /* the edge at places all through the two matches */
             for (size_t shift = 1; shift < ph.len; shift += ph.len / 23 + 1) {
                 b.len = 0;
-                while (b.len + 6 <= edge - shift)
-                    buf_puts(&b, "words ");
-                while (b.len < edge - shift)
-                    buf_putc(&b, ' ');
-                buf_append(&b, ph.data, ph.len);
-                buf_puts(&b, " and more words.");
+                put_at(&b, edge - shift, ph.data, ph.len);
                 char what[80];
                 snprintf(what, sizeof(what), "%zu spaces, %s, %zu bytes before "
                          "the edge", runs[r], far ? "too far" : "near", shift);
@@ -730,12 +737,7 @@ static void matcher__literal_across_chunk_edge__fast_and_reference_agree(void **
     for (size_t k = 0; k < sizeof(phrases) / sizeof(phrases[0]); k++)
         for (size_t back = 1; back <= strlen(phrases[k]); back += 2) {
             b.len = 0;
-            while (b.len + 6 <= edge - back)
-                buf_puts(&b, "words ");
-            while (b.len < edge - back)
-                buf_putc(&b, ' ');
-            buf_puts(&b, phrases[k]);
-            buf_puts(&b, " and more words.");
+            put_at(&b, edge - back, phrases[k], strlen(phrases[k]));
             char what[64];
             snprintf(what, sizeof(what), "'%s' %zu bytes before the edge",
                      k == 1 ? "starter kits" : phrases[k], back);

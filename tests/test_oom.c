@@ -19,22 +19,6 @@ void *__wrap_realloc(void *p, size_t n)
     return __real_realloc(p, n);
 }
 
-/* A text of at least `size` bytes: `head`, then filler. */
-static char *grown(const char *head, size_t size)
-{
-    const char *filler = "We build tools for teams and ship them weekly. ";
-    size_t hl = strlen(head), pl = strlen(filler), n = hl;
-    char *t = malloc(size + hl + pl + 1);
-    assert_non_null(t);
-    memcpy(t, head, hl);
-    while (n < size) {
-        memcpy(t + n, filler, pl);
-        n += pl;
-    }
-    t[n] = '\0';
-    return t;
-}
-
 /* Fails the k-th realloc of a scan of `first` with a new scanner, for
  * each k until a scan makes no k-th call: the scan says it ran out of
  * memory, or gives the whole result all the same (with fewer threads, say).
@@ -114,7 +98,7 @@ static void oom__big_document_in_threads__next_scan_as_new(void **state)
 {
     (void)state;
     rf_rules *rs = load_default_rules();
-    char *big = grown(posting, 4200000);
+    char *big = padded(posting, "", 4200000);
     size_t failed = fail_each(rs, big, posting, 2);
     assert_true(failed >= 5);
     free(big);

@@ -717,25 +717,6 @@ static void scan__inline_disable__look_alikes_change_nothing(void **state)
     }
 }
 
-/* A text of at least `size` bytes: filler, with `head` at its start and
- * `tail` at its end. */
-static char *padded(const char *head, const char *tail, size_t size)
-{
-    const char *filler = "We build tools for teams and ship them weekly. ";
-    size_t hl = strlen(head), tl = strlen(tail), pl = strlen(filler);
-    size_t n = hl;
-    char *t = malloc(size + hl + tl + pl + 1);
-    assert_non_null(t);
-    memcpy(t, head, hl);
-    while (n < size) {
-        memcpy(t + n, filler, pl);
-        n += pl;
-    }
-    memcpy(t + n, tail, tl);
-    t[n + tl] = '\0';
-    return t;
-}
-
 static void scan__scanner_reused__same_as_a_new_one_for_each_document(
     void **state)
 {

@@ -82,6 +82,25 @@ static inline void result_summary(const rf_result *r, char *out, size_t cap)
     assert_true(n < cap);
 }
 
+/* A text of at least `size` bytes: filler, with `head` at its start and
+ * `tail` at its end. */
+static inline char *padded(const char *head, const char *tail, size_t size)
+{
+    const char *filler = "We build tools for teams and ship them weekly. ";
+    size_t hl = strlen(head), tl = strlen(tail), pl = strlen(filler);
+    size_t n = hl;
+    char *t = malloc(size + hl + tl + pl + 1);
+    assert_non_null(t);
+    memcpy(t, head, hl);
+    while (n < size) {
+        memcpy(t + n, filler, pl);
+        n += pl;
+    }
+    memcpy(t + n, tail, tl);
+    t[n + tl] = '\0';
+    return t;
+}
+
 /* The bytes of the file at path (malloc'd, with a NUL after them), or
  * NULL when it cannot be read. */
 static inline char *slurp(const char *path, size_t *len)
