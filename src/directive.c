@@ -7,6 +7,11 @@
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+/* compiled for the machines that have it, taken when this one does */
+#include <immintrin.h>
+#define DIRECTIVE_AVX2 1
+#endif
 #endif
 
 #include "text.h"
@@ -198,8 +203,44 @@ static size_t next_keyword_bytes(const char *text, size_t to, size_t q,
     return to;
 }
 
-/* The keyword's pair of bytes is looked for 16 places at a time where
- * SSE2 is (every x86-64), a byte at a time elsewhere and at the end. */
+#ifdef DIRECTIVE_AVX2
+/* directive_next 64 places at a time, while as many are left before
+ * `last`: the first keyword whose pair is at *q or after, or `to` with *q
+ * where it stopped looking. */
+__attribute__((target("avx2"))) static size_t
+next_keyword_avx2(const char *text, size_t to, size_t *q, size_t last)
+{
+    const __m256i a = _mm256_set1_epi8(KEYWORD[PAIR_AT]);
+    const __m256i b = _mm256_set1_epi8(KEYWORD[PAIR_AT + 1]);
+    for (; *q <= last && last - *q >= 63; *q += 64) {
+        /* reads text[*q .. *q + 64] */
+        const char *p = text + *q;
+        __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        __m256i y0 =
+            _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
+        __m256i x1 =
+            _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+        __m256i y1 =
+            _mm256_loadu_si256((const __m256i *)(const void *)(p + 33));
+        uint64_t m =
+            (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+                _mm256_cmpeq_epi8(x0, a), _mm256_cmpeq_epi8(y0, b))) |
+            (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+                _mm256_cmpeq_epi8(x1, a), _mm256_cmpeq_epi8(y1, b)))
+                << 32;
+        for (; m; m &= m - 1) {
+            size_t k = *q + (size_t)__builtin_ctzll(m) - PAIR_AT;
+            if (keyword_at(text, k))
+                return k;
+        }
+    }
+    return to;
+}
+#endif
+
+/* The keyword's pair of bytes is looked for 64 places at a time where AVX2
+ * is, 16 at a time where SSE2 is (every x86-64), a byte at a time
+ * elsewhere and at the end. */
 size_t directive_next(const char *text, size_t len, size_t from, size_t to)
 {
     if (len < KEYWORD_LEN || from > len - KEYWORD_LEN || from >= to)
@@ -208,6 +249,13 @@ size_t directive_next(const char *text, size_t len, size_t from, size_t to)
     size_t q = from + PAIR_AT,
            last = (to - 1 < len - KEYWORD_LEN ? to - 1 : len - KEYWORD_LEN) +
                   PAIR_AT;
+#ifdef DIRECTIVE_AVX2
+    if (__builtin_cpu_supports("avx2")) {
+        size_t k = next_keyword_avx2(text, to, &q, last);
+        if (k != to)
+            return k;
+    }
+#endif
 #ifdef __SSE2__
     const __m128i a = _mm_set1_epi8(KEYWORD[PAIR_AT]);
     const __m128i b = _mm_set1_epi8(KEYWORD[PAIR_AT + 1]);

@@ -30,12 +30,13 @@ static void directive__keyword__found_at_every_place_and_at_the_end(
     void **state)
 {
     (void)state;
-    /* Each place in and around a block of 16 bytes, in a text that ends
-     * with the keyword or goes on: the keyword's bytes are looked for 16
-     * at a time, the last few one at a time. Exactly as long as the
-     * text: a read past its end shows under ASan and valgrind. */
-    for (size_t at = 0; at < 40; at++) {
-        for (size_t after = 0; after < 20; after++) {
+    /* Each place in and around two blocks of 64 bytes and of 16, in a
+     * text that ends with the keyword or goes on: the keyword's bytes are
+     * looked for 64 at a time (AVX2), then 16 (SSE2), the last few one at
+     * a time. Exactly as long as the text: a read past its end shows
+     * under ASan and valgrind. */
+    for (size_t at = 0; at < 140; at++) {
+        for (size_t after = 0; after < 70; after++) {
             size_t len = at + 15 + after;
             char *t = malloc(len);
             assert_non_null(t);
