@@ -203,6 +203,20 @@ static size_t next_keyword_bytes(const char *text, size_t to, size_t q,
     return to;
 }
 
+#ifdef __SSE2__
+/* The first keyword whose pair of bytes is at q + i for a set bit i of m,
+ * or `to`: the places a block compare found. */
+static size_t keyword_in(const char *text, size_t to, size_t q, uint64_t m)
+{
+    for (; m; m &= m - 1) {
+        size_t k = q + (size_t)__builtin_ctzll(m) - PAIR_AT;
+        if (keyword_at(text, k))
+            return k;
+    }
+    return to;
+}
+#endif
+
 #ifdef DIRECTIVE_AVX2
 /* directive_next 64 places at a time, while as many are left before
  * `last`: the first keyword whose pair is at *q or after, or `to` with *q
@@ -228,11 +242,9 @@ next_keyword_avx2(const char *text, size_t to, size_t *q, size_t last)
             (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
                 _mm256_cmpeq_epi8(x1, a), _mm256_cmpeq_epi8(y1, b)))
                 << 32;
-        for (; m; m &= m - 1) {
-            size_t k = *q + (size_t)__builtin_ctzll(m) - PAIR_AT;
-            if (keyword_at(text, k))
-                return k;
-        }
+        size_t k = keyword_in(text, to, *q, m);
+        if (k != to)
+            return k;
     }
     return to;
 }
@@ -264,11 +276,9 @@ size_t directive_next(const char *text, size_t len, size_t from, size_t to)
         __m128i y = _mm_loadu_si128((const __m128i *)(text + q + 1));
         unsigned m = (unsigned)_mm_movemask_epi8(
             _mm_and_si128(_mm_cmpeq_epi8(x, a), _mm_cmpeq_epi8(y, b)));
-        for (; m; m &= m - 1) {
-            size_t k = q + (size_t)__builtin_ctz(m) - PAIR_AT;
-            if (keyword_at(text, k))
-                return k;
-        }
+        size_t k = keyword_in(text, to, q, m);
+        if (k != to)
+            return k;
     }
     if (q > last)
         return to;
